@@ -1,0 +1,41 @@
+# Two commands work on a fresh clone: `make lab` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+
+.PHONY: lab test build check bench serve clean
+
+# The venv is (re)installed whenever pyproject.toml changes.
+$(VENV)/.installed-app: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-app
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+lab: $(VENV)/.installed-app build
+	$(BIN)/jupyter lab --ServerApp.port=$(PORT) notebooks/00-start-here.ipynb
+
+build: $(VENV)/.installed-app
+	$(BIN)/leaderdeck check
+	$(BIN)/leaderdeck build
+
+check: $(VENV)/.installed-app
+	$(BIN)/leaderdeck check
+	$(BIN)/leaderdeck build --check
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks
+
+serve: $(VENV)/.installed-app build
+	$(BIN)/leaderdeck serve
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

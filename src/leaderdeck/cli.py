@@ -1,0 +1,99 @@
+"""The `leaderdeck` command: a thin layer over the library.
+
+Each command is a short function that calls the public API and turns `LeaderdeckError` into a
+message on stderr and exit code 1. Anything else is a bug and keeps its traceback (exit 3 would
+hide where it happened). Imports inside the commands keep `leaderdeck --help` fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import LeaderdeckError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except LeaderdeckError as error:
+        print(f"error: {error}" if "\n" not in str(error) else str(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leaderdeck",
+        description="Learn leadership with spaced repetition: check lessons, build decks and notebooks.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = _command(commands, "check", _check, "validate lesson files and report every problem")
+    check.add_argument("paths", nargs="*", type=Path,
+                       help="lesson files or a lessons folder (default: the course in ./lessons)")
+
+    new = _command(commands, "new", _new, "write a new lesson skeleton with one example of each item kind")
+    new.add_argument("title", help='the lesson title, for example "Bias for Action"')
+    new.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+
+    schema = _command(commands, "schema", _schema, "write the JSON Schemas editors use for lesson files")
+    schema.add_argument("--check", action="store_true", help="exit 1 if the committed schemas are stale")
+    schema.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+    return parser
+
+
+def _command(commands: argparse._SubParsersAction, name: str, run: Command, help_text: str) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+    sub.set_defaults(run=run)
+    return sub
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .course import check_files, load_course, summary
+
+    files = [p for p in args.paths if p.is_file()]
+    folders = [p for p in args.paths if not p.is_file()]
+    if not args.paths or folders:
+        lessons = [lesson for folder in folders or [None] for lesson in load_course(folder).lessons]
+    else:
+        lessons = []
+    lessons += check_files(files) if files else []
+    print(summary(lessons))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_lesson
+
+    path = new_lesson(args.title, args.lessons)
+    print(f"wrote {path}: edit it, then run `leaderdeck check`")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    changed = write_schemas(args.lessons, check=args.check)
+    if args.check and changed:
+        print("stale: " + ", ".join(str(p) for p in changed) + " (run `leaderdeck schema`)", file=sys.stderr)
+        return 1
+    print("schemas up to date" if not changed else "wrote " + ", ".join(str(p) for p in changed))
+    return 0

@@ -1,0 +1,46 @@
+"""Our own error type: every problem a user can fix, with where it is.
+
+Expected failures (a bad lesson, a missing file, a locked store) raise `LeaderdeckError`; the CLI
+prints its message and exits 1 without a traceback. Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file, located to the character."""
+
+    path: str
+    line: int
+    column: int
+    key_path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        return f"{where}: {self.key_path}: {self.message}" if self.key_path else f"{where}: {self.message}"
+
+
+class LeaderdeckError(Exception):
+    """A problem the user can fix. `str(error)` is the whole message to show them."""
+
+
+class LessonError(LeaderdeckError):
+    """One or more problems in lesson or course files, all reported at once."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems)))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

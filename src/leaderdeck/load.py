@@ -1,0 +1,164 @@
+"""Stage 1, load: a YAML file → plain data plus the source position of every key and value.
+
+Lesson files are untrusted. We only *compose* YAML (never construct arbitrary objects), refuse
+aliases, duplicate keys and tab indentation, and cap the file size, so a hostile file can cost
+neither memory nor surprises. Positions are 1-based, as editors show them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, display_path
+
+MAX_FILE_BYTES = 1024 * 1024
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass
+class Loaded:
+    """A loaded document: its data, and where each key path's value and key start."""
+
+    path: str
+    data: Any = None
+    values: dict[KeyPath, Position] = field(default_factory=dict)
+    keys: dict[KeyPath, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, key_path: KeyPath, *, key: bool = False) -> Position:
+        """The closest known position for a key path (walking up to its parents)."""
+        table = self.keys if key else self.values
+        for depth in range(len(key_path), -1, -1):
+            found = table.get(key_path[:depth]) or self.values.get(key_path[:depth])
+            if found:
+                return found
+        return Position(1, 1)
+
+    def problem(self, key_path: KeyPath, message: str, *, key: bool = False) -> Problem:
+        at = self.where(key_path, key=key)
+        return Problem(self.path, at.line, at.column, format_key_path(key_path), message)
+
+
+def format_key_path(key_path: KeyPath) -> str:
+    """('items', 2, 'answer') → 'items[2].answer'."""
+    text = ""
+    for part in key_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def load_yaml(path: Path) -> Loaded:
+    shown = display_path(path)
+    loaded = Loaded(shown)
+    text = _read_text(path, loaded)
+    if text is None:
+        return loaded
+    tabs = [m.end() for m in _TAB_INDENT.finditer(text)]
+    for offset in tabs:
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1)
+        loaded.problems.append(
+            Problem(shown, line, column, "", "tab character in indentation: indent with spaces")
+        )
+    if tabs:
+        return loaded
+    try:
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as error:
+        loaded.problems.append(_syntax_problem(shown, error))
+        return loaded
+    if len(documents) != 1 or documents[0] is None:
+        what = "is empty" if not documents or documents[0] is None else "holds several YAML documents"
+        loaded.problems.append(Problem(shown, 1, 1, "", f"the file {what}: write exactly one mapping"))
+        return loaded
+    loaded.data = _Converter(loaded).convert(documents[0], ())
+    return loaded
+
+
+def _read_text(path: Path, loaded: Loaded) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            message = f"the file is {size:,} bytes; a lesson may be at most {MAX_FILE_BYTES:,} bytes"
+            loaded.problems.append(Problem(loaded.path, 1, 1, "", message))
+            return None
+        raw = path.read_bytes()
+    except OSError as error:
+        loaded.problems.append(Problem(loaded.path, 1, 1, "", f"cannot read the file: {error.strerror}"))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"not UTF-8 (byte 0x{raw[error.start]:02x}): save the file as UTF-8"
+        loaded.problems.append(Problem(loaded.path, line, column, "", message))
+        return None
+
+
+def _syntax_problem(shown: str, error: yaml.MarkedYAMLError) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    return Problem(shown, line, column, "", f"YAML syntax error: {message}")
+
+
+class _Converter:
+    """Walks composed nodes into dicts, lists and scalars, recording positions and problems."""
+
+    def __init__(self, loaded: Loaded):
+        self.loaded = loaded
+        self.seen: set[int] = set()
+        self.scalars = _Loader("")
+
+    def convert(self, node: yaml.Node, key_path: KeyPath) -> Any:
+        self.loaded.values[key_path] = _position(node)
+        if id(node) in self.seen:
+            self._report(node, key_path, "anchors and aliases are not allowed in lessons")
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, key_path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(child, (*key_path, i)) for i, child in enumerate(node.value)]
+        return self.scalars.construct_object(node)
+
+    def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._report(key_node, key_path, "keys must be plain words")
+                continue
+            key = str(self.scalars.construct_object(key_node))
+            child = (*key_path, key)
+            if key in result:
+                first = self.loaded.keys[child]
+                self._report(key_node, child, f"duplicate key (first set on line {first.line})")
+                continue
+            self.loaded.keys[child] = _position(key_node)
+            result[key] = self.convert(value_node, child)
+        return result
+
+    def _report(self, node: yaml.Node, key_path: KeyPath, message: str) -> None:
+        at = _position(node)
+        self.loaded.problems.append(
+            Problem(self.loaded.path, at.line, at.column, format_key_path(key_path), message)
+        )
+
+
+def _position(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
