@@ -20,6 +20,8 @@ MAX_FILE_BYTES = 1024 * 1024
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -135,6 +137,8 @@ class _Converter:
             return self._mapping(node, key_path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(child, (*key_path, i)) for i, child in enumerate(node.value)]
+        if node.tag == _STR_TAG:
+            return node.value  # the common case, without the constructor's dispatch
         return self.scalars.construct_object(node)
 
     def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
@@ -143,7 +147,7 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._report(key_node, key_path, "keys must be plain words")
                 continue
-            key = str(self.scalars.construct_object(key_node))
+            key = key_node.value if key_node.tag == _STR_TAG else str(self.scalars.construct_object(key_node))
             child = (*key_path, key)
             if key in result:
                 first = self.loaded.keys[child]

@@ -23,8 +23,10 @@ def schemas() -> dict[str, dict]:
 
 
 def _schema(model: type, title: str) -> dict:
-    schema = model.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": title}
+    import msgspec
+
+    schema = msgspec.json.schema(model)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
 
 
 def render(schema: dict) -> str:

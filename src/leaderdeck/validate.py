@@ -1,8 +1,9 @@
 """Stage 2, validate: loaded data → typed `Lesson` / `CourseFile`, or every problem with its place.
 
-Shape and types are checked by the pydantic model; pydantic's errors are translated into messages
-an author understands, placed at the YAML node they are about. Rules that span fields (references,
-correct answers, cloze numbering, media paths) are checked here, after the shape is known good.
+Shape and types are checked against the JSON Schema generated from the model (the same schema
+editors use), with jsonschema-rs, which reports every violation rather than the first. Its errors
+are translated into messages an author understands and placed at the YAML node they are about.
+Rules that span fields (references, correct answers, cloze numbering, media) are checked after.
 """
 
 from __future__ import annotations
@@ -10,70 +11,144 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+import jsonschema_rs
+import msgspec
 
 from .errors import Problem
 from .load import KeyPath, Loaded
-from .model import CLOZE_PATTERN, ITEM_KINDS, Choice, Cloze, CourseFile, Lesson, Order
+from .model import CLOZE_PATTERN, ITEM_KINDS, ITEM_TYPES, NOT_BLANK_PATTERN, Choice, Cloze, CourseFile, Lesson, Order
 
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T")
 
 _TYPE_NAMES = {
     str: "text", int: "a whole number", float: "a number", bool: "true or false",
     list: "a list", dict: "a mapping of keys to values", type(None): "nothing",
 }
-_EXPECTED = {
-    "string_type": "text", "bool_type": "true or false", "list_type": "a list",
-    "model_type": "a mapping of keys to values", "dict_type": "a mapping of keys to values",
-    "model_attributes_type": "a mapping of keys to values", "int_type": "a whole number",
+_SCHEMA_TYPE_NAMES = {
+    "string": "text", "boolean": "true or false", "array": "a list", "object": "a mapping of keys to values",
+    "integer": "a whole number", "number": "a number", "null": "nothing",
 }
 
 
 def validate_model(loaded: Loaded, model: type[T]) -> T | None:
-    """Validate the document against `model`; on failure add problems to `loaded` and return None."""
+    """Check the document against `model`'s schema; on failure add every problem and return None."""
+    before = len(loaded.problems)
+    if not isinstance(loaded.data, dict):
+        loaded.problems.append(loaded.problem((), f"expected a mapping of keys to values, got {_describe(loaded.data)}"))
+        return None
+    if model is Lesson:
+        _check_items(loaded)
+    _check_against(loaded, _validator(model.__name__), loaded.data, ())
+    if len(loaded.problems) > before:
+        return None
     try:
-        return model.model_validate(loaded.data)
-    except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            loaded.problems.append(_translate(loaded, model, detail))
+        return msgspec.convert(loaded.data, model)
+    except msgspec.ValidationError as error:  # the schema should already have caught it
+        loaded.problems.append(loaded.problem((), str(error)))
         return None
 
 
-def _translate(loaded: Loaded, model: type[BaseModel], detail: dict[str, Any]) -> Problem:
-    raw_loc = tuple(detail["loc"])
-    key_path = _data_path(loaded.data, raw_loc)
-    kind = detail["type"]
-    if kind == "missing":
-        return loaded.problem(key_path[:-1], f"required key '{key_path[-1]}' is missing")
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, raw_loc[:-1])
-        message = f"unknown key '{key_path[-1]}'" + did_you_mean(str(key_path[-1]), allowed)
-        return loaded.problem(key_path, message, key=True)
-    if kind == "union_tag_invalid":
-        kind_value = detail["input"].get("kind") if isinstance(detail["input"], dict) else None
-        message = f"unknown kind {kind_value!r}" + did_you_mean(str(kind_value), ITEM_KINDS)
-        return loaded.problem((*key_path, "kind"), message + f"; expected one of: {', '.join(ITEM_KINDS)}")
-    if kind == "union_tag_not_found":
-        return loaded.problem(key_path, f"required key 'kind' is missing; one of: {', '.join(ITEM_KINDS)}")
-    return loaded.problem(key_path, _value_message(kind, detail))
+def _check_items(loaded: Loaded) -> None:
+    """Items are a tagged union: check `kind` first, then the item against its kind's schema."""
+    items = loaded.data.get("items")
+    if not isinstance(items, list):
+        return
+    for index, item in enumerate(items):
+        at: KeyPath = ("items", index)
+        if not isinstance(item, dict):
+            continue  # the lesson schema reports the wrong type
+        kind = item.get("kind")
+        if kind is None:
+            loaded.problems.append(loaded.problem(at, f"required key 'kind' is missing; one of: {', '.join(ITEM_KINDS)}"))
+        elif kind not in ITEM_TYPES:
+            message = f"unknown kind {kind!r}" + did_you_mean(str(kind), ITEM_KINDS)
+            loaded.problems.append(loaded.problem((*at, "kind"), message + f"; expected one of: {', '.join(ITEM_KINDS)}"))
+        else:
+            _check_against(loaded, _validator(ITEM_TYPES[kind].__name__), item, at)
 
 
-def _value_message(kind: str, detail: dict[str, Any]) -> str:
-    value = detail.get("input")
-    if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, got {_describe(value)}"
-    if kind == "string_pattern_mismatch":
+def _check_against(loaded: Loaded, validator: Any, data: Any, at: KeyPath) -> None:
+    for error in validator.iter_errors(data):
+        loaded.problems.append(_translate(loaded, validator, error, (*at, *error.instance_path)))
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> Any:
+    """A validator for one model, items left to `_check_items` so each is judged by its own kind."""
+    schema = _schema_for(name)
+    if name == "Lesson":
+        schema["$defs"]["Lesson"]["properties"]["items"] = {"type": "array", "minItems": 1}
+    return _Validator(jsonschema_rs.validator_for(schema), _allowed_keys(schema))
+
+
+class _Validator:
+    def __init__(self, engine: Any, allowed_keys: dict[tuple[str, ...], list[str]]):
+        self.iter_errors = engine.iter_errors
+        self.allowed_keys = allowed_keys
+
+
+def _schema_for(name: str) -> dict[str, Any]:
+    model = {"Lesson": Lesson, "CourseFile": CourseFile, **{cls.__name__: cls for cls in ITEM_TYPES.values()}}[name]
+    schema = msgspec.json.schema(model)
+    return {"$ref": f"#/$defs/{name}", "$defs": schema["$defs"]} if "$defs" in schema else schema
+
+
+def _allowed_keys(schema: dict[str, Any]) -> dict[tuple[str, ...], list[str]]:
+    """schema path of each object schema → its keys, for did-you-mean on unknown keys."""
+    return {("$defs", name): list(definition.get("properties", {}))
+            for name, definition in schema["$defs"].items()}
+
+
+def _translate(loaded: Loaded, validator: Any, error: Any, key_path: KeyPath) -> Problem:
+    kind = error.kind
+    if kind.name == "required":
+        return loaded.problem(key_path, f"required key '{kind.property}' is missing")
+    if kind.name == "additionalProperties":
+        allowed = _keys_at(validator, error.schema_path)
+        first, *rest = kind.unexpected
+        for extra in rest:
+            loaded.problems.append(_unknown_key(loaded, (*key_path, extra), allowed))
+        return _unknown_key(loaded, (*key_path, first), allowed)
+    return loaded.problem(key_path, _value_message(kind, error.instance))
+
+
+def _unknown_key(loaded: Loaded, key_path: KeyPath, allowed: list[str]) -> Problem:
+    return loaded.problem(key_path, f"unknown key '{key_path[-1]}'" + did_you_mean(str(key_path[-1]), allowed), key=True)
+
+
+def _keys_at(validator: Any, schema_path: list[Any]) -> list[str]:
+    refs = [str(part) for part in schema_path]
+    for name in reversed([refs[i + 1] for i, part in enumerate(refs[:-1]) if part == "$defs"]):
+        return validator.allowed_keys.get(("$defs", name), [])
+    return next(iter(validator.allowed_keys.values()), [])
+
+
+def _value_message(kind: Any, value: Any) -> str:
+    name = kind.name
+    if name == "type":
+        wanted = " or ".join(_SCHEMA_TYPE_NAMES.get(t, t) for t in _as_list(kind.types))
+        return f"expected {wanted}, got {_describe(value)}"
+    if name == "pattern":
+        if kind.pattern == NOT_BLANK_PATTERN:
+            return "empty text"
         return f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens"
-    if kind == "too_short":
-        return "the list is empty" if not value else f"needs at least {detail['ctx']['min_length']} entries"
-    if kind == "value_error" and "empty text" in detail["msg"]:
+    if name == "minLength":
         return "empty text"
-    if kind == "string_too_long":
-        return f"too long: at most {detail['ctx']['max_length']} characters"
-    return str(detail["msg"])
+    if name == "maxLength":
+        return f"too long: at most {kind.limit} characters"
+    if name == "minItems":
+        return "the list is empty" if not value else f"needs at least {kind.limit} entries"
+    if name == "enum":
+        return f"{value!r} is not allowed here"
+    return str(kind.name)
+
+
+def _as_list(types: Any) -> list[str]:
+    return [types] if isinstance(types, str) else list(types)
 
 
 def _describe(value: Any) -> str:
@@ -84,48 +159,6 @@ def _describe(value: Any) -> str:
 def did_you_mean(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" — did you mean '{close[0]}'?" if close else ""
-
-
-def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
-    """Drop the discriminator tags pydantic inserts into locations for tagged unions."""
-    path: list[str | int] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part in ITEM_KINDS:
-            continue  # the union's tag, not a key in the file
-        else:
-            path.append(part)
-            node = None
-    return tuple(path)
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    from . import model as models
-
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if part in ITEM_KINDS:
-            current = {"flashcard": models.Flashcard, "cloze": models.Cloze, "choice": models.Choice,
-                       "order": models.Order, "reflection": models.Reflection}[part]
-            continue
-        annotation = current.model_fields[part].annotation
-        current = _inner_model(annotation) or current
-    return list(current.model_fields)
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
 
 
 # --- rules that span fields -------------------------------------------------------------------
