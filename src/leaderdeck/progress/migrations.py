@@ -1,0 +1,123 @@
+"""The store's schema as named migrations, applied in order inside one transaction.
+
+`schema_migrations` records each applied migration by number and name. Opening a store runs the
+ones it lacks, so a store written by an older leaderdeck upgrades itself; if any statement fails,
+the transaction rolls back and the store stays exactly as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+# Review log: append-only, one row per answer, with the memory before and after so a review can
+# be exported as an Anki revlog row (ease, ivl, lastIvl, factor, time, type) without replaying.
+# A card cannot be reviewed twice in the same millisecond: (card, reviewed_at) is the dedupe key
+# that makes recording idempotent and lets reviews imported from Anki (revlog id = epoch ms)
+# meet their own exported copies. `origin` says where a review came from.
+REVIEW_LOG = """
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    card TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    origin TEXT NOT NULL DEFAULT 'leaderdeck',
+    reviewed_at INTEGER NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+    correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+    duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+    response TEXT NOT NULL DEFAULT '',
+    state_before INTEGER,
+    step_before INTEGER,
+    stability_before REAL,
+    difficulty_before REAL,
+    due_before INTEGER,
+    last_review_before INTEGER,
+    state_after INTEGER NOT NULL,
+    step_after INTEGER,
+    stability_after REAL NOT NULL,
+    difficulty_after REAL NOT NULL,
+    due_after INTEGER NOT NULL,
+    UNIQUE (card, reviewed_at)
+)"""
+
+# Per-card state: a cache of each card's latest review, rebuildable from the log.
+CARD_STATE = """
+CREATE TABLE cards (
+    card TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    state INTEGER NOT NULL,
+    step INTEGER,
+    stability REAL NOT NULL,
+    difficulty REAL NOT NULL,
+    due INTEGER NOT NULL,
+    last_review INTEGER NOT NULL,
+    first_review INTEGER NOT NULL,
+    reps INTEGER NOT NULL,
+    lapses INTEGER NOT NULL
+) WITHOUT ROWID"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "review log and card states", (
+        REVIEW_LOG,
+        CARD_STATE,
+        "CREATE INDEX cards_by_due ON cards (due)",
+        "CREATE INDEX cards_by_first_review ON cards (first_review)",
+    )),
+    Migration(2, "index reviews by time for the activity chart", (
+        "CREATE INDEX reviews_by_time ON reviews (reviewed_at, card, correct)",
+    )),
+)
+
+LEDGER = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+)"""
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    exists = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
+    if not exists:
+        return 0
+    return connection.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def pending(connection: sqlite3.Connection,
+            migrations: Sequence[Migration] = MIGRATIONS) -> list[Migration]:
+    current = schema_version(connection)
+    return [m for m in migrations if m.version > current]
+
+
+def migrate(connection: sqlite3.Connection, now_ms: int,
+            migrations: Sequence[Migration] = MIGRATIONS) -> list[Migration]:
+    """Apply every pending migration in one transaction; return those applied.
+
+    The connection must be in autocommit mode (isolation_level=None) so BEGIN/COMMIT are ours.
+    """
+    if not pending(connection, migrations):
+        return []
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute(LEDGER)
+        todo = pending(connection, migrations)  # again, under the write lock: another process may have migrated
+        for migration in todo:
+            for statement in migration.statements:
+                connection.execute(statement)
+            connection.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                               (migration.version, migration.name, now_ms))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return todo

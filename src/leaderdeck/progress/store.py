@@ -1,0 +1,359 @@
+"""The progress store: one SQLite file holding the review log and each card's current state.
+
+The log (`reviews`) is append-only and is the truth; `cards` caches each card's latest memory and
+can be rebuilt from the log at any time. Every write is one short `BEGIN IMMEDIATE` transaction
+in WAL mode: a process killed mid-write loses at most the review it was writing, and two
+processes answering at once take turns (waiting up to the busy timeout) instead of losing one.
+`synchronous=NORMAL` survives any process crash; only a power cut can cost the last reviews.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Container, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fsrs import State
+
+from ..errors import LeaderdeckError
+from ..events import Answer
+from .locks import describe_holders
+from .migrations import MIGRATIONS, migrate, schema_version
+from .scheduler import DEFAULT_RETENTION, Memory, Scheduling, to_ms
+
+STORE_FILE = "progress.sqlite3"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 3.0
+_BATCH = 500  # keys per `IN (...)` query, well under SQLite's variable limit
+
+
+class StoreError(LeaderdeckError):
+    """The progress store cannot be used as it is; the message says what to do."""
+
+
+class StoreLockedError(StoreError):
+    """Another program held the store for longer than the busy timeout."""
+
+
+class StoreDamagedError(StoreError):
+    """The file is not a progress store SQLite can read; it was left untouched."""
+
+
+def default_store_path() -> Path:
+    """`$LEADERDECK_HOME/progress.sqlite3`, else the same file in the platform's user data folder."""
+    home = os.environ.get("LEADERDECK_HOME")
+    if home:
+        return Path(home).expanduser() / STORE_FILE
+    import platformdirs  # only the default location needs it
+
+    return Path(platformdirs.user_data_dir("leaderdeck", appauthor=False)) / STORE_FILE
+
+
+@dataclass(frozen=True)
+class Review:
+    """One row of the review log."""
+
+    id: int
+    card: str
+    kind: str
+    origin: str
+    reviewed_at_ms: int
+    rating: int
+    correct: bool
+    duration_ms: int
+    response: str
+    before: Memory | None  # None for a card's first review
+    after: Memory
+
+
+@dataclass(frozen=True)
+class CardProgress:
+    """One row of the card-state cache: the latest memory plus counters fsrs does not keep."""
+
+    card: str
+    kind: str
+    memory: Memory
+    first_review_ms: int
+    reps: int
+    lapses: int
+
+
+_REVIEW_COLUMNS = (
+    "id, card, kind, origin, reviewed_at, rating, correct, duration_ms, response, state_before, "
+    "step_before, stability_before, difficulty_before, due_before, last_review_before, "
+    "state_after, step_after, stability_after, difficulty_after, due_after")
+_CARD_COLUMNS = ("card, kind, state, step, stability, difficulty, due, last_review, first_review, "
+                 "reps, lapses")
+
+
+def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
+               busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> ProgressStore:
+    """Open (creating or upgrading as needed) the progress store at `path` or the default place."""
+    path = Path(path).expanduser() if path is not None else default_store_path()
+    scheduling = Scheduling(desired_retention)
+    _refuse_foreign_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"cannot create the folder for the progress store {path}: {error.strerror}. "
+                         "Set LEADERDECK_HOME to a folder you can write to.") from error
+    with translated_errors(path, busy_timeout):
+        connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
+                                     check_same_thread=False)
+        try:
+            _prepare(connection, path)
+        except BaseException:
+            connection.close()
+            raise
+    return ProgressStore(path, connection, scheduling, busy_timeout)
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """Never open (and so never let SQLite rewrite) a file that is not an SQLite database."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreError(f"cannot read the progress store {path}: {error.strerror}") from error
+    if header and header != SQLITE_HEADER:  # an empty file is a new, empty database
+        raise StoreDamagedError(_damaged_message(path, "it is not an SQLite database"))
+
+
+def _prepare(connection: sqlite3.Connection, path: Path) -> None:
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "schema_migrations" not in tables:
+        raise StoreDamagedError(_damaged_message(
+            path, "it is an SQLite database but not a leaderdeck progress store"))
+    if schema_version(connection) > MIGRATIONS[-1].version:
+        raise StoreError(f"the progress store {path} was written by a newer leaderdeck "
+                         f"(schema {schema_version(connection)}); upgrade leaderdeck to use it")
+    migrate(connection, time.time_ns() // 1_000_000)
+
+
+def _damaged_message(path: Path, why: str) -> str:
+    return (f"the progress store {path} cannot be read: {why}. It was left untouched.\n"
+            f"  To try to recover its reviews: sqlite3 '{path}' .recover | sqlite3 recovered.sqlite3,\n"
+            f"  then move recovered.sqlite3 to '{path}'.\n"
+            f"  To start afresh instead: rename it (for example to '{path.name}.damaged'); "
+            "a new store is created on the next answer.\n"
+            "  Or point LEADERDECK_HOME at another folder.")
+
+
+@contextmanager
+def translated_errors(path: Path, busy_timeout: float) -> Iterator[None]:
+    """Turn SQLite's errors into messages that name the file and say what to do."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            raise StoreLockedError(
+                f"the progress store {path} is locked by {describe_holders(path)}; waited "
+                f"{busy_timeout:g} s. Finish or close that notebook or program, then try again "
+                "(nothing was recorded).") from error
+        raise StoreError(f"the progress store {path} cannot be used: {text}. Check that the "
+                         "disk is not full and the folder is writable.") from error
+    except sqlite3.DatabaseError as error:
+        if type(error) is not sqlite3.DatabaseError:  # integrity and programming errors are bugs
+            raise
+        raise StoreDamagedError(_damaged_message(path, f"SQLite says '{error}'")) from error
+
+
+class ProgressStore:
+    """Reads and writes one store. Safe to share between threads; open one per process."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, scheduling: Scheduling,
+                 busy_timeout: float):
+        self.path = path
+        self.scheduling = scheduling
+        self._db = connection
+        self._busy_timeout = busy_timeout
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, translated_errors(self.path, self._busy_timeout):
+            yield self._db
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or none of it."""
+        with self._reading() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def record(self, answer: Answer, origin: str = "leaderdeck") -> Review:
+        """Append the answer to the log and update its card. Recording the same answer twice
+        (same card, same millisecond) stores it once and returns the stored review."""
+        key, at = str(answer.card), to_ms(answer.answered_at)
+        with self._writing() as db:
+            progress = _card_from_row(db.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
+            before = progress.memory if progress else None
+            after = self.scheduling.review(before, int(answer.rating), at)
+            cursor = db.execute(
+                f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)}) "
+                "ON CONFLICT (card, reviewed_at) DO NOTHING",
+                (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
+                 max(0, answer.duration_ms), answer.response, *_memory_values(before),
+                 *_memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
+            if cursor.rowcount:
+                db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           _next_card_row(key, answer, progress, after, at))
+                return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating),
+                              answer.correct, max(0, answer.duration_ms), answer.response, before, after)
+        return next(r for r in self.history(key) if r.reviewed_at_ms == at)
+
+    def rebuild_cards(self) -> int:
+        """Recompute the card-state cache from the log; return the number of cards."""
+        with self._writing() as db:
+            db.execute("DELETE FROM cards")
+            db.execute(_REBUILD)
+            return db.execute("SELECT count(*) FROM cards").fetchone()[0]
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def card(self, key: str) -> CardProgress | None:
+        with self._reading() as db:
+            return _card_from_row(db.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
+
+    def cards(self) -> list[CardProgress]:
+        with self._reading() as db:
+            return [_card_from_row(row) for row in db.execute(f"SELECT {_CARD_COLUMNS} FROM cards")]
+
+    def history(self, key: str | None = None) -> list[Review]:
+        """The log in recording order, for one card or all."""
+        where, args = ("WHERE card = ?", (key,)) if key else ("", ())
+        with self._reading() as db:
+            rows = db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
+            return [_review_from_row(row) for row in rows]
+
+    def review_count(self) -> int:
+        with self._reading() as db:
+            return db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+    def due(self, now_ms: int, limit: int, present: Container[str] | None = None) -> list[tuple[str, int]]:
+        """(card, due) for up to `limit` cards due by `now_ms`, most overdue first, skipping
+        cards not in `present` (items removed from the course keep their history, unseen)."""
+        return self._scan("SELECT card, due FROM cards WHERE due <= ? ORDER BY due, card",
+                          (now_ms,), limit, present)
+
+    def next_due(self, after_ms: int, present: Container[str] | None = None) -> int | None:
+        """When the first card due after `after_ms` comes due, or None if none is scheduled."""
+        found = self._scan("SELECT card, due FROM cards WHERE due > ? ORDER BY due, card",
+                           (after_ms,), 1, present)
+        return found[0][1] if found else None
+
+    def _scan(self, query: str, args: tuple, limit: int, present: Container[str] | None) -> list:
+        found: list = []
+        with self._reading() as db:
+            cursor = db.execute(query, args)
+            try:
+                while len(found) < limit and (batch := cursor.fetchmany(max(limit, 64))):
+                    found += [row for row in batch if present is None or row[0] in present]
+            finally:
+                cursor.close()  # an unfinished SELECT would hold a read transaction open
+        return found[:limit]
+
+    def unseen(self, keys_in_order: Sequence[str], limit: int) -> list[str]:
+        """The first `limit` of `keys_in_order` never reviewed."""
+        found: list[str] = []
+        with self._reading() as db:
+            for start in range(0, len(keys_in_order), _BATCH):
+                batch = keys_in_order[start:start + _BATCH]
+                seen = {k for (k,) in db.execute(
+                    f"SELECT card FROM cards WHERE card IN ({','.join('?' * len(batch))})", batch)}
+                found += [k for k in batch if k not in seen]
+                if len(found) >= limit:
+                    break
+        return found[:limit]
+
+    def introduced_since(self, since_ms: int, present: Container[str] | None = None) -> int:
+        """How many cards had their first review at or after `since_ms` (the daily new count)."""
+        with self._reading() as db:
+            rows = db.execute("SELECT card FROM cards WHERE first_review >= ?", (since_ms,))
+            return sum(1 for (key,) in rows if present is None or key in present)
+
+    def card_summaries(self) -> list[tuple[str, int, float, int, int, int]]:
+        """(card, state, stability, last_review, due, lapses) of every reviewed card."""
+        with self._reading() as db:
+            return db.execute(
+                "SELECT card, state, stability, last_review, due, lapses FROM cards").fetchall()
+
+    def activity(self, since_ms: int, bucket_ms: int) -> list[tuple[str, int, int, int]]:
+        """(card, bucket, reviews, correct) for reviews since `since_ms`, bucket 0 first."""
+        with self._reading() as db:
+            return db.execute(
+                "SELECT card, (reviewed_at - ?1) / ?2, count(*), sum(correct) FROM reviews "
+                "WHERE reviewed_at >= ?1 GROUP BY 1, 2", (since_ms, bucket_ms)).fetchall()
+
+
+_REBUILD = f"""
+INSERT INTO cards ({_CARD_COLUMNS})
+SELECT r.card, r.kind, r.state_after, r.step_after, r.stability_after, r.difficulty_after,
+       r.due_after, r.reviewed_at, a.first_review, a.reps, a.lapses
+FROM (SELECT card, max(id) AS last_id, min(reviewed_at) AS first_review, count(*) AS reps,
+             sum(rating = 1 AND state_before = {State.Review.value}) AS lapses
+      FROM reviews GROUP BY card) AS a
+JOIN reviews AS r ON r.id = a.last_id
+"""
+
+
+def _memory_values(memory: Memory | None) -> tuple:
+    if memory is None:
+        return (None,) * 6
+    return (int(memory.state), memory.step, memory.stability, memory.difficulty, memory.due_ms,
+            memory.last_review_ms)
+
+
+def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, after: Memory,
+                   at: int) -> tuple:
+    lapsed = progress is not None and progress.memory.state == State.Review and answer.rating == 1
+    first = at if progress is None else min(progress.first_review_ms, at)
+    reps = 1 if progress is None else progress.reps + 1
+    lapses = (progress.lapses if progress else 0) + lapsed
+    return (key, answer.kind, int(after.state), after.step, after.stability, after.difficulty,
+            after.due_ms, after.last_review_ms, first, reps, lapses)
+
+
+def _card_from_row(row: tuple | None) -> CardProgress | None:
+    if row is None:
+        return None
+    card, kind, state, step, stability, difficulty, due, last, first, reps, lapses = row
+    return CardProgress(card, kind, Memory(State(state), step, stability, difficulty, due, last),
+                        first, reps, lapses)
+
+
+def _review_from_row(row: tuple) -> Review:
+    (id_, card, kind, origin, at, rating, correct, duration, response, *memories) = row
+    before = None if memories[0] is None else Memory(State(memories[0]), *memories[1:6])
+    after = Memory(State(memories[6]), *memories[7:11], at)
+    return Review(id_, card, kind, origin, at, rating, bool(correct), duration, response, before, after)
