@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     schema = _command(commands, "schema", _schema, "write the JSON Schemas editors use for lesson files")
     schema.add_argument("--check", action="store_true", help="exit 1 if the committed schemas are stale")
     schema.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+
+    build = _command(commands, "build", _build, "compile the course into decks/ (and notebooks/)")
+    build.add_argument("--out", type=Path, default=None, help="write under DIR instead of the project folder")
+    build.add_argument("--check", action="store_true", help="exit 1 naming committed files that differ from a fresh build")
+    build.add_argument("--allow-schema-change", action="store_true",
+                       help="accept a note type change that forks it in learners' Anki collections")
+    build.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
     return parser
 
 
@@ -96,4 +103,21 @@ def _schema(args: argparse.Namespace) -> int:
         print("stale: " + ", ".join(str(p) for p in changed) + " (run `leaderdeck schema`)", file=sys.stderr)
         return 1
     print("schemas up to date" if not changed else "wrote " + ", ".join(str(p) for p in changed))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    import time
+
+    from .build import BuildOptions, build, stale_files
+    from .course import load_course
+
+    course = load_course(args.lessons)
+    options = BuildOptions(now=int(time.time()), allow_schema_change=args.allow_schema_change)
+    if args.check:
+        stale = stale_files(course, options)
+        for path in stale:
+            print(f"stale: {path} (run `leaderdeck build`)", file=sys.stderr)
+        return 1 if stale else 0
+    print("\n".join(build(course, options, args.out)))
     return 0

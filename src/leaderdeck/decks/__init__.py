@@ -1,0 +1,83 @@
+"""The Anki deck compiler: a course → `decks/<course>.apkg` plus its lock file.
+
+`build_decks` is the whole public surface: it reads the lock beside the deck, compiles (pure,
+with `now` passed in), writes the package and the lock through temporary files, and returns what
+changed so the build can tell learners which import options to use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Course
+from .compile import Compiled, LessonChanges, compile_course
+from .lock import read_lock
+from .package import write_package
+
+DECKS_DIR = "decks"
+
+IMPORT_ADVICE = """\
+To update, learners import the new .apkg over their existing deck (File → Import) with the defaults:
+  Update notes: "If newer"    Update note types: "If newer"    Merge note types: off
+  Import any learning progress: off    (review history and scheduling stay as they are)"""
+
+
+@dataclass(frozen=True)
+class DeckBuild:
+    files: tuple[Path, ...]  # relative to the output root
+    written: tuple[Path, ...]  # the files whose bytes changed
+    changes: dict[str, LessonChanges]
+    note_types_changed: tuple[str, ...]
+
+    def report(self) -> list[str]:
+        lines = [f"  {lesson}: {_describe(c)}" for lesson, c in self.changes.items() if c]
+        if self.note_types_changed:
+            lines.append(f"  note types updated: {', '.join(self.note_types_changed)}")
+        if not lines:
+            return [f"decks: up to date ({', '.join(str(f) for f in self.files)})"]
+        return [f"decks: wrote {', '.join(str(f) for f in self.files)}", *lines, *IMPORT_ADVICE.splitlines()]
+
+
+def deck_paths(course: Course) -> tuple[Path, Path]:
+    """The package and its lock file, relative to the output root."""
+    return Path(DECKS_DIR, f"{course.id}.apkg"), Path(DECKS_DIR, f"{course.id}.lock.json")
+
+
+def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | None = None,
+                allow_schema_change: bool = False) -> DeckBuild:
+    """Compile `course` into `out_root/decks/`. The lock is read from there, or else from
+    `lock_root/decks/` (the committed one), so a build elsewhere keeps the published identity."""
+    package_rel, lock_rel = deck_paths(course)
+    lock_file = out_root / lock_rel
+    if not lock_file.is_file() and lock_root is not None:
+        lock_file = lock_root / lock_rel
+    compiled: Compiled = compile_course(course, read_lock(lock_file), now,
+                                        allow_schema_change=allow_schema_change)
+    written = []
+    if write_package(out_root / package_rel, compiled.contents):
+        written.append(package_rel)
+    if _write_text(out_root / lock_rel, compiled.lock.to_json()):
+        written.append(lock_rel)
+    return DeckBuild((package_rel, lock_rel), tuple(written), compiled.changes, compiled.note_types_changed)
+
+
+def _write_text(path: Path, text: str) -> bool:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+    return True
+
+
+def _describe(changes: LessonChanges) -> str:
+    parts = [f"{len(ids)} {what} ({', '.join(ids)})" for what, ids in
+             (("added", changes.added), ("updated", changes.updated), ("removed", changes.removed)) if ids]
+    text = "; ".join(parts)
+    if changes.removed:
+        text += " — removed notes stay in learners' collections until they delete them"
+    return text
+
+
+__all__ = ["DeckBuild", "build_decks", "deck_paths"]

@@ -1,0 +1,151 @@
+"""Course + lock + now → package contents, the next lock, and what changed. Pure: no clock, no I/O
+except reading media files.
+
+Identity comes only from `NoteKey(course, lesson, item)`: the GUID is a hash of its string, so
+rewording or reordering an item keeps its note, review history and scheduling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from ..errors import LeaderdeckError
+from ..identity import NoteKey
+from ..markdown import render
+from ..model import Course, Lesson
+from .fields import Item, item_fields
+from .lock import ID_STRIDE, Lock, NoteEntry, Tombstone, TypeEntry, update_note, update_type
+from .media import MediaPacker
+from .notetypes import NOTE_TYPES, model_json
+from .package import CardRow, NoteRow, PackageContents, deck_json
+
+
+@dataclass
+class LessonChanges:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    contents: PackageContents
+    lock: Lock
+    changes: dict[str, LessonChanges]  # lesson id → changes, in course order
+    note_types_changed: tuple[str, ...]
+
+
+def note_guid(key: NoteKey) -> str:
+    """The Anki GUID: a hash of the authored identity only, never of content."""
+    return "ld" + hashlib.sha256(str(key).encode()).hexdigest()[:20]
+
+
+def deck_name(course: Course, number: int, lesson: Lesson) -> str:
+    return f"{course.info.deck}::{number:02d} {lesson.title.replace('::', ':')}"
+
+
+def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change: bool = False) -> Compiled:
+    """Everything the package and the next lock hold; raises `LeaderdeckError` on refused changes."""
+    types = _check_note_types(lock, now, allow_schema_change)
+    _check_tombstones(course, lock)
+    builder = _Builder(course, lock, now)
+    for number, lesson in enumerate(course.lessons, start=1):
+        builder.add_lesson(number, lesson)
+    removed = builder.remove_missing()
+    root = deck_json(_deck_id(course.info.deck), course.info.deck, render(course.info.description))
+    models = [model_json(nt, types[kind].mod, root["id"]) for kind, nt in NOTE_TYPES.items()]
+    contents = PackageContents(models=models, decks=[root, *builder.decks], notes=builder.notes,
+                               cards=builder.cards, media=builder.media.packed,
+                               mod=max([e.mod for e in builder.entries.values()] + [t.mod for t in types.values()]))
+    next_lock = Lock(notes=builder.entries, note_types=types, tombstones={**lock.tombstones, **removed})
+    changed_types = tuple(k for k in NOTE_TYPES if lock.note_types.get(k) != types[k])
+    return Compiled(contents, next_lock, builder.changes, changed_types)
+
+
+class _Builder:
+    def __init__(self, course: Course, lock: Lock, now: int):
+        self.course, self.lock, self.now = course, lock, now
+        self.next_id = lock.next_note_id(now)
+        self.media = MediaPacker(course.lessons_dir)
+        self.entries: dict[str, NoteEntry] = {}
+        self.notes: list[NoteRow] = []
+        self.cards: list[CardRow] = []
+        self.decks: list[dict] = []
+        self.changes: dict[str, LessonChanges] = {}
+
+    def add_lesson(self, number: int, lesson: Lesson) -> None:
+        name = deck_name(self.course, number, lesson)
+        deck_id = _deck_id(name)
+        self.decks.append(deck_json(deck_id, name, render(lesson.summary)))
+        self.changes[lesson.id] = LessonChanges()
+        for item in lesson.items:
+            self._add_item(lesson, item, deck_id, name)
+
+    def _add_item(self, lesson: Lesson, item: Item, deck_id: int, deck: str) -> None:
+        key = NoteKey(self.course.id, lesson.id, item.id)
+        note_type = NOTE_TYPES[item.kind]
+        values = item_fields(self.course, lesson, item, str(key))
+        where = f"lesson '{lesson.id}', item '{item.id}'"
+        fields = tuple(self.media.rewrite(values[name], where) for name in note_type.field_names)
+        tags = (self.course.id, f"{self.course.id}::{lesson.id}", f"{self.course.id}::{lesson.id}::{item.concept}")
+        content = hashlib.sha256(json.dumps([note_type.id, fields, tags, deck]).encode()).hexdigest()[:16]
+        entry = update_note(self.lock.notes, str(key), note_guid(key), content, self.now, self.next_id)
+        self._record_change(lesson.id, item.id, self.lock.notes.get(str(key)), entry)
+        self.entries[str(key)] = entry
+        self.notes.append(NoteRow(entry.id, entry.guid, note_type.id, entry.mod, tags, fields,
+                                  values[note_type.sort_field]))
+        for ordinal in item.card_ordinals():
+            if ordinal >= ID_STRIDE:
+                raise LeaderdeckError(f"{where}: at most {ID_STRIDE} cards per item")
+            self.cards.append(CardRow(id=entry.id + ordinal, nid=entry.id, did=deck_id, ord=ordinal,
+                                      mod=entry.mod, due=len(self.notes)))
+
+    def _record_change(self, lesson_id: str, item_id: str, old: NoteEntry | None, new: NoteEntry) -> None:
+        if old is None:
+            self.changes[lesson_id].added.append(item_id)
+            self.next_id += ID_STRIDE
+        elif old != new:
+            self.changes[lesson_id].updated.append(item_id)
+
+    def remove_missing(self) -> dict[str, Tombstone]:
+        removed = {}
+        for key, entry in sorted(self.lock.notes.items()):
+            if key not in self.entries:
+                removed[key] = Tombstone(guid=entry.guid, id=entry.id, removed=self.now)
+                note = NoteKey.parse(key)
+                self.changes.setdefault(note.lesson, LessonChanges()).removed.append(note.item)
+        return removed
+
+
+def _check_note_types(lock: Lock, now: int, allow_schema_change: bool) -> dict[str, TypeEntry]:
+    changed = [kind for kind, nt in NOTE_TYPES.items()
+               if kind in lock.note_types and lock.note_types[kind].schema != nt.schema_fingerprint()]
+    if changed and not allow_schema_change:
+        raise LeaderdeckError(
+            f"the fields or templates of note type(s) {', '.join(changed)} changed since the last release. "
+            "Learners who import this deck would get a second note type (named with a '+'), and their "
+            "existing notes would NOT be updated; avoiding that needs 'Merge note types', which forces a "
+            "one-way full sync of their whole collection. Undo the change to the note type, or rebuild "
+            "with --allow-schema-change if this release really must change it.")
+    return {kind: update_type(lock.note_types.get(kind), nt.schema_fingerprint(), nt.style_fingerprint(), now)
+            for kind, nt in NOTE_TYPES.items()}
+
+
+def _check_tombstones(course: Course, lock: Lock) -> None:
+    reused = [(lesson, item) for lesson in course.lessons for item in lesson.items
+              if str(NoteKey(course.id, lesson.id, item.id)) in lock.tombstones]
+    if reused:
+        lines = [f"lesson '{lesson.id}': item id '{item.id}' belonged to an item removed in an earlier "
+                 "release; learners may still have that note, so ids are never reused: choose a new id"
+                 for lesson, item in reused]
+        raise LeaderdeckError("\n".join(lines))
+
+
+def _deck_id(name: str) -> int:
+    # Anki matches decks by name and ignores these ids; they only need to be stable and unique.
+    return int(hashlib.sha256(name.encode()).hexdigest()[:12], 16) + 1_000_000

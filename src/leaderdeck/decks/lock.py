@@ -1,0 +1,102 @@
+"""The lock file beside the deck: what each note looked like, and since when.
+
+Per note: its GUID, its id (first added), a hash of its content and the time that content last
+changed, which becomes the note's `mod`. Anki updates a note only when the incoming `mod` is newer,
+so a rebuild with no edits changes nothing (byte-identical), and an edit moves exactly one `mod`.
+Per note type: the schema fingerprint (a change forks the type in learners' collections, so it is
+refused unless allowed) and the style fingerprint with its own `mod`. Removed notes stay as
+tombstones so their ids are never reused. `now` is always passed in: this module reads no clock.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import LeaderdeckError, display_path
+
+LOCK_VERSION = 1
+# Note ids are "added" timestamps in ms; each note owns a block so card id = note id + ordinal.
+ID_STRIDE = 1000
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    guid: str
+    id: int
+    hash: str
+    mod: int
+
+
+@dataclass(frozen=True)
+class TypeEntry:
+    schema: str
+    style: str
+    mod: int
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    guid: str
+    id: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class Lock:
+    notes: dict[str, NoteEntry] = field(default_factory=dict)
+    note_types: dict[str, TypeEntry] = field(default_factory=dict)
+    tombstones: dict[str, Tombstone] = field(default_factory=dict)
+
+    def next_note_id(self, now: int) -> int:
+        """A fresh note id after every id ever handed out, and no earlier than `now` (seconds)."""
+        used = [e.id for e in self.notes.values()] + [t.id for t in self.tombstones.values()]
+        return max([now * 1000, *(i + ID_STRIDE for i in used)])
+
+    def to_json(self) -> str:
+        data = {
+            "version": LOCK_VERSION,
+            "note_types": {k: vars(v) for k, v in sorted(self.note_types.items())},
+            "notes": {k: vars(v) for k, v in sorted(self.notes.items())},
+            "tombstones": {k: vars(v) for k, v in sorted(self.tombstones.items())},
+        }
+        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, where: str = "lock file") -> Lock:
+        try:
+            data = json.loads(text)
+            if data.get("version") != LOCK_VERSION:
+                raise ValueError(f"unsupported version {data.get('version')!r}")
+            return cls(notes={k: NoteEntry(**v) for k, v in data["notes"].items()},
+                       note_types={k: TypeEntry(**v) for k, v in data["note_types"].items()},
+                       tombstones={k: Tombstone(**v) for k, v in data["tombstones"].items()})
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise LeaderdeckError(f"{where}: not a valid leaderdeck lock file ({error}); restore it "
+                                  "from git: it holds the identity of every published note") from None
+
+
+def read_lock(path: Path) -> Lock:
+    """The lock at `path`, or an empty lock when there is none yet (the first build)."""
+    if not path.is_file():
+        return Lock()
+    return Lock.from_json(path.read_text(encoding="utf-8"), display_path(path))
+
+
+def update_note(lock_notes: dict[str, NoteEntry], key: str, guid: str, content_hash: str,
+                now: int, next_id: int) -> NoteEntry:
+    """The entry for a note after this build: unchanged, re-stamped, or new."""
+    old = lock_notes.get(key)
+    if old is None:
+        return NoteEntry(guid=guid, id=next_id, hash=content_hash, mod=now)
+    if old.hash == content_hash:
+        return old
+    # `mod` must strictly increase or Anki ignores the edit ("update if newer").
+    return replace(old, hash=content_hash, mod=max(now, old.mod + 1))
+
+
+def update_type(old: TypeEntry | None, schema: str, style: str, now: int) -> TypeEntry:
+    if old is not None and old.schema == schema and old.style == style:
+        return old
+    return TypeEntry(schema=schema, style=style, mod=max(now, old.mod + 1) if old else now)

@@ -1,0 +1,217 @@
+"""The deterministic `.apkg` writer: an Anki schema-11 collection in a deflated zip.
+
+We do not use genanki's writer: it stamps every note with the build time (so every rebuild looks
+like an edit), omits `schedVer`, stores the zip uncompressed and inserts one row per statement.
+Here the caller supplies every id and `mod`, rows go in with `executemany`, the database is built
+in memory and serialized, and zip entries carry a fixed date, so equal input gives equal bytes.
+Cards take full scheduling columns and a revlog can be written, for packages that carry progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass, field
+from pathlib import Path
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_COLLECTION_CREATED = 1_735_689_600  # fixed: a package's collection is never opened as a collection
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    guid: str
+    mid: int
+    mod: int
+    tags: tuple[str, ...]
+    fields: tuple[str, ...]
+    sort_field: str
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """A card; the defaults describe a new card. Scheduling columns follow Anki's `cards` table."""
+
+    id: int
+    nid: int
+    did: int
+    ord: int
+    mod: int
+    usn: int = -1
+    type: int = 0
+    queue: int = 0
+    due: int = 0
+    ivl: int = 0
+    factor: int = 0
+    reps: int = 0
+    lapses: int = 0
+    left: int = 0
+    odue: int = 0
+    odid: int = 0
+    flags: int = 0
+    data: str = ""
+
+
+@dataclass(frozen=True)
+class RevlogRow:
+    id: int
+    cid: int
+    usn: int
+    ease: int
+    ivl: int
+    last_ivl: int
+    factor: int
+    time: int
+    type: int
+
+
+@dataclass(frozen=True)
+class PackageContents:
+    models: Sequence[dict]
+    decks: Sequence[dict]
+    notes: Sequence[NoteRow]
+    cards: Sequence[CardRow]
+    revlog: Sequence[RevlogRow] = ()
+    media: dict[str, Path] = field(default_factory=dict)  # name in the collection → file
+    mod: int = _COLLECTION_CREATED
+
+
+def write_package(path: Path, contents: PackageContents) -> bool:
+    """Write `contents` to `path` through a temporary file; False when the bytes were already there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            _write_zip(stream, contents)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; a deck is for sharing
+        if path.is_file() and _same_bytes(path, Path(temporary)):
+            return False
+        os.replace(temporary, path)
+        return True
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _write_zip(stream, contents: PackageContents) -> None:
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        _add(archive, "collection.anki2", collection_bytes(contents))
+        names = sorted(contents.media)
+        _add(archive, "media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())
+        for index, name in enumerate(names):
+            _add(archive, str(index), contents.media[name].read_bytes())
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+
+
+def collection_bytes(contents: PackageContents) -> bytes:
+    """The collection as an SQLite file image, built in memory."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_SCHEMA)
+        db.execute("INSERT INTO col VALUES (1,?,?,?,11,0,0,0,?,?,?,?,'{}')", _col_row(contents))
+        db.executemany("INSERT INTO notes VALUES (?,?,?,?,-1,?,?,?,?,0,'')",
+                       (_note_values(n) for n in contents.notes))
+        db.executemany(f"INSERT INTO cards VALUES ({','.join('?' * 18)})", (astuple(c) for c in contents.cards))
+        db.executemany(f"INSERT INTO revlog VALUES ({','.join('?' * 9)})", (astuple(r) for r in contents.revlog))
+        db.executescript(_INDEXES)
+        db.commit()
+        return db.serialize()
+    finally:
+        db.close()
+
+
+def _col_row(contents: PackageContents) -> tuple:
+    def dump(value: object) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    conf = {**_COLLECTION_CONF, "curModel": str(contents.models[0]["id"]) if contents.models else None}
+    models = {str(m["id"]): m for m in contents.models}
+    decks = {str(d["id"]): d for d in [_DEFAULT_DECK, *contents.decks]}
+    return (_COLLECTION_CREATED, contents.mod * 1000, _COLLECTION_CREATED * 1000,
+            dump(conf), dump(models), dump(decks), dump({"1": _DECK_CONFIG}))
+
+
+def _note_values(note: NoteRow) -> tuple:
+    tags = f" {' '.join(note.tags)} " if note.tags else ""
+    return (note.id, note.guid, note.mid, note.mod, tags, "\x1f".join(note.fields),
+            strip_html(note.sort_field), field_checksum(note.fields[0]))
+
+
+def strip_html(text: str) -> str:
+    return _TAG.sub("", text).strip()
+
+
+def field_checksum(text: str) -> int:
+    """Anki's duplicate check: the first 8 hex digits of SHA-1 of the stripped first field."""
+    return int(hashlib.sha1(strip_html(text).encode()).hexdigest()[:8], 16)
+
+
+def deck_json(deck_id: int, name: str, description: str) -> dict:
+    return {"id": deck_id, "name": name, "desc": description, "mod": _COLLECTION_CREATED, "usn": -1,
+            "collapsed": False, "browserCollapsed": False, "conf": 1, "dyn": 0, "extendNew": 0,
+            "extendRev": 0, "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0],
+            "timeToday": [0, 0]}
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    if first.stat().st_size != second.stat().st_size:
+        return False
+    return first.read_bytes() == second.read_bytes()
+
+
+# "schedVer": 2 matters: without it Anki reads learning-step ratings in an imported revlog with
+# the old scheduler's meaning.
+_COLLECTION_CONF = {"schedVer": 2, "activeDecks": [1], "curDeck": 1, "addToCur": True,
+                    "collapseTime": 1200, "dueCounts": True, "estTimes": True, "newSpread": 0,
+                    "nextPos": 1, "sortBackwards": False, "sortType": "noteFld", "timeLim": 0}
+_DEFAULT_DECK = deck_json(1, "Default", "")
+_DECK_CONFIG = {
+    "id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": True, "timer": 0,
+    "replayq": True, "dyn": False,
+    "new": {"bury": False, "delays": [1, 10], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1,
+            "perDay": 20},
+    "lapse": {"delays": [10], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0},
+    "rev": {"bury": False, "ease4": 1.3, "ivlFct": 1, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2},
+}
+
+_SCHEMA = """
+CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null,
+  scm integer not null, ver integer not null, dty integer not null, usn integer not null,
+  ls integer not null, conf text not null, models text not null, decks text not null,
+  dconf text not null, tags text not null);
+CREATE TABLE notes (id integer primary key, guid text not null, mid integer not null,
+  mod integer not null, usn integer not null, tags text not null, flds text not null,
+  sfld integer not null, csum integer not null, flags integer not null, data text not null);
+CREATE TABLE cards (id integer primary key, nid integer not null, did integer not null,
+  ord integer not null, mod integer not null, usn integer not null, type integer not null,
+  queue integer not null, due integer not null, ivl integer not null, factor integer not null,
+  reps integer not null, lapses integer not null, left integer not null, odue integer not null,
+  odid integer not null, flags integer not null, data text not null);
+CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer not null,
+  ease integer not null, ivl integer not null, lastIvl integer not null, factor integer not null,
+  time integer not null, type integer not null);
+CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
+"""
+_INDEXES = """
+CREATE INDEX ix_notes_usn ON notes (usn);
+CREATE INDEX ix_cards_usn ON cards (usn);
+CREATE INDEX ix_revlog_usn ON revlog (usn);
+CREATE INDEX ix_cards_nid ON cards (nid);
+CREATE INDEX ix_cards_sched ON cards (did, queue, due);
+CREATE INDEX ix_revlog_cid ON revlog (cid);
+CREATE INDEX ix_notes_csum ON notes (csum);
+"""
