@@ -18,6 +18,7 @@ _PUBLIC = {
     "load_course": "leaderdeck.course",
     "check_files": "leaderdeck.course",
     "render_markdown": "leaderdeck.markdown",
+    "quiz": "leaderdeck.quiz",  # a callable package: leaderdeck.quiz("door-decisions")
 }
 __all__ = sorted(_PUBLIC)
 

@@ -1,0 +1,300 @@
+"""One ipywidgets view per item kind: a thin layer that collects input and shows feedback.
+
+Each view is built for one `Step`, notes when it was shown, and on answering calls
+`submit(outcome)` with an `Outcome` from the pure session module. Grading never happens here.
+Controls are native (buttons, radio buttons, checkboxes, text boxes), so they are keyboard
+reachable, and each has a visible label. Right and wrong are shown with text and ✓/✗, and
+colours come only from the CSS classes in `quiz.css` (JupyterLab theme variables).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+
+import ipywidgets as widgets
+
+from ..events import Rating
+from ..markdown import render, render_inline
+from ..model import Choice, Cloze, Flashcard, Order, Reflection
+from . import grading, session
+from .session import Outcome, Step
+
+Clock = Callable[[], datetime]
+Submit = Callable[[Outcome], None]
+RIGHT, WRONG = "✓", "✗"
+FULL_WIDTH = widgets.Layout(width="100%")
+
+
+def html_block(markup: str, *classes: str) -> widgets.HTML:
+    block = widgets.HTML(value=markup, layout=FULL_WIDTH)
+    for name in classes:
+        block.add_class(name)
+    return block
+
+
+def plain(markdown_text: str) -> str:
+    """Inline Markdown as plain text, for labels that cannot hold HTML (radio buttons)."""
+    import nh3
+
+    return html.unescape(nh3.clean(render_inline(markdown_text), tags=set()))
+
+
+def verdict(correct: bool, right_text: str = "Right.", wrong_text: str = "Not quite.") -> str:
+    return f'<strong>{RIGHT} {right_text}</strong>' if correct else f'<strong>{WRONG} {wrong_text}</strong>'
+
+
+def button(label: str, tooltip: str, *classes: str) -> widgets.Button:
+    control = widgets.Button(description=label, tooltip=tooltip, layout=widgets.Layout(width="auto"))
+    for name in ("ld-button", *classes):
+        control.add_class(name)
+    return control
+
+
+class CardView:
+    """Shared frame: the question area, the answer controls, and a feedback area."""
+
+    def __init__(self, step: Step, clock: Clock, submit: Submit):
+        self.step, self.clock, self.submit = step, clock, submit
+        self.shown_at = clock()
+        self.feedback = widgets.VBox(layout=FULL_WIDTH)
+        self.feedback.add_class("ld-feedback-area")
+        self.widget = widgets.VBox(layout=FULL_WIDTH)
+        self.widget.add_class("ld-card")
+        self.widget.add_class(f"ld-{step.item.kind}")
+
+    def show_feedback(self, correct: bool | None, markup: str) -> None:
+        state = "ld-neutral" if correct is None else ("ld-right" if correct else "ld-wrong")
+        self.feedback.children = (html_block(markup, "ld-feedback", state),)
+
+    def explanation(self) -> str:
+        return f'<div class="ld-explanation"><strong>Why:</strong> {render(self.step.item.explanation)}</div>'
+
+    def disable(self, *controls: widgets.Widget) -> None:
+        for control in controls:
+            control.disabled = True
+
+
+def rating_buttons(on_rate: Callable[[Rating], None]) -> widgets.HBox:
+    hints = {Rating.AGAIN: "I did not remember it", Rating.HARD: "I remembered it with effort",
+             Rating.GOOD: "I remembered it", Rating.EASY: "I remembered it at once"}
+    buttons = []
+    for rating, hint in hints.items():
+        control = button(rating.name.title(), f"{rating.name.title()}: {hint}", f"ld-rate-{rating.name.lower()}")
+        control.on_click(lambda _, rating=rating: on_rate(rating))
+        buttons.append(control)
+    row = widgets.HBox([widgets.Label("How well did you remember?"), *buttons])
+    row.add_class("ld-rating")
+    return row
+
+
+class FlashcardView(CardView):
+    """Recall, reveal, then grade yourself. The reverse card asks the back and reveals the front."""
+
+    def __init__(self, step: Step, clock: Clock, submit: Submit):
+        super().__init__(step, clock, submit)
+        item = step.item
+        assert isinstance(item, Flashcard)
+        asked, hidden = (item.back, item.front) if step.reverse else (item.front, item.back)
+        lead = "Recall what this answers:" if step.reverse else "Recall the answer, then reveal it."
+        self.reveal_button = button("Show answer", "Reveal the answer", "ld-primary")
+        self.reveal_button.on_click(lambda _: self._reveal(hidden))
+        self.rating = rating_buttons(self._rate)
+        self.answer_area = widgets.VBox()
+        self.widget.children = (html_block(f'<p class="ld-lead">{lead}</p>{render(asked)}', "ld-prompt"),
+                                self.reveal_button, self.answer_area, self.feedback)
+
+    def _reveal(self, hidden: str) -> None:
+        self.disable(self.reveal_button)
+        self.answer_area.children = (html_block(render(hidden) + self.explanation(), "ld-answer"), self.rating)
+
+    def _rate(self, rating: Rating) -> None:
+        self.disable(*self.rating.children[1:])
+        outcome = session.answer_flashcard(self.step, rating, self.shown_at, self.clock())
+        self.show_feedback(None, f"Graded <strong>{rating.name.title()}</strong>.")
+        self.submit(outcome)
+
+
+class ReflectionView(CardView):
+    """Write your own answer, compare it with a model answer, then grade yourself."""
+
+    def __init__(self, step: Step, clock: Clock, submit: Submit):
+        super().__init__(step, clock, submit)
+        item = step.item
+        assert isinstance(item, Reflection)
+        self.text = widgets.Textarea(description="Your answer", placeholder="Write a few sentences…",
+                                     layout=widgets.Layout(width="100%", height="7em"),
+                                     style={"description_width": "initial"})
+        self.reveal_button = button("Compare with a model answer", "Show a model answer", "ld-primary")
+        self.reveal_button.on_click(lambda _: self._reveal())
+        self.rating = rating_buttons(self._rate)
+        self.answer_area = widgets.VBox()
+        self.widget.children = (html_block(render(item.prompt), "ld-prompt"), self.text,
+                                self.reveal_button, self.answer_area, self.feedback)
+
+    def _reveal(self) -> None:
+        item = self.step.item
+        assert isinstance(item, Reflection)
+        self.disable(self.reveal_button, self.text)
+        model = f"<p><strong>A model answer:</strong></p>{render(item.model_answer)}{self.explanation()}"
+        self.answer_area.children = (html_block(model, "ld-answer"), self.rating)
+
+    def _rate(self, rating: Rating) -> None:
+        self.disable(*self.rating.children[1:])
+        outcome = session.answer_reflection(self.step, self.text.value, rating, self.shown_at, self.clock())
+        self.show_feedback(None, f"Graded <strong>{rating.name.title()}</strong>. Your answer is kept.")
+        self.submit(outcome)
+
+
+class ClozeView(CardView):
+    """Type the missing words: one labelled text box per blank, the hint as its placeholder."""
+
+    def __init__(self, step: Step, clock: Clock, submit: Submit):
+        super().__init__(step, clock, submit)
+        item = step.item
+        assert isinstance(item, Cloze)
+        self.asked = [b for b in grading.blanks(item) if b.number in step.asked_numbers]
+        self.boxes = [widgets.Text(description=f"Blank {i}", placeholder=b.hint or "type the missing words",
+                                   style={"description_width": "initial"})
+                      for i, b in enumerate(self.asked, start=1)]
+        self.check_button = button("Check", "Check your answers", "ld-primary")
+        self.check_button.on_click(lambda _: self._check())
+        self.widget.children = (html_block(render(self._masked_text()), "ld-prompt"),
+                                widgets.VBox(self.boxes), self.check_button, self.feedback)
+
+    def _masked_text(self) -> str:
+        """The text with each asked blank shown as `[ n ]` and other deletions filled in."""
+        counter = iter(range(1, len(self.asked) + 1))
+
+        def mask(match) -> str:
+            return f"`[ {next(counter)} ]`" if int(match.group(1)) in self.step.asked_numbers else match.group(2)
+
+        from ..model import CLOZE_PATTERN
+
+        return CLOZE_PATTERN.sub(mask, self.step.item.text)
+
+    def _check(self) -> None:
+        typed = [box.value for box in self.boxes]
+        outcome = session.answer_cloze(self.step, typed, self.shown_at, self.clock())
+        self.disable(self.check_button, *self.boxes)
+        lines = []
+        for index, (blank, text) in enumerate(zip(self.asked, typed, strict=True), start=1):
+            if grading.answers_match(text, blank.answer):
+                lines.append(f"<li>{RIGHT} Blank {index}: {render_inline(blank.answer)}</li>")
+            else:
+                wrote = html.escape(text.strip()) or "nothing"
+                lines.append(f"<li>{WRONG} Blank {index}: you wrote <em>{wrote}</em>; "
+                             f"the answer is <strong>{render_inline(blank.answer)}</strong></li>")
+        self.show_feedback(outcome.correct, verdict(outcome.correct) + f"<ul>{''.join(lines)}</ul>" + self.explanation())
+        self.submit(outcome)
+
+
+class ChoiceView(CardView):
+    """One answer (radio buttons) or all that apply (checkboxes); a scenario comes first."""
+
+    def __init__(self, step: Step, clock: Clock, submit: Submit):
+        super().__init__(step, clock, submit)
+        item = step.item
+        assert isinstance(item, Choice)
+        self.options = grading.shuffled(item.options, step.rng())
+        if item.multi:
+            self.checkboxes = [widgets.Checkbox(description=render_inline(o.text), description_allow_html=True,
+                                                indent=False, layout=FULL_WIDTH) for o in self.options]
+            self.control: widgets.Widget = widgets.VBox(self.checkboxes)
+        else:
+            self.control = widgets.RadioButtons(options=[(plain(o.text), o.id) for o in self.options],
+                                                value=None, description="Your answer",
+                                                style={"description_width": "initial"}, layout=FULL_WIDTH)
+        self.check_button = button("Check", "Check your answer", "ld-primary")
+        self.check_button.on_click(lambda _: self._check())
+        parts = []
+        if item.scenario:
+            parts.append(html_block(f'<p class="ld-lead">Situation</p>{render(item.scenario)}', "ld-scenario"))
+        hint = "<p class=\"ld-lead\">Choose all that apply.</p>" if item.multi else ""
+        parts.append(html_block(render(item.question) + hint, "ld-prompt"))
+        self.widget.children = (*parts, self.control, self.check_button, self.feedback)
+
+    def chosen(self) -> list[str]:
+        if isinstance(self.control, widgets.RadioButtons):
+            return [] if self.control.value is None else [self.control.value]
+        return [o.id for o, box in zip(self.options, self.checkboxes, strict=True) if box.value]
+
+    def _check(self) -> None:
+        chosen = self.chosen()
+        if not chosen:
+            self.show_feedback(None, "Choose an option first.")
+            return
+        outcome = session.answer_choice(self.step, chosen, self.shown_at, self.clock())
+        self.disable(self.check_button, self.control, *getattr(self, "checkboxes", []))
+        self.show_feedback(outcome.correct, verdict(outcome.correct) + self._option_feedback(chosen) + self.explanation())
+        self.submit(outcome)
+
+    def _option_feedback(self, chosen: list[str]) -> str:
+        item = self.step.item
+        assert isinstance(item, Choice)
+        by_id = {o.id: o for o in item.options}
+        lines = [f"<li>{RIGHT if ok else WRONG} You chose: {render_inline(by_id[oid].text)} "
+                 f"<div>{render(by_id[oid].feedback)}</div></li>"
+                 for oid, ok in grading.option_verdicts(item, chosen).items()]
+        lines += [f"<li>{WRONG} You missed: {render_inline(by_id[oid].text)} <div>{render(by_id[oid].feedback)}</div></li>"
+                  for oid in grading.missed_options(item, chosen)]
+        return f'<ul class="ld-options">{"".join(lines)}</ul>'
+
+
+class OrderView(CardView):
+    """Put steps in order with Up/Down buttons (Tab to a button, Enter or Space to press it)."""
+
+    def __init__(self, step: Step, clock: Clock, submit: Submit):
+        super().__init__(step, clock, submit)
+        item = step.item
+        assert isinstance(item, Order)
+        self.arranged = grading.starting_order(len(item.steps), step.rng())
+        self.rows = widgets.VBox()
+        self.check_button = button("Check", "Check the order", "ld-primary")
+        self.check_button.on_click(lambda _: self._check())
+        self.widget.children = (html_block(render(item.prompt), "ld-prompt"), self.rows, self.check_button, self.feedback)
+        self._draw()
+
+    def move(self, position: int, offset: int) -> None:
+        target = position + offset
+        if 0 <= target < len(self.arranged) and not self.check_button.disabled:
+            order = self.arranged
+            order[position], order[target] = order[target], order[position]
+            self._draw()
+
+    def _draw(self, marks: list[bool] | None = None) -> None:
+        item = self.step.item
+        assert isinstance(item, Order)
+        rows = []
+        for position, index in enumerate(self.arranged):
+            mark = "" if marks is None else (f"{RIGHT} " if marks[position] else f"{WRONG} ")
+            label = html_block(f"{mark}{position + 1}. {html.escape(item.steps[index])}", "ld-step")
+            up = button("↑ Up", f"Move step {position + 1} up", "ld-move")
+            down = button("↓ Down", f"Move step {position + 1} down", "ld-move")
+            up.disabled, down.disabled = position == 0 or marks is not None, position == len(self.arranged) - 1 or marks is not None
+            up.on_click(lambda _, p=position: self.move(p, -1))
+            down.on_click(lambda _, p=position: self.move(p, +1))
+            rows.append(widgets.HBox([up, down, label], layout=FULL_WIDTH))
+        self.rows.children = tuple(rows)
+
+    def _check(self) -> None:
+        item = self.step.item
+        assert isinstance(item, Order)
+        outcome = session.answer_order(self.step, self.arranged, self.shown_at, self.clock())
+        self.disable(self.check_button)
+        self._draw(grading.step_verdicts(self.arranged))
+        right_order = "" if outcome.correct else "<p>The right order:</p><ol>" + "".join(
+            f"<li>{html.escape(text)}</li>" for text in item.steps) + "</ol>"
+        self.show_feedback(outcome.correct, verdict(outcome.correct) + right_order + self.explanation())
+        self.submit(outcome)
+
+
+VIEWS: dict[str, type[CardView]] = {
+    "flashcard": FlashcardView, "cloze": ClozeView, "choice": ChoiceView,
+    "order": OrderView, "reflection": ReflectionView,
+}
+
+
+def card_view(step: Step, clock: Clock, submit: Submit) -> CardView:
+    return VIEWS[step.item.kind](step, clock, submit)

@@ -1,0 +1,205 @@
+"""A quiz session as pure values: the steps to ask, the answers so far, progress and summary.
+
+A *step* is one question shown to the learner. It usually asks one card; a cloze step asks every
+deletion of its text at once (one text box per blank) and yields one `Answer` per deletion
+number. A reversed flashcard's back → front card (ordinal 1) is its own step, asked after all
+the forward steps of the session, so the learner is not shown the answer a moment earlier.
+
+Every function takes `now` from the caller; nothing here reads the clock or global randomness.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..errors import LeaderdeckError
+from ..events import Answer, Rating, graded
+from ..identity import CardKey, NoteKey
+from ..model import Choice, Cloze, Course, Flashcard, Item, Lesson, Order, Reflection
+from . import grading
+
+
+@dataclass(frozen=True)
+class Step:
+    note: NoteKey
+    item: Item
+    ordinals: tuple[int, ...]  # the cards this step asks; a flashcard's reverse card is (1,)
+
+    @property
+    def cards(self) -> tuple[CardKey, ...]:
+        return tuple(CardKey(self.note, ordinal) for ordinal in self.ordinals)
+
+    @property
+    def reverse(self) -> bool:
+        return isinstance(self.item, Flashcard) and self.ordinals == (1,)
+
+    @property
+    def asked_numbers(self) -> tuple[int, ...]:
+        """For a cloze step: the deletion numbers the learner types (others are shown filled in)."""
+        return tuple(ordinal + 1 for ordinal in self.ordinals)
+
+    def rng(self) -> random.Random:
+        """Randomness for this step alone, seeded by its first card: the same order every time."""
+        return random.Random(str(self.cards[0]))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    step: Step
+    correct: bool
+    answers: tuple[Answer, ...]
+
+
+def lesson_steps(course: Course, lesson_id: str, concept: str | None = None) -> tuple[Step, ...]:
+    """Every card of a lesson (or of one concept in it), forward steps first, then reverse ones."""
+    lesson = find_lesson(course, lesson_id)
+    items = [item for item in lesson.items if concept is None or item.concept == concept]
+    if concept is not None and not items:
+        known = sorted({item.concept for item in lesson.items})
+        raise LeaderdeckError(f"lesson '{lesson_id}' has no quiz items for concept '{concept}'"
+                              + _did_you_mean(concept, known))
+    forward, reverse = [], []
+    for item in items:
+        note = NoteKey(course.id, lesson.id, item.id)
+        if isinstance(item, Cloze):
+            forward.append(Step(note, item, item.card_ordinals()))
+            continue
+        forward.append(Step(note, item, (0,)))
+        reverse += [Step(note, item, (1,))] if 1 in item.card_ordinals() else []
+    return tuple(forward + reverse)
+
+
+def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:
+    """One step per card, in the given order: for reviewing due cards across lessons."""
+    steps = []
+    for card in cards:
+        item = _find_item(find_lesson(course, card.note.lesson), card.note.item)
+        if card.ordinal not in item.card_ordinals():
+            raise LeaderdeckError(f"item '{card.note.item}' has no card {card.ordinal}")
+        steps.append(Step(card.note, item, (card.ordinal,)))
+    return tuple(steps)
+
+
+def find_lesson(course: Course, lesson_id: str) -> Lesson:
+    ids = [lesson.id for lesson in course.lessons]
+    if lesson_id not in ids:
+        raise LeaderdeckError(f"no lesson '{lesson_id}' in the course" + _did_you_mean(lesson_id, ids))
+    return course.lesson(lesson_id)
+
+
+def _find_item(lesson: Lesson, item_id: str) -> Item:
+    item = next((item for item in lesson.items if item.id == item_id), None)
+    if item is None:
+        ids = [item.id for item in lesson.items]
+        raise LeaderdeckError(f"lesson '{lesson.id}' has no item '{item_id}'" + _did_you_mean(item_id, ids))
+    return item
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    from ..validate import did_you_mean
+
+    return did_you_mean(word, choices)
+
+
+# --- answering: one function per kind, each returns an Outcome ---------------------------------
+
+
+def _answer(step: Step, ordinal: int, correct: bool, rating: Rating, shown_at: datetime,
+            now: datetime, response: str) -> Answer:
+    duration_ms = max(0, round((now - shown_at).total_seconds() * 1000))
+    return Answer(CardKey(step.note, ordinal), step.item.kind, correct, rating, duration_ms, now, response)
+
+
+def answer_flashcard(step: Step, rating: Rating, shown_at: datetime, now: datetime) -> Outcome:
+    correct = rating != Rating.AGAIN
+    return Outcome(step, correct, (_answer(step, step.ordinals[0], correct, rating, shown_at, now, ""),))
+
+
+def answer_reflection(step: Step, text: str, rating: Rating, shown_at: datetime, now: datetime) -> Outcome:
+    """Self-graded after comparing with the model answer; the learner's own text is kept."""
+    correct = rating != Rating.AGAIN
+    return Outcome(step, correct, (_answer(step, 0, correct, rating, shown_at, now, text),))
+
+
+def answer_choice(step: Step, chosen: Sequence[str], shown_at: datetime, now: datetime) -> Outcome:
+    assert isinstance(step.item, Choice)
+    correct = grading.grade_choice(step.item, chosen)
+    response = ",".join(o.id for o in step.item.options if o.id in chosen)
+    return Outcome(step, correct, (_answer(step, 0, correct, graded(correct), shown_at, now, response),))
+
+
+def answer_order(step: Step, arranged: Sequence[int], shown_at: datetime, now: datetime) -> Outcome:
+    """`arranged`: authored step indices (0-based) in the learner's order."""
+    assert isinstance(step.item, Order)
+    correct = grading.grade_order(step.item, arranged)
+    response = ",".join(str(index + 1) for index in arranged)
+    return Outcome(step, correct, (_answer(step, 0, correct, graded(correct), shown_at, now, response),))
+
+
+def answer_cloze(step: Step, typed: Sequence[str], shown_at: datetime, now: datetime) -> Outcome:
+    """`typed`: one text per asked blank, in reading order. One Answer per asked deletion number."""
+    item = step.item
+    assert isinstance(item, Cloze)
+    asked = [blank for blank in grading.blanks(item) if blank.number in step.asked_numbers]
+    if len(typed) != len(asked):
+        raise ValueError(f"cloze '{item.id}' asks {len(asked)} blanks, got {len(typed)} answers")
+    answers = []
+    for number in step.asked_numbers:
+        pairs = [(blank, text) for blank, text in zip(asked, typed, strict=True) if blank.number == number]
+        correct = all(grading.answers_match(text, blank.answer) for blank, text in pairs)
+        response = " | ".join(text for _, text in pairs)
+        answers.append(_answer(step, number - 1, correct, graded(correct), shown_at, now, response))
+    return Outcome(step, all(a.correct for a in answers), tuple(answers))
+
+
+# --- the session -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    right: int
+    total: int
+    missed: tuple[Step, ...]
+
+    def __str__(self) -> str:
+        missed = f"; {len(self.missed)} to retry" if self.missed else ""
+        return f"{self.right} of {self.total} right{missed}"
+
+
+@dataclass(frozen=True)
+class Session:
+    steps: tuple[Step, ...]
+    outcomes: tuple[Outcome, ...] = ()
+
+    @property
+    def position(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= len(self.steps)
+
+    @property
+    def current(self) -> Step | None:
+        return None if self.finished else self.steps[self.position]
+
+    @property
+    def progress(self) -> str:
+        """"4 of 12": the step being asked (or the last one, once finished) of all steps."""
+        return f"{min(self.position + 1, len(self.steps))} of {len(self.steps)}"
+
+    def record(self, outcome: Outcome) -> Session:
+        if outcome.step != self.current:
+            raise ValueError("an outcome must answer the current step")
+        return replace(self, outcomes=(*self.outcomes, outcome))
+
+    def summary(self) -> Summary:
+        missed = tuple(outcome.step for outcome in self.outcomes if not outcome.correct)
+        return Summary(len(self.outcomes) - len(missed), len(self.outcomes), missed)
+
+    def retry_missed(self) -> Session:
+        """A new session asking only the steps answered wrongly (or graded Again)."""
+        return Session(self.summary().missed)
