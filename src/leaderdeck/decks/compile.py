@@ -91,7 +91,7 @@ class _Builder:
         note_type = NOTE_TYPES[item.kind]
         values = item_fields(self.course, lesson, item, str(key))
         where = f"lesson '{lesson.id}', item '{item.id}'"
-        fields = tuple(self.media.rewrite(values[name], where) for name in note_type.field_names)
+        fields = tuple(self.media.rewrite(values.get(name, ""), where) for name in note_type.field_names)
         tags = (self.course.id, f"{self.course.id}::{lesson.id}", f"{self.course.id}::{lesson.id}::{item.concept}")
         content = hashlib.sha256(json.dumps([note_type.id, fields, tags, deck]).encode()).hexdigest()[:16]
         entry = update_note(self.lock.notes, str(key), note_guid(key), content, self.now, self.next_id)

@@ -1,0 +1,88 @@
+"""Releases update learners' notes in place: the update test from the design note."""
+
+from __future__ import annotations
+
+import anki.collection  # noqa: F401  (imported first: anki.scheduler has an import cycle)
+from anki.scheduler.v3 import CardAnswer
+
+from .conftest import T0, build_project, edit, import_package, package_of
+
+DAY = 86_400
+
+
+def review(collection, card, rating) -> None:
+    card.start_timer()
+    states = collection._backend.get_scheduling_states(card.id)
+    collection.sched.answer_card(collection.sched.build_answer(card=card, states=states, rating=rating))
+
+
+def card_for(collection, item_id: str, ord_: int = 0):
+    [note_id] = collection.find_notes(f'"Uid:testcourse/*/{item_id}"')
+    return next(c for c in collection.get_note(note_id).cards() if c.ord == ord_)
+
+
+def scheduling(collection, item_id: str, ord_: int = 0) -> tuple:
+    card = card_for(collection, item_id, ord_)
+    return (card.id, card.type, card.queue, card.due, card.ivl, card.factor, card.reps, card.lapses,
+            card.memory_state)
+
+
+def revlog(collection) -> list[tuple]:
+    return collection.db.all("SELECT id, cid, ease, ivl, lastIvl, type FROM revlog ORDER BY id")
+
+
+def test_release_updates_in_place_and_keeps_review_history(project, anki_collection):
+    lessons = project / "lessons"
+    build_project(project, T0)
+    import_package(anki_collection, package_of(project))
+    reviewed = [("plain-card", 0), ("reverse-card", 1), ("two-gaps", 1), ("pick-one", 0)]
+    for item_id, ord_ in reviewed:
+        review(anki_collection, card_for(anki_collection, item_id, ord_), CardAnswer.GOOD)
+    review(anki_collection, card_for(anki_collection, "steps"), CardAnswer.AGAIN)
+    before = {key: scheduling(anki_collection, *key) for key in reviewed}
+    history = revlog(anki_collection)
+    note_types = sorted(m["name"] for m in anki_collection.models.all())
+
+    edit(lessons / "01-first.yaml", "back: Something that opens.", "back: Something that opens and closes.")
+    edit(lessons / "01-first.yaml", "text: Decide fast.", "text: Decide quickly.")
+    edit(lessons / "01-first.yaml", "  - id: reverse-card", "  - id: moved-up\n    kind: flashcard\n"
+         "    concept: doors\n    source: source-a.txt\n    front: New card\n    back: New answer\n"
+         "    explanation: Added in release two.\n  - id: reverse-card")
+    edit(lessons / "02-second.yaml", "  - id: last-card", "  - id: gone-card")  # remove + add
+    report = build_project(project, T0 + DAY)
+    result = import_package(anki_collection, package_of(project))
+
+    assert any("first-lesson: 1 added (moved-up); 2 updated (plain-card, pick-one)" in line for line in report)
+    assert any("second-lesson: 1 added (gone-card); 1 removed (last-card)" in line for line in report)
+    assert (len(result.log.new), len(result.log.updated), len(result.log.conflicting)) == (2, 2, 0)
+    guids = anki_collection.db.list("SELECT guid FROM notes")
+    assert len(guids) == len(set(guids)) == 11  # 9 + 2 new; Anki never deletes the removed one
+    assert sorted(m["name"] for m in anki_collection.models.all()) == note_types
+    assert not [m for m in note_types if m.endswith("+")]
+    assert card_for(anki_collection, "plain-card").note()["Back"] == "<p>Something that opens and closes.</p>"
+    assert "Decide quickly." in card_for(anki_collection, "pick-one").note()["Options"]
+    assert {key: scheduling(anki_collection, *key) for key in reviewed} == before
+    assert revlog(anki_collection) == history
+
+
+def test_note_type_style_change_updates_the_type_in_place(project, anki_collection, monkeypatch):
+    from leaderdeck.decks import notetypes
+
+    build_project(project, T0)
+    import_package(anki_collection, package_of(project))
+    monkeypatch.setattr(notetypes, "stylesheet", lambda: ".card { color: red; }")
+    report = build_project(project, T0 + DAY)
+    import_package(anki_collection, package_of(project))
+    assert any("note types updated: flashcard, cloze, choice, order, reflection" in line for line in report)
+    model = anki_collection.models.by_name("leaderdeck flashcard")
+    assert model["css"] == ".card { color: red; }"
+    assert not [m for m in anki_collection.models.all_names_and_ids() if m.name.endswith("+")]
+
+
+def test_reimporting_the_same_release_changes_nothing(project, anki_collection):
+    build_project(project, T0)
+    import_package(anki_collection, package_of(project))
+    build_project(project, T0 + DAY)
+    result = import_package(anki_collection, package_of(project))
+    assert (len(result.log.new), len(result.log.updated)) == (0, 0)
+    assert len(result.log.duplicate) == 9
