@@ -1,7 +1,9 @@
 """Today's review queue across lessons: a pure function of the store's answers and the time.
 
-Due cards come first, most overdue first, with kinds interleaved so the learner does not meet
-five clozes in a row. Then new cards, in teaching order, up to what is left of the daily limit.
+Due cards come first, most overdue first; then new cards, chosen in teaching order up to what is
+left of the daily limit. Kinds are interleaved so the learner does not meet five clozes in a row,
+and a card's siblings (a flashcard's reverse, a cloze's other deletions) wait until the end, so
+one card never shows the answer to the next.
 """
 
 from __future__ import annotations
@@ -41,15 +43,27 @@ def interleave_kinds(cards: Sequence[QueuedCard], lookahead: int = LOOKAHEAD) ->
     return ordered
 
 
+def spread_siblings(cards: Sequence[QueuedCard]) -> list[QueuedCard]:
+    """The first card of each note where it was; later cards of the same note moved to the end."""
+    seen: set[str] = set()
+    first, later = [], []
+    for queued in cards:
+        note = queued.card.key.rpartition("#")[0]
+        (later if note in seen else first).append(queued)
+        seen.add(note)
+    return first + later
+
+
 def new_allowance(new_per_day: int, introduced_today: int) -> int:
     return max(0, new_per_day - introduced_today)
 
 
 def build_queue(catalog: Catalog, due: Sequence[tuple[str, int]], new_keys: Sequence[str]) -> list[QueuedCard]:
-    """Due cards (already most overdue first) interleaved by kind, then new cards in teaching order."""
+    """Due cards (given most overdue first), then new ones (given in teaching order), siblings
+    spread apart and kinds interleaved."""
     reviews = [QueuedCard(catalog.by_key[key], due_ms) for key, due_ms in due if key in catalog]
     fresh = [QueuedCard(catalog.by_key[key], None) for key in new_keys if key in catalog]
-    return interleave_kinds(reviews) + fresh
+    return interleave_kinds(spread_siblings(reviews + fresh))
 
 
 def day_start(now: datetime) -> datetime:
@@ -85,3 +99,13 @@ def describe_wait(next_due: datetime | None, now: datetime) -> str:
     if days == 1:
         return f"tomorrow at {local:%H:%M}"
     return f"on {local:%a} {local.day} {local:%b} at {local:%H:%M}"
+
+
+def review_status(total: int, new: int, done: int, next_due: datetime | None, now: datetime) -> str:
+    """The one line above the review: how many are due, how many are done, when the next is due."""
+    if total == 0:
+        return f"Nothing is due now. Come back {describe_wait(next_due, now)}."
+    new_part = f" ({new} new)" if new else ""
+    if done < total:
+        return f"{total} due now{new_part} · {done} done · {total - done} to go."
+    return f"All {total} done. The next review is due {describe_wait(next_due, now)}."

@@ -23,7 +23,8 @@ from fsrs import State
 from ..errors import LeaderdeckError
 from ..events import Answer
 from .locks import describe_holders
-from .migrations import MIGRATIONS, migrate, schema_version
+from . import migrations
+from .migrations import migrate, schema_version
 from .scheduler import DEFAULT_RETENTION, Memory, Scheduling, to_ms
 
 STORE_FILE = "progress.sqlite3"
@@ -133,10 +134,11 @@ def _prepare(connection: sqlite3.Connection, path: Path) -> None:
     if tables and "schema_migrations" not in tables:
         raise StoreDamagedError(_damaged_message(
             path, "it is an SQLite database but not a leaderdeck progress store"))
-    if schema_version(connection) > MIGRATIONS[-1].version:
+    known = migrations.MIGRATIONS  # looked up now, so tests can add a migration
+    if schema_version(connection) > known[-1].version:
         raise StoreError(f"the progress store {path} was written by a newer leaderdeck "
                          f"(schema {schema_version(connection)}); upgrade leaderdeck to use it")
-    migrate(connection, time.time_ns() // 1_000_000)
+    migrate(connection, time.time_ns() // 1_000_000, known)
 
 
 def _damaged_message(path: Path, why: str) -> str:
@@ -321,7 +323,7 @@ INSERT INTO cards ({_CARD_COLUMNS})
 SELECT r.card, r.kind, r.state_after, r.step_after, r.stability_after, r.difficulty_after,
        r.due_after, r.reviewed_at, a.first_review, a.reps, a.lapses
 FROM (SELECT card, max(id) AS last_id, min(reviewed_at) AS first_review, count(*) AS reps,
-             sum(rating = 1 AND state_before = {State.Review.value}) AS lapses
+             count(CASE WHEN rating = 1 AND state_before = {State.Review.value} THEN 1 END) AS lapses
       FROM reviews GROUP BY card) AS a
 JOIN reviews AS r ON r.id = a.last_id
 """

@@ -1,0 +1,83 @@
+"""The outer layer: reads the clock, the environment and the course, then calls the pure core.
+
+These are the functions the notebooks and the `leaderdeck` command use:
+`default_answer_handler()`, `review()`, `dashboard()` and `stats()`.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from ..events import Answer, AnswerHandler
+from .catalog import Catalog, catalog_of
+from .stats import Dashboard, activity_window, summarize
+from .store import ProgressStore, default_store_path, open_store
+
+_shared: dict[Path, ProgressStore] = {}
+_shared_lock = threading.Lock()
+
+
+def local_now() -> datetime:
+    """Now, aware, in the learner's time zone: days (and the daily new limit) follow their clock."""
+    return datetime.now().astimezone()
+
+
+def shared_store(path: Path | str | None = None) -> ProgressStore:
+    """One open store per file per process, reused by every quiz and review in a notebook."""
+    resolved = Path(path).expanduser().resolve() if path is not None else default_store_path().resolve()
+    with _shared_lock:
+        if resolved not in _shared:
+            _shared[resolved] = open_store(resolved)
+        return _shared[resolved]
+
+
+def default_answer_handler(path: Path | str | None = None) -> AnswerHandler:
+    """Records each answer into the progress store at `path`, `$LEADERDECK_HOME`, or the
+    platform's user data folder (resolved now, opened on the first answer). A review that
+    cannot be stored raises `LeaderdeckError` saying why and what to do: never dropped silently."""
+    target = Path(path) if path is not None else default_store_path()
+
+    def record(answer: Answer) -> None:
+        shared_store(target).record(answer)
+
+    return record
+
+
+def load_catalog(lessons_dir: Path | str | None = None) -> tuple[object, Catalog]:
+    from ..course import load_course
+
+    course = load_course(Path(lessons_dir) if lessons_dir is not None else None)
+    return course, catalog_of(course)
+
+
+def stats(lessons_dir: Path | str | None = None, *, store: Path | str | None = None,
+          now: datetime | None = None) -> Dashboard:
+    """Where the learner stands now: per-lesson progress, due days ahead, activity, weak spots."""
+    _, catalog = load_catalog(lessons_dir)
+    progress = shared_store(store)
+    return dashboard_of(progress, catalog, now or local_now())
+
+
+def dashboard_of(progress: ProgressStore, catalog: Catalog, now: datetime) -> Dashboard:
+    return summarize(catalog, progress.card_summaries(), progress.activity(*activity_window(now)),
+                     now, progress.scheduling)
+
+
+def dashboard(lessons_dir: Path | str | None = None, *, store: Path | str | None = None):
+    """For the start page: tables of where the learner stands and a chart of the next 14 days."""
+    from .dashboard_view import DashboardView
+
+    return DashboardView(stats(lessons_dir, store=store))
+
+
+def review(lessons_dir: Path | str | None = None, *, store: Path | str | None = None,
+           new_per_day: int | None = None):
+    """Today's review: every card due now across all lessons, in the lessons' quiz widgets."""
+    from .review import NEW_PER_DAY
+    from .review_view import ReviewView
+
+    course, catalog = load_catalog(lessons_dir)
+    limit = NEW_PER_DAY if new_per_day is None else new_per_day
+    return ReviewView(course, catalog, shared_store(store), new_per_day=limit, clock=local_now)

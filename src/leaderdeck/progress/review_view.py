@@ -1,0 +1,75 @@
+"""Today's review as a widget: a status line over the lessons' own quiz widget.
+
+Answers go to the store as they are given. If one cannot be stored (a locked or damaged store),
+it is kept, the reason is shown in the status line, and it is stored with the next answer.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+
+import ipywidgets as widgets
+
+from ..errors import LeaderdeckError
+from ..events import Answer
+from ..identity import CardKey
+from ..quiz.cards import html_block
+from ..quiz.session import Session, card_steps
+from ..quiz.view import QuizView
+from .catalog import Catalog
+from .review import review_status, todays_queue
+from .scheduler import to_ms
+from .store import ProgressStore
+
+
+class ReviewView:
+    """Displays as its widget; `status` holds the line of text shown above the quiz."""
+
+    def __init__(self, course, catalog: Catalog, store: ProgressStore, *, new_per_day: int,
+                 clock: Callable[[], datetime]):
+        self.store, self.catalog, self.clock = store, catalog, clock
+        self.queue = todays_queue(store, catalog, clock(), new_per_day=new_per_day)
+        self.answered: set[str] = set()  # cards answered at least once (retries do not count twice)
+        self.unsaved: list[Answer] = []
+        self.status_line = html_block("", "ld-review-status")
+        self.quiz: QuizView | None = None
+        parts: list[widgets.Widget] = [self.status_line]
+        if self.queue:
+            steps = card_steps(course, [CardKey.parse(q.card.key) for q in self.queue])
+            self.quiz = QuizView(Session(steps), self._record, title="Today's review")
+            parts.append(self.quiz.widget)
+        self.widget = widgets.VBox(parts)
+        self._show_status()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def status(self) -> str:
+        now = self.clock()
+        next_due = self.store.next_due(to_ms(now), present=self.catalog)
+        moment = None if next_due is None else datetime.fromtimestamp(next_due / 1000, now.tzinfo)
+        new = sum(q.is_new for q in self.queue)
+        return review_status(len(self.queue), new, len(self.answered), moment, now)
+
+    def _record(self, answer: Answer) -> None:
+        self.unsaved.append(answer)
+        self.answered.add(str(answer.card))
+        try:
+            while self.unsaved:
+                self.store.record(self.unsaved[0])
+                self.unsaved.pop(0)
+        except LeaderdeckError as error:
+            self._show_status(problem=str(error))
+        else:
+            self._show_status()
+
+    def _show_status(self, problem: str = "") -> None:
+        text = f"<p><strong>{html.escape(self.status)}</strong></p>"
+        if problem:
+            count = len(self.unsaved)
+            text += (f'<p class="ld-wrong">{count} answer{"s" * (count != 1)} not saved yet (kept, '
+                     f"and saved with your next answer): {html.escape(problem)}</p>")
+        self.status_line.value = text
