@@ -20,6 +20,8 @@ MAX_FILE_BYTES = 1024 * 1024
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Cheap test for text that may hold an anchor (&a) or alias (*a); the parser then decides.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},*]+(?=\s|$|[\]},])", re.MULTILINE)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 KeyPath = tuple[str | int, ...]
@@ -78,10 +80,15 @@ def load_yaml(path: Path) -> Loaded:
         )
     if tabs:
         return loaded
+    if _MAYBE_ANCHOR.search(text):
+        anchors = _anchor_problems(shown, text)
+        if anchors:
+            loaded.problems += anchors
+            return loaded
     try:
         documents = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as error:
-        loaded.problems.append(_syntax_problem(shown, error))
+    except yaml.YAMLError as error:
+        loaded.problems.append(_syntax_problem(shown, error, text))
         return loaded
     if len(documents) != 1 or documents[0] is None:
         what = "is empty" if not documents or documents[0] is None else "holds several YAML documents"
@@ -112,10 +119,31 @@ def _read_text(path: Path, loaded: Loaded) -> str | None:
         return None
 
 
-def _syntax_problem(shown: str, error: yaml.MarkedYAMLError) -> Problem:
-    mark = error.problem_mark or error.context_mark
+def _anchor_problems(shown: str, text: str) -> list[Problem]:
+    """Anchors and aliases let a small file expand into a huge one, and lessons never need them."""
+    problems = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                problems.append(Problem(shown, mark.line + 1, mark.column + 1, "",
+                                        "anchors and aliases are not allowed in lessons: write the text out"))
+    except yaml.YAMLError:
+        pass  # composing reports the syntax error with its position
+    return problems
+
+
+def _syntax_problem(shown: str, error: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # a character YAML forbids, found before parsing
+        offset = error.position
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return Problem(shown, line, column, "", f"control character U+{code:04X} is not allowed in YAML")
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    message = " ".join(part for part in (error.context, error.problem) if part)
+    parts = (getattr(error, "context", None), getattr(error, "problem", None))
+    message = " ".join(part for part in parts if part) or str(error)
     return Problem(shown, line, column, "", f"YAML syntax error: {message}")
 
 
@@ -124,15 +152,10 @@ class _Converter:
 
     def __init__(self, loaded: Loaded):
         self.loaded = loaded
-        self.seen: set[int] = set()
         self.scalars = _Loader("")
 
     def convert(self, node: yaml.Node, key_path: KeyPath) -> Any:
         self.loaded.values[key_path] = _position(node)
-        if id(node) in self.seen:
-            self._report(node, key_path, "anchors and aliases are not allowed in lessons")
-            return None
-        self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key_path)
         if isinstance(node, yaml.SequenceNode):

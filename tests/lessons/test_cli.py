@@ -1,0 +1,130 @@
+"""The `leaderdeck` command: exit codes and output for check, new and schema."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaderdeck.cli import main
+from leaderdeck.course import load_course
+
+
+def test_check_clean_course_prints_summary(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["check", str(course_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == "ok: 1 lesson, 12 items (3 flashcard, 3 cloze, 4 choice, 1 order, 1 reflection)"
+
+
+def test_check_reports_every_problem_sorted_and_exits_1(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    lesson = course_dir / "01-door-decisions.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    text = text.replace("    reverse: true\n", "    reverse: yes please\n", 1)
+    text = text.replace("    model_answer: |", "    model_answr: |", 1)
+    lesson.write_text(text, encoding="utf-8")
+    (course_dir / "02-other.yaml").write_text("id: other\ntitle: ''\n", encoding="utf-8")
+    assert main(["check", str(course_dir)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "8 problems in 2 files"
+    located = [(line.split(":")[0].rsplit("/", 1)[-1], int(line.split(":")[1])) for line in err[:-1]]
+    assert located == sorted(located)
+    assert any("reverse: expected true or false, got text ('yes please')" in line for line in err)
+    assert any("model_answr: unknown key 'model_answr' — did you mean 'model_answer'?" in line for line in err)
+    assert any("02-other.yaml:2:8: title: empty text" in line for line in err)
+
+
+def test_reference_problems_are_all_reported(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    lesson = course_dir / "01-door-decisions.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    text = text.replace("    concept: two-way-door\n", "    concept: two-way-dor\n", 1)
+    text = text.replace("    correct: [two-way]", "    correct: [two-ways]", 1)
+    lesson.write_text(text, encoding="utf-8")
+    assert main(["check", str(course_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "concept: unknown concept 'two-way-dor' — did you mean 'two-way-door'?" in err
+    assert "correct[0]: unknown option 'two-ways' — did you mean 'two-way'?" in err
+
+
+def test_check_one_file_uses_its_folders_course(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["check", str(course_dir / "01-door-decisions.yaml")]) == 0
+    assert capsys.readouterr().out.startswith("ok: 1 lesson, 12 items")
+
+
+def test_missing_course_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.startswith("error: no lessons/course.yaml found")
+
+
+def test_duplicate_lesson_ids_across_the_course(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    original = course_dir / "01-door-decisions.yaml"
+    (course_dir / "02-copy.yaml").write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["check", str(course_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "02-copy.yaml:2:5: id: duplicate lesson id 'door-decisions' (also in" in err
+
+
+def test_listed_lesson_without_a_file_and_unlisted_file(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    course = course_dir / "course.yaml"
+    course.write_text(course.read_text(encoding="utf-8") + "  - missing-lesson\n", encoding="utf-8")
+    lesson = course_dir / "01-door-decisions.yaml"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("id: door-decisions", "id: door-decision", 1),
+                      encoding="utf-8")
+    assert main(["check", str(course_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "id: lesson 'door-decision' is not listed in course.yaml 'lessons' — did you mean 'door-decisions'?" in err
+    assert "lessons[0]: no lesson file has id 'door-decisions'" in err
+    assert "lessons[1]: no lesson file has id 'missing-lesson'" in err
+
+
+def test_absurdly_large_file_is_refused_without_reading_it(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    (course_dir / "99-huge.yaml").write_bytes(b"# " + b"x" * (1024 * 1024) + b"\n")
+    assert main(["check", str(course_dir)]) == 1
+    assert "99-huge.yaml:1:1: the file is 1,048,579 bytes; a lesson may be at most 1,048,576 bytes" in capsys.readouterr().err
+
+
+def test_new_writes_a_valid_numbered_lesson_and_lists_it(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["new", "Bias for Action!", "--lessons", str(course_dir)]) == 0
+    created = course_dir / "02-bias-for-action.yaml"
+    assert created.is_file()
+    course = load_course(course_dir)
+    assert [lesson.id for lesson in course.lessons] == ["door-decisions", "bias-for-action"]
+    new = course.lesson("bias-for-action")
+    assert new.title == "Bias for Action!"
+    assert sorted({item.kind for item in new.items}) == ["choice", "cloze", "flashcard", "order", "reflection"]
+    assert main(["check", str(course_dir)]) == 0
+    assert main(["new", "Bias for action", "--lessons", str(course_dir)]) == 1
+    assert "already has a lesson with id 'bias-for-action'" in capsys.readouterr().err
+
+
+def test_new_keeps_course_comments(course_dir: Path):
+    course = course_dir / "course.yaml"
+    before = course.read_text(encoding="utf-8")
+    assert main(["new", "Think Big", "--lessons", str(course_dir)]) == 0
+    after = course.read_text(encoding="utf-8")
+    assert after == before.replace("  - door-decisions\n", "  - door-decisions\n  - think-big\n")
+
+
+def test_schema_check_detects_stale_files(course_dir: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["schema", "--lessons", str(course_dir)]) == 0
+    assert main(["schema", "--check", "--lessons", str(course_dir)]) == 0
+    (course_dir / "schema" / "lesson.schema.json").write_text("{}\n", encoding="utf-8")
+    assert main(["schema", "--check", "--lessons", str(course_dir)]) == 1
+    assert "stale:" in capsys.readouterr().err
+
+
+def test_help_lists_commands_and_runs_as_a_process():
+    result = subprocess.run([sys.executable, "-m", "leaderdeck", "--help"], capture_output=True, text=True, check=True)
+    for command in ("check", "new", "schema"):
+        assert command in result.stdout
+
+
+def test_bad_lesson_never_gives_a_traceback(course_dir: Path):
+    (course_dir / "02-broken.yaml").write_bytes(b"id: [\n\xff\xfe")
+    result = subprocess.run([sys.executable, "-m", "leaderdeck", "check", str(course_dir)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "02-broken.yaml:2:1: not UTF-8 (byte 0xff)" in result.stderr

@@ -1,0 +1,68 @@
+"""Property tests: whatever bytes an author saves, the loader returns a lesson or raises LessonError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from leaderdeck.course import check_files
+from leaderdeck.errors import LessonError
+from leaderdeck.model import Lesson
+
+FIXTURE = Path(__file__).parent / "fixture"
+VALID = (FIXTURE / "01-door-decisions.yaml").read_text(encoding="utf-8")
+COURSE = (FIXTURE / "course.yaml").read_text(encoding="utf-8")
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.sampled_from(["id", "kind", "items", "front", "text", "options", "correct",
+                                         "concepts", "title", "steps", "x"]), children, max_size=5),
+    ),
+    max_leaves=25,
+)
+
+
+def _check(tmp_path: Path, text: str | bytes) -> None:
+    (tmp_path / "course.yaml").write_text(COURSE, encoding="utf-8")
+    lesson = tmp_path / "lesson.yaml"
+    lesson.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    try:
+        lessons = check_files([lesson])
+    except LessonError as error:
+        assert error.problems, "a LessonError always carries at least one problem"
+        for problem in error.problems:
+            assert problem.line >= 1 and problem.column >= 1 and problem.message
+    else:
+        assert len(lessons) == 1 and isinstance(lessons[0], Lesson)
+
+
+@SETTINGS
+@given(documents)
+def test_random_yaml_documents(tmp_path_factory, document):
+    _check(tmp_path_factory.mktemp("doc"), yaml.safe_dump(document))
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_random_bytes(tmp_path_factory, data):
+    _check(tmp_path_factory.mktemp("bytes"), data)
+
+
+@SETTINGS
+@given(st.integers(0, len(VALID) - 1), st.integers(1, 40), st.text(max_size=8))
+def test_mutated_valid_lesson(tmp_path_factory, start, length, replacement):
+    """Cut a slice out of a real lesson and splice in random text."""
+    _check(tmp_path_factory.mktemp("mutant"), VALID[:start] + replacement + VALID[start + length:])
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(VALID.splitlines()), min_size=1, max_size=40))
+def test_shuffled_lines_of_a_valid_lesson(tmp_path_factory, lines):
+    _check(tmp_path_factory.mktemp("lines"), "\n".join(lines))
