@@ -39,7 +39,14 @@ def _decks_step(course: Course, out_root: Path, options: BuildOptions) -> StepRe
     return StepResult(result.files, result.report())
 
 
-STEPS: list[Step] = [_decks_step]
+def _notebooks_step(course: Course, out_root: Path, options: BuildOptions) -> StepResult:
+    from .notebooks import write_notebooks
+
+    files, report = write_notebooks(course, out_root)
+    return StepResult(files, report)
+
+
+STEPS: list[Step] = [_decks_step, _notebooks_step]
 
 
 def project_root(course: Course) -> Path:
