@@ -1,0 +1,127 @@
+"""What can be checked of the shipped curriculum's quality (issue 6), on the real lessons/."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from leaderdeck.course import load_course
+from leaderdeck.model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection, as_dict
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+PLANNED = [
+    "door-decisions", "customer-obsession", "owner-mindset", "flywheel-and-mechanisms",
+    "win-win-negotiation", "healing-divides", "changing-workplace", "future-essentials-innovation",
+    "fourth-industrial-revolution", "authentic-leadership", "five-cs-of-trust", "pracademics",
+]
+SHARED_SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course(LESSONS)
+
+
+def _lessons(course: Course) -> list[Lesson]:
+    return list(course.lessons)
+
+
+def _prompt(item) -> str:
+    match item:
+        case Flashcard():
+            return item.front
+        case Cloze():
+            return item.text
+        case Choice():
+            return (item.scenario or "") + item.question
+        case Order() | Reflection():
+            return item.prompt
+    raise AssertionError(item)
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def test_course_covers_every_planned_topic_in_order(course: Course):
+    assert list(course.info.lessons) == PLANNED
+
+
+def test_every_lesson_is_substantial(course: Course):
+    for lesson in _lessons(course):
+        assert len(lesson.concepts) >= 3, lesson.id
+        assert len(lesson.items) >= 12, lesson.id
+        assert {item.kind for item in lesson.items} == {"flashcard", "cloze", "choice", "order", "reflection"}, lesson.id
+        for concept in lesson.concepts:
+            assert len(concept.body.split()) >= 40, f"{lesson.id}/{concept.id}: the body should teach"
+
+
+def test_every_concept_is_tested_at_least_twice(course: Course):
+    for lesson in _lessons(course):
+        tested = Counter(item.concept for item in lesson.items)
+        for concept in lesson.concepts:
+            assert tested[concept.id] >= 2, f"{lesson.id}/{concept.id} has {tested[concept.id]} item(s)"
+
+
+def test_every_lesson_has_scenario_items(course: Course):
+    for lesson in _lessons(course):
+        scenarios = [item for item in lesson.items if isinstance(item, Choice) and item.is_scenario]
+        assert len(scenarios) >= 2, lesson.id
+
+
+def test_every_source_is_cited_and_exists(course: Course):
+    cited = {item.source for lesson in _lessons(course) for item in lesson.items}
+    assert cited == {source.file for source in course.info.sources}
+    if SHARED_SOURCES.is_dir():
+        for source in course.info.sources:
+            assert (SHARED_SOURCES / source.file).is_file(), source.file
+
+
+def test_no_two_items_share_a_prompt(course: Course):
+    prompts = Counter(_normalise(_prompt(item)) for lesson in _lessons(course) for item in lesson.items)
+    assert [prompt for prompt, count in prompts.items() if count > 1] == []
+
+
+def test_explanations_and_feedback_teach(course: Course):
+    for lesson in _lessons(course):
+        for item in lesson.items:
+            where = f"{lesson.id}/{item.id}"
+            assert len(item.explanation.split()) >= 12, f"{where}: explanation too thin to teach"
+            assert _normalise(item.explanation) != _normalise(_prompt(item)), where
+            if isinstance(item, Choice):
+                feedback = [_normalise(option.feedback) for option in item.options]
+                assert len(set(feedback)) == len(feedback), f"{where}: every option needs its own feedback"
+                for option in item.options:
+                    if option.id not in item.correct:
+                        assert len(option.feedback.split()) >= 6, f"{where}/{option.id}: say why it is wrong"
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+QUOTATION = re.compile(r'"[^"]*"|“[^”]*”')
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="../shared/sources is not beside the project")
+def test_no_sentence_is_copied_from_a_source(course: Course):
+    """Our own words: outside attributed quotations, no run of 9 words of a source appears in a lesson."""
+    source_runs: set[str] = set()
+    for path in SHARED_SOURCES.glob("*.txt"):
+        words = _normalise(path.read_text(encoding="utf-8")).split()
+        source_runs |= {" ".join(words[i:i + 9]) for i in range(len(words) - 8)}
+    for lesson in _lessons(course):
+        for text in _strings(as_dict(lesson)):
+            words = _normalise(QUOTATION.sub(" | ", text)).split()
+            runs = (" ".join(words[i:i + 9]) for i in range(len(words) - 8))
+            copied = [run for run in runs if run in source_runs]
+            assert not copied, f"{lesson.id} copies source text: {copied[0]!r}"
