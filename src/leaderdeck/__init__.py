@@ -19,6 +19,10 @@ _PUBLIC = {
     "check_files": "leaderdeck.course",
     "render_markdown": "leaderdeck.markdown",
     "quiz": "leaderdeck.quiz",  # a callable package: leaderdeck.quiz("door-decisions")
+    "open_store": "leaderdeck.progress.store",
+    "review": "leaderdeck.progress.api",  # today's review across lessons, for review.ipynb
+    "dashboard": "leaderdeck.progress.api",  # where the learner stands, for 00-start-here.ipynb
+    "stats": "leaderdeck.progress.api",
 }
 __all__ = sorted(_PUBLIC)
 

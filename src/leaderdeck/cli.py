@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--allow-schema-change", action="store_true",
                        help="accept a note type change that forks it in learners' Anki collections")
     build.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+
+    stats = _command(commands, "stats", _stats, "show where you stand: progress per lesson, reviews due, weak spots")
+    stats.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+    stats.add_argument("--store", type=Path, default=None,
+                       help="the progress store file (default: $LEADERDECK_HOME/progress.sqlite3)")
     return parser
 
 
@@ -126,4 +131,12 @@ def _build(args: argparse.Namespace) -> int:
             print(f"stale: {path} (run `leaderdeck build`)", file=sys.stderr)
         return 1 if stale else 0
     print("\n".join(build(course, options, args.out)))
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from .progress.api import stats
+    from .progress.stats import format_dashboard
+
+    print(format_dashboard(stats(args.lessons, store=args.store)))
     return 0

@@ -128,8 +128,7 @@ def _refuse_foreign_file(path: Path) -> None:
 
 
 def _prepare(connection: sqlite3.Connection, path: Path) -> None:
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
+    # Read-only checks first: switching to WAL rewrites the header of a file that is not ours.
     tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if tables and "schema_migrations" not in tables:
         raise StoreDamagedError(_damaged_message(
@@ -138,6 +137,8 @@ def _prepare(connection: sqlite3.Connection, path: Path) -> None:
     if schema_version(connection) > known[-1].version:
         raise StoreError(f"the progress store {path} was written by a newer leaderdeck "
                          f"(schema {schema_version(connection)}); upgrade leaderdeck to use it")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
     migrate(connection, time.time_ns() // 1_000_000, known)
 
 
