@@ -215,4 +215,4 @@ def test_without_a_handler_answers_go_to_the_progress_store(tmp_path, monkeypatc
 
     store = shared_store(tmp_path / "progress.sqlite3")
     (review,) = store.history()
-    assert review.card == "fixture/second/idea-card#0" and review.rating == Rating.EASY
+    assert review.card == "fixture/second/idea-card#0" and review.rating == Rating.GOOD
