@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+# Jupyter refuses to run as root unless told to; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test build check bench serve clean
 
@@ -18,7 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-app
 	touch $@
 
 lab: $(VENV)/.installed-app build
-	$(BIN)/jupyter lab --ServerApp.port=$(PORT) notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) notebooks/00-start-here.ipynb
 
 build: $(VENV)/.installed-app
 	$(BIN)/leaderdeck check
