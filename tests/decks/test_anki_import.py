@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from leaderdeck.build import BuildOptions, build
 from leaderdeck.course import load_course
+from leaderdeck.decks import build_decks
 
 from .conftest import T0, build_project, import_package, package_of
 
@@ -48,7 +48,7 @@ def test_every_card_renders_and_counts_match(project, anki_collection):
 
 def test_shipped_course_imports_and_renders(tmp_path, anki_collection):
     course = load_course(ROOT / "lessons")
-    build(course, BuildOptions(now=T0, lock_root=tmp_path), tmp_path)
+    build_decks(course, tmp_path, T0)
     import_package(anki_collection, tmp_path / "decks" / f"{course.id}.apkg")
     assert anki_collection.note_count() == sum(len(lesson.items) for lesson in course.lessons)
     assert_cards_render(anki_collection)
