@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="accept a note type change that forks it in learners' Anki collections")
     build.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
 
+    serve = _command(commands, "serve", _serve, "open the lessons as a web app with only text and quizzes (Voila)")
+    serve.add_argument("--port", type=int, default=8866, help="the port to listen on (default: 8866)")
+    serve.add_argument("--theme", choices=["light", "dark"], default="light", help="the colour theme")
+    serve.add_argument("--no-browser", action="store_true", help="do not open a web browser")
+    serve.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+
     stats = _command(commands, "stats", _stats, "show where you stand: progress per lesson, reviews due, weak spots")
     stats.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
     stats.add_argument("--store", type=Path, default=None,
@@ -132,6 +138,12 @@ def _build(args: argparse.Namespace) -> int:
         return 1 if stale else 0
     print("\n".join(build(course, options, args.out)))
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .notebooks.serve import serve
+
+    return serve(args.lessons, port=args.port, open_browser=not args.no_browser, theme=args.theme)
 
 
 def _stats(args: argparse.Namespace) -> int:
