@@ -143,7 +143,9 @@ def _item(n: int) -> str:
             f"    explanation: Item {n} is right because *reasons* number {n}.\n")
     kind = n % 5
     if kind == 0:
-        return head + f"    kind: flashcard\n    front: Question **{n}**?\n    back: Answer {n}.\n    reverse: {str(n % 2 == 0).lower()}\n"
+        reverse = str(n % 2 == 0).lower()
+        return head + (f"    kind: flashcard\n    front: Question **{n}**?\n    back: Answer {n}.\n"
+                       f"    reverse: {reverse}\n")
     if kind == 1:
         return head + f"    kind: cloze\n    text: Fact {n} is {{{{c1::alpha {n}}}}} and {{{{c2::beta}}}}.\n"
     if kind == 2:

@@ -38,7 +38,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 @pytest.fixture
 def anki_collection(tmp_path: Path):
-    anki = pytest.importorskip("anki")
+    pytest.importorskip("anki")
     import anki.lang
     from anki.collection import Collection
 
