@@ -74,6 +74,7 @@ def start_notebook(course: Course) -> NotebookNode:
         markdown("where-you-stand", "## Where you stand\n\nRun the cell below to see your progress "
                                     "across lessons and what is due for review."),
         code("setup", "import leaderdeck"),
+        code("dashboard", "leaderdeck.dashboard()"),
     ]
     return notebook(cells)
 
