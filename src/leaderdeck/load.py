@@ -162,7 +162,14 @@ class _Converter:
             return [self.convert(child, (*key_path, i)) for i, child in enumerate(node.value)]
         if node.tag == _STR_TAG:
             return node.value  # the common case, without the constructor's dispatch
-        return self.scalars.construct_object(node)
+        return self._scalar(node, key_path)
+
+    def _scalar(self, node: yaml.Node, key_path: KeyPath) -> Any:
+        try:
+            return self.scalars.construct_object(node)
+        except yaml.YAMLError:  # an explicit or unknown tag: lessons only hold plain values
+            self._report(node, key_path, f"unsupported YAML tag {node.tag!r}: write a plain value")
+            return None
 
     def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -170,7 +177,7 @@ class _Converter:
             if not isinstance(key_node, yaml.ScalarNode):
                 self._report(key_node, key_path, "keys must be plain words")
                 continue
-            key = key_node.value if key_node.tag == _STR_TAG else str(self.scalars.construct_object(key_node))
+            key = key_node.value if key_node.tag == _STR_TAG else str(self._scalar(key_node, key_path))
             child = (*key_path, key)
             if key in result:
                 first = self.loaded.keys[child]
