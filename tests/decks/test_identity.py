@@ -143,3 +143,12 @@ def test_order_steps_are_a_real_shuffle(count, seed):
     order = shuffled_order(count, seed)
     assert sorted(order) == list(range(count)) and order != list(range(count))
     assert order == shuffled_order(count, seed)
+
+
+def test_renamed_lesson_deck_is_reported(project):
+    build_project(project, T0)
+    edit(project / "lessons/02-second.yaml", "title: Second lesson", "title: The second lesson")
+    report = build_project(project, T0 + DAY)
+    assert any("deck 'Test Course::02 Second lesson' is now 'Test Course::02 The second lesson'" in line
+               and "existing cards stay" in line for line in report)
+    assert lock_of(project).decks["second-lesson"] == "Test Course::02 The second lesson"

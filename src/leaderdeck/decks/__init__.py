@@ -29,11 +29,14 @@ class DeckBuild:
     written: tuple[Path, ...]  # the files whose bytes changed
     changes: dict[str, LessonChanges]
     note_types_changed: tuple[str, ...]
+    renamed_decks: tuple[tuple[str, str], ...] = ()
 
     def report(self) -> list[str]:
         lines = [f"  {lesson}: {_describe(c)}" for lesson, c in self.changes.items() if c]
         if self.note_types_changed:
             lines.append(f"  note types updated: {', '.join(self.note_types_changed)}")
+        lines += [f"  warning: deck '{old}' is now '{new}': Anki matches decks by name and never moves "
+                  f"cards, so learners' existing cards stay in '{old}'" for old, new in self.renamed_decks]
         if not lines:
             return [f"decks: up to date ({', '.join(str(f) for f in self.files)})"]
         return [f"decks: wrote {', '.join(str(f) for f in self.files)}", *lines, *IMPORT_ADVICE.splitlines()]
@@ -59,7 +62,8 @@ def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | N
         written.append(package_rel)
     if _write_text(out_root / lock_rel, compiled.lock.to_json()):
         written.append(lock_rel)
-    return DeckBuild((package_rel, lock_rel), tuple(written), compiled.changes, compiled.note_types_changed)
+    return DeckBuild((package_rel, lock_rel), tuple(written), compiled.changes, compiled.note_types_changed,
+                     compiled.renamed_decks)
 
 
 def _write_text(path: Path, text: str) -> bool:

@@ -38,6 +38,7 @@ class Compiled:
     lock: Lock
     changes: dict[str, LessonChanges]  # lesson id → changes, in course order
     note_types_changed: tuple[str, ...]
+    renamed_decks: tuple[tuple[str, str], ...] = ()  # (old name, new name)
 
 
 def note_guid(key: NoteKey) -> str:
@@ -62,9 +63,12 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
     contents = PackageContents(models=models, decks=[root, *builder.decks], notes=builder.notes,
                                cards=builder.cards, media=builder.media.packed,
                                mod=max([e.mod for e in builder.entries.values()] + [t.mod for t in types.values()]))
-    next_lock = Lock(notes=builder.entries, note_types=types, tombstones={**lock.tombstones, **removed})
-    changed_types = tuple(k for k in NOTE_TYPES if lock.note_types.get(k) != types[k])
-    return Compiled(contents, next_lock, builder.changes, changed_types)
+    decks = {lesson.id: deck_name(course, n, lesson) for n, lesson in enumerate(course.lessons, start=1)}
+    next_lock = Lock(notes=builder.entries, note_types=types, tombstones={**lock.tombstones, **removed},
+                     decks=decks)
+    changed_types = tuple(k for k in NOTE_TYPES if k in lock.note_types and lock.note_types[k] != types[k])
+    renamed = tuple((lock.decks[k], name) for k, name in decks.items() if lock.decks.get(k, name) != name)
+    return Compiled(contents, next_lock, builder.changes, changed_types, renamed)
 
 
 class _Builder:

@@ -48,6 +48,7 @@ class Lock:
     notes: dict[str, NoteEntry] = field(default_factory=dict)
     note_types: dict[str, TypeEntry] = field(default_factory=dict)
     tombstones: dict[str, Tombstone] = field(default_factory=dict)
+    decks: dict[str, str] = field(default_factory=dict)  # lesson id → its deck name when published
 
     def next_note_id(self, now: int) -> int:
         """A fresh note id after every id ever handed out, and no earlier than `now` (seconds)."""
@@ -57,6 +58,7 @@ class Lock:
     def to_json(self) -> str:
         data = {
             "version": LOCK_VERSION,
+            "decks": dict(sorted(self.decks.items())),
             "note_types": {k: vars(v) for k, v in sorted(self.note_types.items())},
             "notes": {k: vars(v) for k, v in sorted(self.notes.items())},
             "tombstones": {k: vars(v) for k, v in sorted(self.tombstones.items())},
@@ -71,7 +73,8 @@ class Lock:
                 raise ValueError(f"unsupported version {data.get('version')!r}")
             return cls(notes={k: NoteEntry(**v) for k, v in data["notes"].items()},
                        note_types={k: TypeEntry(**v) for k, v in data["note_types"].items()},
-                       tombstones={k: Tombstone(**v) for k, v in data["tombstones"].items()})
+                       tombstones={k: Tombstone(**v) for k, v in data["tombstones"].items()},
+                       decks={str(k): str(v) for k, v in data.get("decks", {}).items()})
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise LeaderdeckError(f"{where}: not a valid leaderdeck lock file ({error}); restore it "
                                   "from git: it holds the identity of every published note") from None
