@@ -37,6 +37,8 @@ class DeckBuild:
             lines.append(f"  note types updated: {', '.join(self.note_types_changed)}")
         lines += [f"  warning: deck '{old}' is now '{new}': Anki matches decks by name and never moves "
                   f"cards, so learners' existing cards stay in '{old}'" for old, new in self.renamed_decks]
+        if not lines and self.written:
+            return [f"decks: wrote {', '.join(str(f) for f in self.written)} (no note changed)"]
         if not lines:
             return [f"decks: up to date ({', '.join(str(f) for f in self.files)})"]
         return [f"decks: wrote {', '.join(str(f) for f in self.files)}", *lines, *IMPORT_ADVICE.splitlines()]
