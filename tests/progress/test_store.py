@@ -105,14 +105,16 @@ def test_unseen_and_introduced_since_drive_the_daily_new_limit(store):
 
 def test_an_older_store_migrates_on_open(tmp_path, monkeypatch):
     path = tmp_path / "p.sqlite3"
-    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:1])
-    with open_store(path) as store:
-        store.record(answer(key("pick"), True, T0))
+    old = sqlite3.connect(path, isolation_level=None)
+    migrations.migrate(old, 0, MIGRATIONS[:1])  # as the first release left it
+    old.execute("INSERT INTO reviews (card, kind, reviewed_at, rating, correct, duration_ms, state_after, "
+                "stability_after, difficulty_after, due_after) VALUES ('c/l/i#0', 'choice', 5, 3, 1, 9, 1, 2.0, 5.0, 9)")
+    old.close()
     extra = Migration(len(MIGRATIONS) + 1, "notes on reviews", ("ALTER TABLE reviews ADD COLUMN note TEXT",))
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, extra))
     with open_store(path) as store:
         assert schema_version(store._db) == extra.version
-        assert store.review_count() == 1
+        assert store.review_count() == 1 and store.rebuild_cards() == 1
         assert store._db.execute("SELECT note FROM reviews").fetchone() == (None,)
 
 

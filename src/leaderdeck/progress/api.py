@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..events import Answer, AnswerHandler
 from .catalog import Catalog, catalog_of
-from .stats import Dashboard, activity_window, summarize
+from .scheduler import to_ms
+from .stats import Dashboard, ProgressRows, day_edges, summarize, week_edges
 from .store import ProgressStore, default_store_path, open_store
 
 _shared: dict[Path, ProgressStore] = {}
@@ -61,8 +62,16 @@ def stats(lessons_dir: Path | str | None = None, *, store: Path | str | None = N
 
 
 def dashboard_of(progress: ProgressStore, catalog: Catalog, now: datetime) -> Dashboard:
-    return summarize(catalog, progress.card_summaries(), progress.activity(*activity_window(now)),
-                     now, progress.scheduling)
+    return summarize(catalog, gather(progress, catalog, now), now)
+
+
+def gather(progress: ProgressStore, catalog: Catalog, now: datetime) -> ProgressRows:
+    """The store's aggregates for the dashboard: a handful of indexed queries, no per-card rows."""
+    progress.use_catalog(catalog)
+    now_ms = to_ms(now)
+    return ProgressRows(progress.standings(now_ms), progress.due_before(day_edges(now)[-1]),
+                        progress.activity(week_edges(now), progress.hidden_cards()),
+                        progress.next_due(now_ms, catalog))
 
 
 def dashboard(lessons_dir: Path | str | None = None, *, store: Path | str | None = None):

@@ -7,7 +7,9 @@ comes back, with its history, as soon as an item with the same id returns.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..identity import CardKey, NoteKey
 from ..model import Course
@@ -38,6 +40,12 @@ class Catalog:
 
     def get(self, key: str) -> CatalogCard | None:
         return self.by_key.get(key)  # type: ignore[attr-defined]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever a card is added, removed, or moves to another lesson or concept."""
+        text = "\n".join(f"{c.key}\t{c.lesson}\t{c.concept}" for c in self.cards)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @property
     def keys(self) -> list[str]:

@@ -75,6 +75,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "index reviews by time for the activity chart", (
         "CREATE INDEX reviews_by_time ON reviews (reviewed_at, card, correct)",
     )),
+    # The dashboard groups cards by lesson and concept. Copying both (and whether the card is
+    # still in the course) from the course's catalog into the cache turns that into one scan of
+    # a covering index instead of a 100,000-row join; `catalog_sync` says which catalog it was.
+    Migration(3, "lesson, concept and presence on cards for the dashboard", (
+        "ALTER TABLE cards ADD COLUMN lesson TEXT",
+        "ALTER TABLE cards ADD COLUMN concept TEXT",
+        "ALTER TABLE cards ADD COLUMN present INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX cards_by_standing ON cards "
+        "(present, lesson, concept, state, last_review, stability, lapses)",
+        "CREATE TABLE catalog_sync (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL)",
+    )),
 )
 
 LEDGER = """

@@ -67,6 +67,11 @@ class Scheduling:
         self._decay = -self._fsrs.parameters[20]
         self._factor = 0.9 ** (1 / self._decay) - 1
 
+    @property
+    def forgetting_curve(self) -> tuple[float, float]:
+        """(factor, decay) of R = (1 + factor * days / stability) ** decay, for SQL aggregates."""
+        return self._factor, self._decay
+
     def review(self, memory: Memory | None, rating: int, at_ms: int) -> Memory:
         """The memory after a review with `rating` (1 Again … 4 Easy) at `at_ms`."""
         card = _to_card(memory or new_memory(at_ms))

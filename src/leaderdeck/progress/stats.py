@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from fsrs import State
-
 from .catalog import Catalog
 from .review import day_start
-from .scheduler import DAY_MS, Scheduling, from_ms, to_ms
+from .scheduler import from_ms, to_ms
 
 DAYS_AHEAD = 14
 WEEKS = 8
@@ -62,83 +59,64 @@ class Dashboard:
     next_due: datetime | None  # the first card due after now
 
 
-@dataclass
-class _Tally:
-    reviewed: int = 0
-    learning: int = 0
-    recall: float = 0.0
-    lapses: int = 0
+@dataclass(frozen=True)
+class ProgressRows:
+    """What the store reports for the dashboard (see `api.gather`), already limited to the catalog."""
+
+    standings: list[tuple[str, str, int, int, float, int]]  # lesson, concept, reviewed, learning, recall sum, lapses
+    due_soon: list[int]  # due times before the end of the 14-day window, overdue included
+    activity: list[tuple[int, int]]  # (reviews, correct) per week of `week_edges`
+    next_due: int | None  # the first due time after now
 
 
-def activity_window(now: datetime, weeks: int = WEEKS) -> tuple[int, int]:
-    """(since_ms, bucket_ms): `weeks` seven-day buckets, the last one ending today."""
-    since = day_start(now) - timedelta(days=7 * weeks - 1)
-    return to_ms(since), 7 * DAY_MS
+def day_edges(now: datetime, days: int = DAYS_AHEAD) -> list[int]:
+    """The starts of the local days after today, up to the end of the window (DST-correct)."""
+    return [to_ms(day_start(now) + timedelta(days=d)) for d in range(1, days + 1)]
 
 
-def summarize(catalog: Catalog, card_rows: Iterable[tuple], activity_rows: Iterable[tuple],
-              now: datetime, scheduling: Scheduling, *, weeks: int = WEEKS) -> Dashboard:
-    """The dashboard from `ProgressStore.card_summaries()` and `.activity(*activity_window(now))`."""
-    now_ms = to_ms(now)
-    day_edges = [to_ms(day_start(now) + timedelta(days=d)) for d in range(1, DAYS_AHEAD + 1)]
+def week_edges(now: datetime, weeks: int = WEEKS) -> list[int]:
+    """`weeks` seven-day spans, the last one ending with today."""
+    first = day_start(now) - timedelta(days=7 * weeks - 1)
+    return [to_ms(first + timedelta(days=7 * w)) for w in range(weeks + 1)]
+
+
+def summarize(catalog: Catalog, rows: ProgressRows, now: datetime) -> Dashboard:
+    now_ms, edges = to_ms(now), day_edges(now)
     per_day = [0] * DAYS_AHEAD
-    lessons: dict[str, _Tally] = defaultdict(_Tally)
-    concepts: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
-    due_now, next_due = 0, None
-    for key, state, stability, last_review, due, lapses in card_rows:
-        card = catalog.get(key)
-        if card is None:
-            continue
-        recall = scheduling.recall(stability, last_review, now_ms)
-        learning = state != State.Review
-        for tally in (lessons[card.lesson], concepts[(card.lesson, card.concept)]):
-            tally.reviewed += 1
-            tally.learning += learning
-            tally.recall += recall
-            tally.lapses += lapses
-        if due <= now_ms:
-            due_now += 1
-        elif next_due is None or due < next_due:
-            next_due = due
-        day = bisect_right(day_edges, due)
-        if day < DAYS_AHEAD:
-            per_day[day] += 1
+    for due in rows.due_soon:
+        per_day[bisect_right(edges, due)] += 1
+    first_week = day_start(now).date() - timedelta(days=7 * len(rows.activity) - 1)
     return Dashboard(
-        now, _lesson_standings(catalog, lessons),
+        now, _lesson_standings(catalog, rows.standings),
         tuple((day_start(now).date() + timedelta(days=d), n) for d, n in enumerate(per_day)),
-        _weeks(catalog, activity_rows, now, weeks), _weakest(catalog, concepts), due_now,
-        None if next_due is None else from_ms(next_due).astimezone(now.tzinfo))
+        tuple(WeekActivity(first_week + timedelta(days=7 * w), n, right)
+              for w, (n, right) in enumerate(rows.activity)),
+        _weakest(catalog, rows.standings), sum(due <= now_ms for due in rows.due_soon),
+        None if rows.next_due is None else from_ms(rows.next_due).astimezone(now.tzinfo))
 
 
-def _lesson_standings(catalog: Catalog, tallies: dict[str, _Tally]) -> tuple[LessonStanding, ...]:
+def _lesson_standings(catalog: Catalog, standings: list[tuple]) -> tuple[LessonStanding, ...]:
     sizes: dict[str, int] = defaultdict(int)
     for card in catalog.cards:
         sizes[card.lesson] += 1
-    standings = []
+    reviewed: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for lesson, _, count, learning, recall, _ in standings:
+        tally = reviewed[lesson]
+        tally[0], tally[1], tally[2] = tally[0] + count, tally[1] + learning, tally[2] + recall
+    result = []
     for lesson, title in catalog.lesson_titles.items():
-        tally = tallies.get(lesson, _Tally())
-        recall = tally.recall / tally.reviewed if tally.reviewed else None
-        standings.append(LessonStanding(lesson, title, sizes[lesson] - tally.reviewed, tally.learning,
-                                        tally.reviewed - tally.learning, recall))
-    return tuple(standings)
+        count, learning, recall = reviewed.get(lesson, (0, 0, 0.0))
+        result.append(LessonStanding(lesson, title, sizes[lesson] - count, learning, count - learning,
+                                     recall / count if count else None))
+    return tuple(result)
 
 
-def _weakest(catalog: Catalog, tallies: dict[tuple[str, str], _Tally]) -> tuple[ConceptStanding, ...]:
-    standings = [ConceptStanding(lesson, concept, catalog.concept_titles.get((lesson, concept), concept),
-                                 t.recall / t.reviewed, t.reviewed, t.lapses)
-                 for (lesson, concept), t in tallies.items()]
-    standings.sort(key=lambda c: (c.average_recall, -c.lapses, c.lesson, c.concept))
-    return tuple(standings[:WEAKEST])
-
-
-def _weeks(catalog: Catalog, activity_rows: Iterable[tuple], now: datetime, weeks: int) -> tuple[WeekActivity, ...]:
-    reviews, correct = [0] * weeks, [0] * weeks
-    for key, bucket, count, right in activity_rows:
-        if 0 <= bucket < weeks and key in catalog:
-            reviews[bucket] += count
-            correct[bucket] += right
-    first = day_start(now).date() - timedelta(days=7 * weeks - 1)
-    return tuple(WeekActivity(first + timedelta(days=7 * w), reviews[w], correct[w]) for w in range(weeks))
+def _weakest(catalog: Catalog, standings: list[tuple]) -> tuple[ConceptStanding, ...]:
+    concepts = [ConceptStanding(lesson, concept, catalog.concept_titles.get((lesson, concept), concept),
+                                recall / count, count, lapses)
+                for lesson, concept, count, _, recall, lapses in standings if count]
+    concepts.sort(key=lambda c: (c.average_recall, -c.lapses, c.lesson, c.concept))
+    return tuple(concepts[:WEAKEST])
 
 
 def format_dashboard(board: Dashboard) -> str:

@@ -25,7 +25,8 @@ from ..events import Answer
 from .locks import describe_holders
 from . import migrations
 from .migrations import migrate, schema_version
-from .scheduler import DEFAULT_RETENTION, Memory, Scheduling, to_ms
+from .catalog import Catalog
+from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, to_ms
 
 STORE_FILE = "progress.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -181,6 +182,7 @@ class ProgressStore:
         self._db = connection
         self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        self._catalog: Catalog | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -228,17 +230,28 @@ class ProgressStore:
                  max(0, answer.duration_ms), answer.response, *_memory_values(before),
                  *_memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
             if cursor.rowcount:
-                db.execute(f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           _next_card_row(key, answer, progress, after, at))
+                self._store_card(db, _next_card_row(key, answer, progress, after, at), progress is None)
                 return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating),
                               answer.correct, max(0, answer.duration_ms), answer.response, before, after)
         return next(r for r in self.history(key) if r.reviewed_at_ms == at)
+
+    def _store_card(self, db: sqlite3.Connection, row: tuple, is_new: bool) -> None:
+        db.execute(f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                   f"ON CONFLICT (card) DO UPDATE SET {_UPDATE_CARD}", row)
+        listed = self._catalog.get(row[0]) if is_new and self._catalog else None
+        if listed:
+            db.execute("UPDATE cards SET lesson = ?, concept = ?, present = 1 WHERE card = ?",
+                       (listed.lesson, listed.concept, row[0]))
+        elif is_new:
+            db.execute("DELETE FROM catalog_sync")  # the next `use_catalog` places this card
 
     def rebuild_cards(self) -> int:
         """Recompute the card-state cache from the log; return the number of cards."""
         with self._writing() as db:
             db.execute("DELETE FROM cards")
             db.execute(_REBUILD)
+            db.execute("DELETE FROM catalog_sync")  # lesson, concept and presence are recopied
+            self._catalog = None
             return db.execute("SELECT count(*) FROM cards").fetchone()[0]
 
     # -- reading ---------------------------------------------------------------------------
@@ -305,19 +318,68 @@ class ProgressStore:
             rows = db.execute("SELECT card FROM cards WHERE first_review >= ?", (since_ms,))
             return sum(1 for (key,) in rows if present is None or key in present)
 
-    def card_summaries(self) -> list[tuple[str, int, float, int, int, int]]:
-        """(card, state, stability, last_review, due, lapses) of every reviewed card."""
+    def use_catalog(self, catalog: Catalog) -> None:
+        """Copy each card's lesson and concept, and whether it is still in the course, into the
+        card cache. Runs only when the catalog differs from the one last copied (or new cards
+        were reviewed without one), so usually it is one single-row read."""
+        self._catalog = catalog
+        with self._reading() as db:
+            synced = db.execute("SELECT fingerprint FROM catalog_sync").fetchone()
+        if synced == (catalog.fingerprint,):
+            return
+        with self._writing() as db:
+            db.execute("UPDATE cards SET present = 0 WHERE present = 1")
+            db.executemany("UPDATE cards SET lesson = ?, concept = ?, present = 1 WHERE card = ?",
+                           ((c.lesson, c.concept, c.key) for c in catalog.cards))
+            db.execute("INSERT OR REPLACE INTO catalog_sync VALUES (1, ?)", (catalog.fingerprint,))
+
+    def standings(self, now_ms: int) -> list[tuple[str, str, int, int, float, int]]:
+        """Per (lesson, concept) of the catalog: reviewed cards, those still learning, the sum of
+        predicted recall now (the forgetting curve of `Scheduling.recall`, in SQL) and lapses."""
+        factor, decay = self.scheduling.forgetting_curve
         with self._reading() as db:
             return db.execute(
-                "SELECT card, state, stability, last_review, due, lapses FROM cards").fetchall()
+                "SELECT lesson, concept, count(*), sum(c.state != ?), "
+                "sum(pow(1 + ? * max(0, (? - c.last_review) / ?) / c.stability, ?)), sum(c.lapses) "
+                "FROM cards AS c WHERE present = 1 GROUP BY 1, 2",
+                (int(State.Review), factor, now_ms, DAY_MS, decay)).fetchall()
 
-    def activity(self, since_ms: int, bucket_ms: int) -> list[tuple[str, int, int, int]]:
-        """(card, bucket, reviews, correct) for reviews since `since_ms`, bucket 0 first."""
+    def due_before(self, horizon_ms: int) -> list[int]:
+        """Due times of the catalog's cards due before `horizon_ms` (overdue ones included)."""
         with self._reading() as db:
-            return db.execute(
-                "SELECT card, (reviewed_at - ?1) / ?2, count(*), sum(correct) FROM reviews "
-                "WHERE reviewed_at >= ?1 GROUP BY 1, 2", (since_ms, bucket_ms)).fetchall()
+            return [due for (due,) in db.execute(
+                "SELECT due FROM cards WHERE due < ? AND +present = 1", (horizon_ms,))]  # by due, not presence
 
+    def hidden_cards(self) -> list[str]:
+        """Reviewed cards that are not in the catalog last given to `use_catalog`."""
+        with self._reading() as db:
+            return [k for (k,) in db.execute("SELECT card FROM cards WHERE present = 0")]
+
+    def activity(self, edges: Sequence[int], hidden: Sequence[str] = ()) -> list[tuple[int, int]]:
+        """(reviews, correct) between consecutive `edges`, leaving out the `hidden` cards."""
+        with self._reading() as db:
+            totals = [db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews "
+                                 "WHERE reviewed_at >= ? AND reviewed_at < ?", pair).fetchone()
+                      for pair in zip(edges, edges[1:])]
+            if not hidden:
+                return totals
+            left_out = self._activity_of(db, hidden, edges)
+        return [(n - h, right - hr) for (n, right), (h, hr) in zip(totals, left_out, strict=True)]
+
+    @staticmethod
+    def _activity_of(db: sqlite3.Connection, keys: Sequence[str], edges: Sequence[int]) -> list[tuple[int, int]]:
+        counts = []
+        for start, end in zip(edges, edges[1:]):
+            n = right = 0
+            for key in keys:
+                a, b = db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews WHERE card = ? "
+                                  "AND reviewed_at >= ? AND reviewed_at < ?", (key, start, end)).fetchone()
+                n, right = n + a, right + b
+            counts.append((n, right))
+        return counts
+
+
+_UPDATE_CARD = ", ".join(f"{c} = excluded.{c}" for c in _CARD_COLUMNS.split(", ")[1:])
 
 _REBUILD = f"""
 INSERT INTO cards ({_CARD_COLUMNS})
