@@ -64,6 +64,7 @@ def order_labels(quiz: Locator) -> list[str]:
 
 def solve_order(quiz: Locator, wanted: list[str]) -> None:
     """Bubble sort with the keyboard: focus a row's Down button, press Enter."""
+    expect(quiz.locator(".ld-step")).to_have_count(len(wanted), timeout=TIMEOUT)
     for _ in range(len(wanted)):
         for position in range(len(wanted) - 1):
             labels = order_labels(quiz)

@@ -1,0 +1,42 @@
+"""A lesson in Voila (as `leaderdeck serve` runs it): text and quizzes only, no code."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .answering import answer_one_way_quiz, answer_two_way_quiz
+from .conftest import record_timing, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+def open_lesson(page, voila: str, theme: str = "light"):
+    start = time.perf_counter()
+    page.goto(f"{voila}/voila/render/01-doors.ipynb?theme={theme}", timeout=90_000)
+    quizzes = page.locator(".ld-quiz")
+    expect(quizzes).to_have_count(2, timeout=90_000)
+    expect(quizzes.first).to_be_visible()
+    return quizzes, time.perf_counter() - start
+
+
+def test_lesson_in_voila_shows_text_and_quizzes_but_no_code(page, voila):
+    quizzes, seconds = open_lesson(page, voila)
+    record_timing("voila: page request → first quiz visible", seconds)
+    expect(page.get_by_text("A one-way door cannot be undone.")).to_be_visible()
+    expect(page.get_by_text("leaderdeck.quiz(")).to_have_count(0)
+    expect(page.get_by_text("import leaderdeck")).to_have_count(0)
+    answer_one_way_quiz(quizzes.nth(0))
+    answer_two_way_quiz(quizzes.nth(1))
+    screenshot(page, "voila-light")
+
+
+def test_voila_dark_theme(page, voila):
+    quizzes, _ = open_lesson(page, voila, theme="dark")
+    expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false")
+    quiz = quizzes.nth(0)
+    quiz.get_by_role("button", name="Show answer", exact=True).click()
+    expect(quiz.get_by_role("button", name="Good", exact=True)).to_be_visible()
+    screenshot(page, "voila-dark")
