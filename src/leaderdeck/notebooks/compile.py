@@ -19,6 +19,7 @@ from .cells import cell_id as cid
 
 NOTEBOOKS_DIR = "notebooks"
 START_PAGE = "00-start-here.ipynb"
+REVIEW_PAGE = "review.ipynb"
 _LESSON_NOTEBOOK = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
 
 
@@ -72,9 +73,23 @@ def start_notebook(course: Course) -> NotebookNode:
         markdown("how-to", _HOW_TO),
         markdown("decks", _DECKS.format(course_id=course.id, deck=_text(course.info.deck))),
         markdown("where-you-stand", "## Where you stand\n\nRun the cell below to see your progress "
-                                    "across lessons and what is due for review."),
+                                    f"across lessons and what is due for review, then open "
+                                    f"[today's review]({REVIEW_PAGE})."),
         code("setup", "import leaderdeck"),
         code("dashboard", "leaderdeck.dashboard()"),
+    ]
+    return notebook(cells)
+
+
+def review_notebook(course: Course) -> NotebookNode:
+    """Today's review across all lessons (cells owned by the progress engineer, issue 5)."""
+    cells = [
+        markdown("intro", f"# Today's review\n\nEverything due now across all lessons of "
+                          f"*{_text(course.info.title)}*, most overdue first, plus a few new cards a day "
+                          f"in lesson order. Run the cell below; run it again later for what has come due. "
+                          f"[Back to the start page]({START_PAGE})."),
+        code("setup", "import leaderdeck"),
+        code("review", "leaderdeck.review()"),
     ]
     return notebook(cells)
 
@@ -100,7 +115,7 @@ and keeps their review history."""
 
 def course_notebooks(course: Course) -> dict[str, str]:
     """File name → exact file text for every notebook the course compiles to."""
-    books = {START_PAGE: start_notebook(course)}
+    books = {START_PAGE: start_notebook(course), REVIEW_PAGE: review_notebook(course)}
     books |= {lesson_file_name(course, lesson): lesson_notebook(course, lesson) for lesson in course.lessons}
     return {name: to_text(book) for name, book in books.items()}
 
