@@ -103,7 +103,7 @@ def test_build_writes_notebooks_and_check_names_drift(project):
     options = BuildOptions(now=1_700_000_000)
     build(course, options)
     assert sorted(p.name for p in (project / "notebooks").iterdir()) == [
-        "00-start-here.ipynb", "01-doors.ipynb", "02-second.ipynb"]
+        "00-start-here.ipynb", "01-doors.ipynb", "02-second.ipynb", "review.ipynb"]
     assert stale_files(course, options) == []
     (project / "notebooks" / "01-doors.ipynb").write_text("{}")
     assert stale_files(course, options) == [Path("notebooks/01-doors.ipynb")]
@@ -113,7 +113,7 @@ def test_build_removes_notebooks_of_removed_lessons(project):
     options = BuildOptions(now=1_700_000_000)
     build(load_course(project / "lessons"), options)
     (project / "notebooks" / "07-gone.ipynb").write_text("{}")
-    (project / "notebooks" / "review.ipynb").write_text("{}")
+    (project / "notebooks" / "notes.ipynb").write_text("{}")
     lines = build(load_course(project / "lessons"), options)
     assert "removed notebooks/07-gone.ipynb (its lesson is gone)" in lines
-    assert (project / "notebooks" / "review.ipynb").exists()  # not a lesson notebook: left alone
+    assert (project / "notebooks" / "notes.ipynb").exists()  # not a lesson notebook: left alone

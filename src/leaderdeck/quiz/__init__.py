@@ -10,6 +10,7 @@ is made callable (a documented use of module `__class__` assignment) and calling
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from pathlib import Path
@@ -23,22 +24,45 @@ if TYPE_CHECKING:
     from ..model import Course
     from .view import QuizView
 
-_courses: dict[Path, tuple[tuple[tuple[str, int], ...], Course]] = {}
+_courses: dict[tuple[Path, str | None], tuple[tuple[tuple[str, int], ...], Course]] = {}
 _courses_lock = threading.Lock()
 
 
-def cached_course(lessons_dir: Path | str | None = None) -> Course:
-    """The course, loaded once per process and reloaded only when a lesson file changes."""
-    from ..course import COURSE_FILE, find_lessons_dir, lesson_files, load_course
+def cached_course(lessons_dir: Path | str | None = None, lesson: str | None = None) -> Course:
+    """The course, loaded once per process and reloaded only when one of its files changes.
+
+    With `lesson`, only that lesson's file (and the course file) is read when it can be found by
+    name (`NN-<id>.yaml` or `<id>.yaml`): a quiz needs no other lesson, and this keeps the first
+    quiz of a notebook fast. Anything unexpected falls back to loading the whole course.
+    """
+    from ..course import COURSE_FILE, find_lessons_dir, lesson_files
 
     folder = (find_lessons_dir() if lessons_dir is None else Path(lessons_dir)).resolve()
-    files = [folder / COURSE_FILE, *lesson_files(folder)]
+    all_files = lesson_files(folder)
+    named = [p for p in all_files if lesson and re.fullmatch(rf"(\d+-)?{re.escape(lesson)}", p.stem)]
+    key = (folder, lesson if len(named) == 1 else None)
+    files = [folder / COURSE_FILE, *(named if key[1] else all_files)]
     stamp = tuple((path.name, path.stat().st_mtime_ns) for path in files if path.is_file())
     with _courses_lock:
-        cached = _courses.get(folder)
+        cached = _courses.get(key)
         if cached is None or cached[0] != stamp:
-            _courses[folder] = (stamp, load_course(folder))
-        return _courses[folder][1]
+            _courses[key] = (stamp, _load(folder, named[0] if key[1] else None, lesson))
+        return _courses[key][1]
+
+
+def _load(folder: Path, lesson_file: Path | None, lesson_id: str | None) -> Course:
+    from ..course import COURSE_FILE, check_files, load_course
+    from ..load import load_yaml
+    from ..model import Course
+    from ..validate import validate_course_file
+
+    if lesson_file is not None:
+        (lesson,) = check_files([lesson_file])  # a broken lesson raises LessonError, as it should
+        loaded = load_yaml(folder / COURSE_FILE)
+        info = None if loaded.problems else validate_course_file(loaded)
+        if info is not None and not loaded.problems and lesson.id == lesson_id and lesson_id in info.lessons:
+            return Course(info=info, lessons=(lesson,), lessons_dir=folder)
+    return load_course(folder)
 
 
 def quiz(lesson: str, concept: str | None = None, *, on_answer: AnswerHandler | None = None,
@@ -50,7 +74,7 @@ def quiz(lesson: str, concept: str | None = None, *, on_answer: AnswerHandler | 
     from .session import Session, find_lesson, lesson_steps
     from .view import QuizView
 
-    course = cached_course(lessons_dir)
+    course = cached_course(lessons_dir, lesson)
     steps = lesson_steps(course, lesson, concept)
     title = course.lesson(lesson).concept(concept).title if concept else find_lesson(course, lesson).title
     handler, notice = (on_answer, "") if on_answer is not None else _default_handler()
@@ -59,11 +83,18 @@ def quiz(lesson: str, concept: str | None = None, *, on_answer: AnswerHandler | 
 
 def _default_handler() -> tuple[AnswerHandler, str]:
     """The progress store's handler, or (until it is available) a visible warning."""
-    try:
-        from ..progress.api import default_answer_handler
-    except ImportError:
+    from importlib.util import find_spec
+
+    if find_spec("leaderdeck.progress.api") is None:
         return _keep_in_memory, "✗ Progress is not saved: the progress store is not available."
-    return default_answer_handler(), ""
+    return _record_in_store, ""
+
+
+def _record_in_store(answer: Any) -> None:
+    """Imports the store on the first answer, not when the quiz is shown (that keeps it fast)."""
+    from ..progress.api import default_answer_handler
+
+    default_answer_handler()(answer)
 
 
 def _keep_in_memory(answer: Any) -> None:
