@@ -22,6 +22,8 @@ from pathlib import Path
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _COLLECTION_CREATED = 1_735_689_600  # fixed: a package's collection is never opened as a collection
+# Public for packages carrying progress: Anki counts review cards' due days from this `crt`.
+COLLECTION_CREATED = _COLLECTION_CREATED
 _TAG = re.compile(r"<[^>]*>")
 
 

@@ -22,10 +22,10 @@ from fsrs import State
 
 from ..errors import LeaderdeckError
 from ..events import Answer
-from .locks import describe_holders
 from . import migrations
-from .migrations import migrate, schema_version
 from .catalog import Catalog
+from .locks import describe_holders
+from .migrations import migrate, schema_version
 from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, to_ms
 
 STORE_FILE = "progress.sqlite3"
@@ -254,6 +254,49 @@ class ProgressStore:
             self._catalog = None
             return db.execute("SELECT count(*) FROM cards").fetchone()[0]
 
+    def import_reviews(self, answers: Sequence[Answer], origin: str = "anki") -> tuple[int, int]:
+        """Merge reviews made elsewhere (Anki) into the log, in one transaction; return (added,
+        already present). A card's review at the same millisecond is the same review (an Anki
+        revlog id is its time in ms, and our exports use ours), so a second import adds nothing.
+        Each card that gains reviews is replayed through FSRS in time order from its last review
+        before the first new one: rows before that are never touched."""
+        fresh: dict[str, dict[int, Answer]] = {}
+        with self._writing() as db:
+            for answer in answers:
+                key, at = str(answer.card), to_ms(answer.answered_at)
+                if not db.execute("SELECT 1 FROM reviews WHERE card = ? AND reviewed_at = ?", (key, at)).fetchone():
+                    fresh.setdefault(key, {})[at] = answer
+            for key, new in fresh.items():
+                self._merge_card(db, key, new, origin)
+        added = sum(len(new) for new in fresh.values())
+        return added, len(answers) - added
+
+    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, Answer], origin: str) -> None:
+        logged = [_review_from_row(row) for row in db.execute(
+            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? ORDER BY reviewed_at", (key,))]
+        start = min(new)
+        kept = [r for r in logged if r.reviewed_at_ms < start]
+        later = {r.reviewed_at_ms: r for r in logged if r.reviewed_at_ms > start}
+        memory = kept[-1].after if kept else None
+        lapses = sum(r.rating == 1 and r.before is not None and r.before.state == State.Review for r in kept)
+        for at in sorted([*new, *later]):
+            rating = later[at].rating if at in later else int(new[at].rating)
+            before, memory = memory, self.scheduling.review(memory, rating, at)
+            lapses += rating == 1 and before is not None and before.state == State.Review
+            values = (*_memory_values(before), *_memory_values(memory)[:5])
+            if at in later:
+                db.execute(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", (*values, later[at].id))
+            else:
+                a = new[at]
+                db.execute(f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
+                           (None, key, a.kind, origin, at, int(a.rating), int(a.correct),
+                            max(0, a.duration_ms), a.response, *values))
+        first = min(start, logged[0].reviewed_at_ms) if logged else start
+        kind = logged[-1].kind if logged else next(iter(new.values())).kind
+        self._store_card(db, (key, kind, int(memory.state), memory.step, memory.stability, memory.difficulty,
+                              memory.due_ms, memory.last_review_ms, first, len(logged) + len(new), lapses),
+                         not logged)
+
     # -- reading ---------------------------------------------------------------------------
 
     def card(self, key: str) -> CardProgress | None:
@@ -360,7 +403,7 @@ class ProgressStore:
         with self._reading() as db:
             totals = [db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews "
                                  "WHERE reviewed_at >= ? AND reviewed_at < ?", pair).fetchone()
-                      for pair in zip(edges, edges[1:])]
+                      for pair in zip(edges, edges[1:], strict=False)]
             if not hidden:
                 return totals
             left_out = self._activity_of(db, hidden, edges)
@@ -369,7 +412,7 @@ class ProgressStore:
     @staticmethod
     def _activity_of(db: sqlite3.Connection, keys: Sequence[str], edges: Sequence[int]) -> list[tuple[int, int]]:
         counts = []
-        for start, end in zip(edges, edges[1:]):
+        for start, end in zip(edges, edges[1:], strict=False):
             n = right = 0
             for key in keys:
                 a, b = db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews WHERE card = ? "
@@ -381,15 +424,18 @@ class ProgressStore:
 
 _UPDATE_CARD = ", ".join(f"{c} = excluded.{c}" for c in _CARD_COLUMNS.split(", ")[1:])
 
+# The latest review by time, not by row id: reviews imported from Anki can be older than rows
+# logged before them.
 _REBUILD = f"""
 INSERT INTO cards ({_CARD_COLUMNS})
 SELECT r.card, r.kind, r.state_after, r.step_after, r.stability_after, r.difficulty_after,
        r.due_after, r.reviewed_at, a.first_review, a.reps, a.lapses
-FROM (SELECT card, max(id) AS last_id, min(reviewed_at) AS first_review, count(*) AS reps,
+FROM (SELECT card, max(reviewed_at) AS last_at, min(reviewed_at) AS first_review, count(*) AS reps,
              count(CASE WHEN rating = 1 AND state_before = {State.Review.value} THEN 1 END) AS lapses
       FROM reviews GROUP BY card) AS a
-JOIN reviews AS r ON r.id = a.last_id
+JOIN reviews AS r ON r.card = a.card AND r.reviewed_at = a.last_at
 """
+_SET_MEMORY = ", ".join(f"{c} = ?" for c in _REVIEW_COLUMNS.split(", ")[9:])
 
 
 def _memory_values(memory: Memory | None) -> tuple:

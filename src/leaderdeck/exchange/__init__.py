@@ -1,0 +1,25 @@
+"""One memory across notebook and Anki: progress carried both ways.
+
+`export_anki` writes the course's deck with the learner's scheduling and review history (Anki:
+File → Import, "Import any learning progress" on); `import_anki` reads reviews done in Anki (a
+collection, a `.colpkg`, or an `.apkg` exported with scheduling, legacy or current format) into
+the progress store. Cards are matched by note GUID and card ordinal. Names load lazily.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_PUBLIC = {
+    "export_anki": "api",
+    "import_anki": "api",
+    "AnkiFileError": "anki_read",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'leaderdeck.exchange' has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)

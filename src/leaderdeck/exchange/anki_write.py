@@ -1,0 +1,130 @@
+"""The learner's progress as Anki scheduling: card columns and review-log rows. Pure: the caller
+passes the time zone; nothing here reads the clock.
+
+Anki keeps a review card's due date as a day number counted from the collection's creation
+(`crt`), where days begin at the rollover hour (4 am) in the learner's time zone; when importing
+with "import any learning progress" it shifts those numbers by the difference between the
+package's "today" and the target collection's, so a card due in three days stays due in three
+days. Learning cards are due at an epoch second and are not shifted. FSRS memory goes into
+`cards.data` as Anki writes it: stability `s`, difficulty `d`, desired retention `dr`, the
+forgetting curve's `decay` and the last review time `lrt` (seconds).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from fsrs import Scheduler, State
+
+from ..decks.package import CardRow, RevlogRow
+from ..progress.scheduler import DAY_MS, Memory
+from ..progress.store import CardProgress, Review
+
+DAY_S = 86_400
+ROLLOVER_HOUR = 4  # Anki's default start of the day
+# Anki's card types and queues (`cards.type`, `cards.queue`) and review kinds (`revlog.type`)
+TYPE_LEARN, TYPE_REVIEW, TYPE_RELEARN = 1, 2, 3
+QUEUE_LEARN, QUEUE_REVIEW, QUEUE_DAY_LEARN = 1, 2, 3
+REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN = 0, 1, 2
+DEFAULT_EASE = 2500  # SM-2's starting ease, what Anki stores on FSRS cards too
+MAX_ANSWER_MS = 60_000  # Anki caps the time it logs for one answer
+
+# Our `Scheduling` uses fsrs's default learning and relearning steps and parameters.
+_FSRS = Scheduler()
+_STEPS = {State.Learning: len(_FSRS.learning_steps), State.Relearning: len(_FSRS.relearning_steps)}
+_DECAY = _FSRS.parameters[20]
+
+
+@dataclass(frozen=True)
+class AnkiDays:
+    """Anki's day numbers for a collection created at `created_s` without a `creationOffset`
+    (Anki's "v2 legacy" cutoff, which is what our packages get): day 0 starts at the rollover
+    hour of the creation date, in the learner's time zone."""
+
+    created_s: int
+    utc_offset_s: int  # the learner's offset east of UTC, e.g. 3600 for UTC+1
+    rollover_hour: int = ROLLOVER_HOUR
+
+    def day_of(self, ms: int) -> int:
+        local_created = self.created_s + self.utc_offset_s
+        start = local_created - local_created % DAY_S + self.rollover_hour * 3600 - self.utc_offset_s
+        return (ms // 1000 - start) // DAY_S
+
+
+def scheduled_card(card: CardRow, progress: CardProgress, days: AnkiDays, retention: float) -> CardRow:
+    """`card` (new, as compiled) carrying the learner's scheduling, counters and FSRS memory."""
+    memory = progress.memory
+    common = dict(reps=progress.reps, lapses=progress.lapses, factor=DEFAULT_EASE,
+                  data=_card_data(memory, card.due, retention))
+    if memory.state == State.Review:
+        return replace(card, type=TYPE_REVIEW, queue=QUEUE_REVIEW, due=days.day_of(memory.due_ms),
+                       ivl=_days(memory.interval_ms or DAY_MS), left=0, **common)
+    card_type = TYPE_LEARN if memory.state == State.Learning else TYPE_RELEARN
+    left = max(1, _STEPS[memory.state] - (memory.step or 0))
+    ivl = 0 if memory.state == State.Learning else 1
+    if (memory.interval_ms or 0) < DAY_MS:
+        return replace(card, type=card_type, queue=QUEUE_LEARN, due=memory.due_ms // 1000, ivl=ivl,
+                       left=left, **common)
+    return replace(card, type=card_type, queue=QUEUE_DAY_LEARN, due=days.day_of(memory.due_ms), ivl=ivl,
+                   left=left, **common)
+
+
+def _card_data(memory: Memory, position: int, retention: float) -> str:
+    data = {"pos": position, "s": round(memory.stability, 4), "d": round(memory.difficulty, 3),
+            "dr": retention, "decay": _DECAY, "lrt": memory.last_review_ms // 1000}
+    return json.dumps(data, separators=(",", ":"))
+
+
+def revlog_rows(history: Mapping[int, Sequence[Review]]) -> list[RevlogRow]:
+    """Anki review-log rows for each card id's reviews, in time order. A revlog id is the review
+    time in ms and must be unique, so a review sharing its millisecond with another card's moves
+    one ms later (two answers in one ms only happen in generated data)."""
+    rows = sorted((review.reviewed_at_ms, card_id, review) for card_id, reviews in history.items()
+                  for review in reviews)
+    used: set[int] = set()
+    result = []
+    for at, card_id, review in rows:
+        while at in used:
+            at += 1
+        used.add(at)
+        result.append(_revlog_row(at, card_id, review))
+    return result
+
+
+def _revlog_row(at: int, card_id: int, review: Review) -> RevlogRow:
+    return RevlogRow(id=at, cid=card_id, usn=-1, ease=review.rating, ivl=_anki_interval(review.after),
+                     last_ivl=_anki_interval(review.before), factor=_difficulty_factor(review.after),
+                     time=min(review.duration_ms, MAX_ANSWER_MS), type=_review_kind(review.before))
+
+
+def _anki_interval(memory: Memory | None) -> int:
+    """Days when positive, seconds when negative (learning steps), as Anki logs `ivl`/`lastIvl`."""
+    if memory is None or memory.interval_ms is None:
+        return 0
+    if memory.state == State.Review:
+        return _days(memory.interval_ms)
+    return -max(1, round(memory.interval_ms / 1000))
+
+
+def _difficulty_factor(memory: Memory) -> int:
+    """With FSRS, Anki logs difficulty (1–10) in the `factor` column, mapped onto 100–1100."""
+    return round(((memory.difficulty or 1) - 1) / 9 * 1000 + 100)
+
+
+def _review_kind(before: Memory | None) -> int:
+    if before is None or before.state == State.Learning:
+        return REVLOG_LEARN
+    return REVLOG_REVIEW if before.state == State.Review else REVLOG_RELEARN
+
+
+def _days(ms: int) -> int:
+    return max(1, round(ms / DAY_MS))
+
+
+def group_by_card(reviews: Iterable[Review]) -> dict[str, list[Review]]:
+    grouped: dict[str, list[Review]] = {}
+    for review in reviews:
+        grouped.setdefault(review.card, []).append(review)
+    return grouped

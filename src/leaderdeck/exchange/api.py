@@ -1,0 +1,37 @@
+"""The outer layer of the exchange with Anki: reads the clock, the time zone and the course.
+
+`export_anki()` writes the course's deck carrying the learner's progress; `import_anki(path)`
+merges the reviews done in Anki back into the progress store. Both are what the CLI calls.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+from ..course import load_course
+from ..progress.store import open_store
+from .export import ExportSummary, default_export_path, export_with_progress
+from .merge import ImportSummary, merge_matched, reviews_for_course
+
+
+def export_anki(lessons_dir: Path | str | None = None, *, store: Path | str | None = None,
+                out: Path | str | None = None) -> ExportSummary:
+    """Write the course's Anki package with your scheduling and review history (default:
+    `build/<course>-with-progress.apkg` beside `lessons/`)."""
+    course = load_course(Path(lessons_dir) if lessons_dir is not None else None)
+    target = Path(out) if out is not None else default_export_path(course)
+    offset = datetime.now().astimezone().utcoffset()
+    with open_store(store) as progress:
+        return export_with_progress(course, progress, target, int(time.time()),
+                                    int(offset.total_seconds()) if offset else 0)
+
+
+def import_anki(path: Path | str, lessons_dir: Path | str | None = None, *,
+                store: Path | str | None = None) -> ImportSummary:
+    """Merge the reviews of this course's cards from an Anki collection, .colpkg or .apkg."""
+    course = load_course(Path(lessons_dir) if lessons_dir is not None else None)
+    matched = reviews_for_course(Path(path), course)  # a bad file stops here: the store is not opened
+    with open_store(store) as progress:
+        return merge_matched(Path(path), matched, progress)
