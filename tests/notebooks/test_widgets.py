@@ -216,3 +216,11 @@ def test_without_a_handler_answers_go_to_the_progress_store(tmp_path, monkeypatc
     store = shared_store(tmp_path / "progress.sqlite3")
     (review,) = store.history()
     assert review.card == "fixture/second/idea-card#0" and review.rating == Rating.GOOD
+
+
+def test_a_quiz_loads_only_its_own_lesson_and_falls_back_to_the_whole_course():
+    from leaderdeck.quiz import cached_course
+
+    assert [lesson.id for lesson in cached_course(FIXTURE_LESSONS, "doors").lessons] == ["doors"]
+    assert cached_course(FIXTURE_LESSONS, "doors") is cached_course(FIXTURE_LESSONS, "doors")
+    assert [lesson.id for lesson in cached_course(FIXTURE_LESSONS, "nope").lessons] == ["doors", "second"]
