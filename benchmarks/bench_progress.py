@@ -11,23 +11,23 @@ from __future__ import annotations
 import random
 import sqlite3
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey
+from leaderdeck.progress.api import gather
 from leaderdeck.progress.catalog import Catalog, CatalogCard
 from leaderdeck.progress.migrations import MIGRATIONS
 from leaderdeck.progress.review import todays_queue
 from leaderdeck.progress.scheduler import DAY_MS, from_ms, to_ms
-from leaderdeck.progress.api import gather
 from leaderdeck.progress.stats import day_edges, summarize, week_edges
 from leaderdeck.progress.store import open_store
 
 from .harness import Row, median_seconds
 
 LESSONS, ITEMS, REVIEWS_PER_CARD = 100, 1000, 10
-NOW = datetime(2025, 6, 2, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 KINDS = ("flashcard", "cloze", "choice", "order", "reflection")
 
 
@@ -152,7 +152,7 @@ def _dashboard(store, bare, catalog, repeat) -> list[Row]:
         bare.execute("SELECT fingerprint FROM catalog_sync").fetchone()
         bare.execute("SELECT card FROM cards WHERE present = 0").fetchall()
         bare.execute("SELECT due FROM cards WHERE due < ? AND +present = 1", (days[-1],)).fetchall()
-        for pair in zip(weeks, weeks[1:]):
+        for pair in zip(weeks, weeks[1:], strict=False):
             bare.execute("SELECT count(*), sum(correct) FROM reviews WHERE reviewed_at >= ? "
                          "AND reviewed_at < ?", pair).fetchone()
         bare.execute("SELECT card, due FROM cards WHERE due > ? ORDER BY due LIMIT 1", (now,)).fetchone()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from leaderdeck.progress import api
 from leaderdeck.progress.catalog import Catalog, CatalogCard
 from leaderdeck.progress.store import ProgressStore, open_store
 
-T0 = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)  # a Monday
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture(autouse=True)

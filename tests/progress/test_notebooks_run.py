@@ -11,12 +11,15 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("name", "expected"), [("review.ipynb", "due now"),
-                                                ("00-start-here.ipynb", "Bar chart: cards due on each of the next 14 days")])
+@pytest.mark.parametrize(("name", "expected"), [
+    ("review.ipynb", "due now"),
+    ("00-start-here.ipynb", "Bar chart: cards due on each of the next 14 days"),
+])
 def test_notebook_runs_against_an_empty_store(name, expected, home, monkeypatch):
     monkeypatch.chdir(ROOT / "notebooks")
     book = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    NotebookClient(book, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    resources = {"metadata": {"path": str(ROOT / "notebooks")}}
+    NotebookClient(book, timeout=120, kernel_name="python3", resources=resources).execute()
     outputs = str([cell.get("outputs") for cell in book.cells if cell.cell_type == "code"])
     assert "Traceback" not in outputs and "Error" not in outputs
     assert expected in outputs or expected in str(book)

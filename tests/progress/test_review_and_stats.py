@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from leaderdeck.cli import main
 from leaderdeck.progress import api
 from leaderdeck.progress.catalog import Catalog
-from leaderdeck.progress.review import (QueuedCard, describe_wait, interleave_kinds, review_status,
-                                        todays_queue)
+from leaderdeck.progress.review import QueuedCard, describe_wait, interleave_kinds, review_status, todays_queue
 from leaderdeck.progress.scheduler import to_ms
 
 from .conftest import T0, answer, days, key, small_catalog
@@ -52,7 +51,7 @@ def test_the_status_line_says_due_done_and_when_next():
     assert review_status(12, 3, 4, None, now) == "12 due now (3 new) · 4 done · 8 to go."
     soon = now + timedelta(minutes=10)
     assert review_status(2, 0, 2, soon, now) == "All 2 done. The next review is due in 10 minutes (at 14:10)."
-    tomorrow = (now + days(1)).replace(hour=9, minute=5).astimezone(timezone.utc)
+    tomorrow = (now + days(1)).replace(hour=9, minute=5).astimezone(UTC)
     assert review_status(0, 0, 0, tomorrow, now) == "Nothing is due now. Come back tomorrow at 09:05."
     assert describe_wait(now + days(5), now) == "on Sat 8 Mar at 14:00"
 
@@ -110,7 +109,7 @@ def test_review_widget_records_answers_and_updates_its_status(home):
     view = api.review(ROOT / "lessons", new_per_day=3)
     assert len(view.queue) == 3 and view.status.startswith("3 due now (3 new) · 0 done")
     first = view.queue[0].card
-    view._record(answer(first.key, True, datetime.now(timezone.utc), kind=first.kind))
+    view._record(answer(first.key, True, datetime.now(UTC), kind=first.kind))
     assert api.shared_store().review_count() == 1
     assert "1 done · 2 to go" in view.status
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +16,7 @@ from .conftest import T0
 
 def test_epoch_ms_round_trip_and_utc():
     ms = to_ms(T0)
-    assert from_ms(ms) == T0 and from_ms(ms).tzinfo is timezone.utc
+    assert from_ms(ms) == T0 and from_ms(ms).tzinfo is UTC
     assert to_ms(T0.astimezone(ZoneInfo("Europe/Paris"))) == ms
 
 

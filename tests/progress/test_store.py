@@ -108,7 +108,8 @@ def test_an_older_store_migrates_on_open(tmp_path, monkeypatch):
     old = sqlite3.connect(path, isolation_level=None)
     migrations.migrate(old, 0, MIGRATIONS[:1])  # as the first release left it
     old.execute("INSERT INTO reviews (card, kind, reviewed_at, rating, correct, duration_ms, state_after, "
-                "stability_after, difficulty_after, due_after) VALUES ('c/l/i#0', 'choice', 5, 3, 1, 9, 1, 2.0, 5.0, 9)")
+                "stability_after, difficulty_after, due_after) "
+                "VALUES ('c/l/i#0', 'choice', 5, 3, 1, 9, 1, 2.0, 5.0, 9)")
     old.close()
     extra = Migration(len(MIGRATIONS) + 1, "notes on reviews", ("ALTER TABLE reviews ADD COLUMN note TEXT",))
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, extra))

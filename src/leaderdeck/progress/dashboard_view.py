@@ -50,8 +50,8 @@ def dashboard_html(board: Dashboard) -> str:
                          [(s.title, s.new, s.learning, s.learned, _percent(s.average_recall)) for s in board.lessons]),
              f'<img alt="Bar chart: cards due on each of the next 14 days" src="data:image/png;base64,{chart}">',
              _html_table(("Week of", "Reviews", "Correct"),
-                         [(f"{w.week_start:%a %d %b}", w.reviews, _percent(w.correct / w.reviews if w.reviews else None))
-                          for w in board.activity])]
+                         [(f"{w.week_start:%a %d %b}", w.reviews,
+                           _percent(w.correct / w.reviews if w.reviews else None)) for w in board.activity])]
     if board.weakest:
         parts += ["<p>Concepts to revisit (weakest predicted recall):</p>",
                   _html_table(("Concept", "Recall", "Lapses"),

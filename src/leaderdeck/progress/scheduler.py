@@ -8,7 +8,7 @@ course of a few hundred items gains little from spreading its reviews over neigh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -17,7 +17,7 @@ from ..errors import LeaderdeckError
 DEFAULT_RETENTION = 0.9
 MAX_RETENTION = 0.97  # above this, intervals shrink so fast that reviews pile up
 DAY_MS = 86_400_000
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def to_ms(moment: datetime) -> int:
