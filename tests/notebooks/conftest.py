@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,7 @@ from leaderdeck.course import load_course
 from leaderdeck.model import Course
 
 FIXTURE_LESSONS = Path(__file__).parent / "fixtures" / "lessons"
-START = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

@@ -56,8 +56,10 @@ def test_cloze_gives_one_answer_per_deletion_with_ordinal_number_minus_one(cours
     outcome = s.answer_cloze(step, ["Speed", "trials"], START, LATER)
     assert not outcome.correct
     first, second = outcome.answers
-    assert (str(first.card), first.correct, first.rating, first.response) == (key("two-way-cloze", 0), True, Rating.GOOD, "Speed")
-    assert (str(second.card), second.correct, second.rating, second.response) == (key("two-way-cloze", 1), False, Rating.AGAIN, "trials")
+    assert (str(first.card), first.correct, first.rating, first.response) == (
+        key("two-way-cloze", 0), True, Rating.GOOD, "Speed")
+    assert (str(second.card), second.correct, second.rating, second.response) == (
+        key("two-way-cloze", 1), False, Rating.AGAIN, "trials")
     assert first.duration_ms == 4250 and first.answered_at == LATER and first.kind == "cloze"
 
 

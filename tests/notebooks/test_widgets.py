@@ -175,7 +175,7 @@ def test_a_lesson_quiz_shows_progress_a_summary_and_retries_what_was_missed(cloc
     view.card.check_button.click()
     assert view.next_button.description == "See your results"
     view.next_button.click()
-    assert "You got 2 of 3 right." in text_of(view.body) and "Two-way doors invite [...] and [...]" not in text_of(view.body)
+    assert "You got 2 of 3 right." in text_of(view.body)
     assert "Two-way doors invite […] and […]." in text_of(view.body)
     assert view.retry_button.description == "Retry missed (1)"
     view.retry_button.click()

@@ -14,8 +14,8 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from ..model import Course, Lesson
-from .cells import code, lesson_markdown, markdown, notebook, to_text
 from .cells import cell_id as cid
+from .cells import code, lesson_markdown, markdown, notebook, to_text
 
 NOTEBOOKS_DIR = "notebooks"
 START_PAGE = "00-start-here.ipynb"

@@ -186,7 +186,8 @@ class ClozeView(CardView):
                 wrote = html.escape(text.strip()) or "nothing"
                 lines.append(f"<li>{WRONG} Blank {index}: you wrote <em>{wrote}</em>; "
                              f"the answer is <strong>{render_inline(blank.answer)}</strong></li>")
-        self.show_feedback(outcome.correct, verdict(outcome.correct) + f"<ul>{''.join(lines)}</ul>" + self.explanation())
+        details = f"<ul>{''.join(lines)}</ul>" + self.explanation()
+        self.show_feedback(outcome.correct, verdict(outcome.correct) + details)
         self.submit(outcome)
 
 
@@ -227,7 +228,8 @@ class ChoiceView(CardView):
             return
         outcome = session.answer_choice(self.step, chosen, self.shown_at, self.clock())
         self.disable(self.check_button, self.control, *getattr(self, "checkboxes", []))
-        self.show_feedback(outcome.correct, verdict(outcome.correct) + self._option_feedback(chosen) + self.explanation())
+        details = self._option_feedback(chosen) + self.explanation()
+        self.show_feedback(outcome.correct, verdict(outcome.correct) + details)
         self.submit(outcome)
 
     def _option_feedback(self, chosen: list[str]) -> str:
@@ -237,8 +239,8 @@ class ChoiceView(CardView):
         lines = [f"<li>{RIGHT if ok else WRONG} You chose: {render_inline(by_id[oid].text)} "
                  f"<div>{render(by_id[oid].feedback)}</div></li>"
                  for oid, ok in grading.option_verdicts(item, chosen).items()]
-        lines += [f"<li>{WRONG} You missed: {render_inline(by_id[oid].text)} <div>{render(by_id[oid].feedback)}</div></li>"
-                  for oid in grading.missed_options(item, chosen)]
+        lines += [f"<li>{WRONG} You missed: {render_inline(by_id[oid].text)} "
+                  f"<div>{render(by_id[oid].feedback)}</div></li>" for oid in grading.missed_options(item, chosen)]
         return f'<ul class="ld-options">{"".join(lines)}</ul>'
 
 
@@ -253,7 +255,8 @@ class OrderView(CardView):
         self.rows = widgets.VBox()
         self.check_button = button("Check", "Check the order", "ld-primary")
         self.check_button.on_click(lambda _: self._check())
-        self.widget.children = (html_block(render(item.prompt), "ld-prompt"), self.rows, self.check_button, self.feedback)
+        prompt = html_block(render(item.prompt), "ld-prompt")
+        self.widget.children = (prompt, self.rows, self.check_button, self.feedback)
         self._draw()
 
     def move(self, position: int, offset: int) -> None:
@@ -272,7 +275,8 @@ class OrderView(CardView):
             label = html_block(f"{mark}{position + 1}. {html.escape(item.steps[index])}", "ld-step")
             up = button("↑ Up", f"Move step {position + 1} up", "ld-move")
             down = button("↓ Down", f"Move step {position + 1} down", "ld-move")
-            up.disabled, down.disabled = position == 0 or marks is not None, position == len(self.arranged) - 1 or marks is not None
+            checked = marks is not None
+            up.disabled, down.disabled = position == 0 or checked, position == len(self.arranged) - 1 or checked
             up.on_click(lambda _, p=position: self.move(p, -1))
             down.on_click(lambda _, p=position: self.move(p, +1))
             rows.append(widgets.HBox([up, down, label], layout=FULL_WIDTH))

@@ -18,7 +18,7 @@ from datetime import datetime
 from ..errors import LeaderdeckError
 from ..events import Answer, Rating, graded
 from ..identity import CardKey, NoteKey
-from ..model import Choice, Cloze, Course, Flashcard, Item, Lesson, Order, Reflection
+from ..model import Choice, Cloze, Course, Flashcard, Item, Lesson, Order
 from . import grading
 
 
