@@ -75,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
     stats.add_argument("--store", type=Path, default=None,
                        help="the progress store file (default: $LEADERDECK_HOME/progress.sqlite3)")
+
+    export = _command(commands, "export-anki", _export_anki,
+                      "write the deck with your scheduling and review history, for Anki")
+    export.add_argument("--out", type=Path, default=None,
+                        help="the package to write (default: build/<course>-with-progress.apkg)")
+    export.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+    export.add_argument("--store", type=Path, default=None,
+                        help="the progress store file (default: $LEADERDECK_HOME/progress.sqlite3)")
+
+    imports = _command(commands, "import-anki", _import_anki,
+                       "merge reviews done in Anki (collection, .colpkg or .apkg) into your progress")
+    imports.add_argument("path", type=Path, help="collection.anki2, or an exported .colpkg or .apkg")
+    imports.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+    imports.add_argument("--store", type=Path, default=None,
+                         help="the progress store file (default: $LEADERDECK_HOME/progress.sqlite3)")
     return parser
 
 
@@ -151,4 +166,18 @@ def _stats(args: argparse.Namespace) -> int:
     from .progress.stats import format_dashboard
 
     print(format_dashboard(stats(args.lessons, store=args.store)))
+    return 0
+
+
+def _export_anki(args: argparse.Namespace) -> int:
+    from .exchange import export_anki
+
+    print("\n".join(export_anki(args.lessons, store=args.store, out=args.out).report()))
+    return 0
+
+
+def _import_anki(args: argparse.Namespace) -> int:
+    from .exchange import import_anki
+
+    print("\n".join(import_anki(args.path, args.lessons, store=args.store).report()))
     return 0
