@@ -76,7 +76,9 @@ def anki_card(collection, guid: str, ordinal: int):
     return collection.get_card(card_id)
 
 
-def answer_in_anki(collection, card, rating) -> None:
+def answer_in_anki(collection, card, rating: int) -> None:
+    """Answer as a learner would, with our rating numbers (1 Again … 4 Easy = Anki's ease)."""
     card.start_timer()
     states = collection._backend.get_scheduling_states(card.id)
-    collection.sched.answer_card(collection.sched.build_answer(card=card, states=states, rating=rating))
+    # Anki's CardAnswer.Rating counts from AGAIN = 0
+    collection.sched.answer_card(collection.sched.build_answer(card=card, states=states, rating=rating - 1))

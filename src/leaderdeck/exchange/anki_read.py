@@ -152,8 +152,8 @@ def _query(database: Path, path: Path) -> tuple[frozenset[str], tuple[AnkiReview
         reviews = tuple(AnkiReview(at, guid, ordinal or 0, ease, max(0, duration), kind)
                         for at, guid, ordinal, ease, duration, kind in connection.execute(_REVIEWS))
     except sqlite3.Error as error:
-        raise AnkiFileError(f"{display_path(path)} is an SQLite database but not an Anki collection "
-                            f"({error}). If Anki has it open, close Anki and try again.") from None
+        raise AnkiFileError(f"{display_path(path)} cannot be read as an Anki collection ({error}). "
+                            "If Anki has it open, close Anki and try again.") from None
     finally:
         connection.close()
     return guids, reviews
