@@ -113,7 +113,7 @@ def test_a_failed_build_leaves_the_previous_deck(project, monkeypatch):
     edit(project / "lessons/01-first.yaml", "Doors let people through.", "Doors let people pass.")
     from leaderdeck.decks import package
 
-    monkeypatch.setattr(package, "collection_bytes", lambda contents: 1 / 0)
+    monkeypatch.setattr(package, "write_collection", lambda path, contents: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         build_decks(load_course(project / "lessons"), project, T0 + DAY)
     assert package_of(project).read_bytes() == before

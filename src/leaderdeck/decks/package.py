@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -104,25 +105,35 @@ def write_package(path: Path, contents: PackageContents) -> bool:
 
 
 def _write_zip(stream, contents: PackageContents) -> None:
-    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        _add(archive, "collection.anki2", collection_bytes(contents))
+    with tempfile.TemporaryDirectory(prefix="leaderdeck-") as folder, \
+            zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        database = Path(folder, "collection.anki2")
+        write_collection(database, contents)  # on disk, streamed: a large deck never sits in memory twice
+        with database.open("rb") as source, archive.open(_entry("collection.anki2"), "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
         names = sorted(contents.media)
         _add(archive, "media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())
         for index, name in enumerate(names):
             _add(archive, str(index), contents.media[name].read_bytes())
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return info
 
 
-def collection_bytes(contents: PackageContents) -> bytes:
-    """The collection as an SQLite file image, built in memory."""
-    db = sqlite3.connect(":memory:")
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    archive.writestr(_entry(name), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+
+
+def write_collection(path: Path, contents: PackageContents) -> None:
+    """The collection as an SQLite file; equal contents give equal bytes."""
+    db = sqlite3.connect(path)
     try:
+        db.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+        db.execute("PRAGMA synchronous = OFF")
         db.executescript(_SCHEMA)
         db.execute("INSERT INTO col VALUES (1,?,?,?,11,0,0,0,?,?,?,?,'{}')", _col_row(contents))
         db.executemany("INSERT INTO notes VALUES (?,?,?,?,-1,?,?,?,?,0,'')",
@@ -131,7 +142,6 @@ def collection_bytes(contents: PackageContents) -> bytes:
         db.executemany(f"INSERT INTO revlog VALUES ({','.join('?' * 9)})", map(_row, contents.revlog))
         db.executescript(_INDEXES)
         db.commit()
-        return db.serialize()
     finally:
         db.close()
 
