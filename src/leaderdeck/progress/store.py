@@ -221,19 +221,32 @@ class ProgressStore:
         with self._writing() as db:
             progress = _card_from_row(db.execute(
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
-            before = progress.memory if progress else None
-            after = self.scheduling.review(before, int(answer.rating), at)
-            cursor = db.execute(
-                f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)}) "
-                "ON CONFLICT (card, reviewed_at) DO NOTHING",
-                (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
-                 max(0, answer.duration_ms), answer.response, *_memory_values(before),
-                 *_memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
-            if cursor.rowcount:
-                self._store_card(db, _next_card_row(key, answer, progress, after, at), progress is None)
-                return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating),
-                              answer.correct, max(0, answer.duration_ms), answer.response, before, after)
+            if progress and at < progress.memory.last_review_ms:
+                # Another process committed a later review of this card first: replay the card
+                # in time order, so the cache stays what a rebuild from the log would give.
+                if not db.execute("SELECT 1 FROM reviews WHERE card = ? AND reviewed_at = ?", (key, at)).fetchone():
+                    self._merge_card(db, key, {at: answer}, origin)
+            else:
+                review = self._append(db, key, at, answer, origin, progress)
+                if review:
+                    return review
         return next(r for r in self.history(key) if r.reviewed_at_ms == at)
+
+    def _append(self, db: sqlite3.Connection, key: str, at: int, answer: Answer, origin: str,
+                progress: CardProgress | None) -> Review | None:
+        before = progress.memory if progress else None
+        after = self.scheduling.review(before, int(answer.rating), at)
+        cursor = db.execute(
+            f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)}) "
+            "ON CONFLICT (card, reviewed_at) DO NOTHING",
+            (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
+             max(0, answer.duration_ms), answer.response, *_memory_values(before),
+             *_memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
+        if not cursor.rowcount:
+            return None
+        self._store_card(db, _next_card_row(key, answer, progress, after, at), progress is None)
+        return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating),
+                      answer.correct, max(0, answer.duration_ms), answer.response, before, after)
 
     def _store_card(self, db: sqlite3.Connection, row: tuple, is_new: bool) -> None:
         db.execute(f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
