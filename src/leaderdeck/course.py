@@ -38,7 +38,9 @@ def load_course(lessons_dir: Path | None = None) -> Course:
     course_loaded = load_yaml(lessons_dir / COURSE_FILE)
     info = validate_course_file(course_loaded) if not course_loaded.problems else None
     known = {s.file for s in info.sources} if info else set()
-    loaded_lessons = [_load_lesson(path, known, lessons_dir, check_sources=info is not None)
+    # Keep only what the course checks need of each file, not its positions: a large course
+    # would otherwise hold every node's position of every lesson at once.
+    loaded_lessons = [_summarise(*_load_lesson(path, known, lessons_dir, check_sources=info is not None))
                       for path in lesson_files(lessons_dir)]
     problems = list(course_loaded.problems)
     for loaded, _ in loaded_lessons:
@@ -79,6 +81,13 @@ def _load_lesson(path: Path, known_sources: set[str], lessons_dir: Path,
         check_lesson_rules(loaded, lesson, known_sources if check_sources else set(lesson.sources),
                            lessons_dir)
     return loaded, None if loaded.problems else lesson
+
+
+def _summarise(loaded: Loaded, lesson: Lesson | None) -> tuple[Loaded, Lesson | None]:
+    """The same file with its data and positions dropped, but for where its id is."""
+    kept = Loaded(loaded.path, problems=loaded.problems)
+    kept.values[("id",)] = loaded.where(("id",))
+    return kept, lesson
 
 
 def _check_course_lessons(course: Loaded, info: CourseFile | None,

@@ -27,7 +27,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     line: int
     column: int

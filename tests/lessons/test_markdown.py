@@ -42,3 +42,29 @@ def test_inline_has_no_paragraph_and_images_keep_their_alt():
 
 def test_tables_render():
     assert "<table>" in render("| a | b |\n| - | - |\n| 1 | 2 |")
+
+
+# --- the plain-text fast path must give exactly what the parser gives ---------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from leaderdeck import markdown as md  # noqa: E402
+
+LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+PLAIN_ISH = st.text(alphabet=st.sampled_from(list("abc XYZ019.,;:'\"?()/@%$^{}=+-\u00a0é—")), max_size=40)
+
+
+def _slow(text: str) -> str:
+    return md.sanitize(md._renderer().render(text)).strip()
+
+
+def _slow_inline(text: str) -> str:
+    return md.sanitize(md._renderer().renderInline(text)).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(LINE, PLAIN_ISH))
+def test_fast_path_equals_the_parser(text: str):
+    assert md.render.__wrapped__(text) == _slow(text)
+    assert md.render_inline.__wrapped__(text) == _slow_inline(text)
