@@ -29,6 +29,10 @@ class Problem:
 class LeaderdeckError(Exception):
     """A problem the user can fix. `str(error)` is the whole message to show them."""
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this instead of a traceback: a learner in a notebook sees the message."""
+        return [f"\033[1;31mleaderdeck:\033[0m {line}" for line in str(self).splitlines()]
+
 
 class LessonError(LeaderdeckError):
     """One or more problems in lesson or course files, all reported at once."""

@@ -48,7 +48,7 @@ def test_notebooks_are_valid_with_stable_ids_no_outputs_and_a_python3_kernel(cou
 
 
 def test_a_lesson_is_concepts_as_markdown_each_followed_by_a_one_line_quiz(course):
-    book = lesson_notebook(course, course.lesson("doors"))
+    book = nbformat.from_dict(lesson_notebook(course, course.lesson("doors")))
     layout = [(cell.cell_type, cell.id) for cell in book.cells]
     assert layout == [("markdown", "intro"), ("code", "setup"),
                       ("markdown", "concept-one-way"), ("code", "quiz-one-way"),
@@ -60,22 +60,22 @@ def test_a_lesson_is_concepts_as_markdown_each_followed_by_a_one_line_quiz(cours
 
 
 def test_concepts_without_questions_get_no_quiz_cell(course):
-    book = lesson_notebook(course, course.lesson("second"))
+    book = nbformat.from_dict(lesson_notebook(course, course.lesson("second")))
     assert [cell.id for cell in book.cells if cell.cell_type == "code"] == ["setup", "quiz-idea"]
     assert "last lesson of the course" in book.cells[-1].source
 
 
 def test_markdown_with_html_is_replaced_by_sanitized_html(course):
-    book = lesson_notebook(course, course.lesson("doors"))
+    book = nbformat.from_dict(lesson_notebook(course, course.lesson("doors")))
     two_way = next(cell for cell in book.cells if cell.id == "concept-two-way").source
     assert "<script>" not in two_way and "alert" not in two_way
     assert "<strong>two-way door</strong>" in two_way
-    linked = lesson_notebook(course, course.lesson("second")).cells[2].source
+    linked = nbformat.from_dict(lesson_notebook(course, course.lesson("second"))).cells[2].source
     assert '<a href="https://example.org" rel="noopener noreferrer">a link</a>' in linked
 
 
 def test_the_start_page_links_every_lesson_and_explains_the_decks(course):
-    book = start_notebook(course)
+    book = nbformat.from_dict(start_notebook(course))
     text = "\n".join(cell.source for cell in book.cells)
     assert "1. [Doors](01-doors.ipynb)\n2. [A second lesson](02-second.ipynb)" in text
     assert "decks/fixture.apkg" in text and "leaderdeck serve" in text
@@ -117,3 +117,23 @@ def test_build_removes_notebooks_of_removed_lessons(project):
     lines = build(load_course(project / "lessons"), options)
     assert "removed notebooks/07-gone.ipynb (its lesson is gone)" in lines
     assert (project / "notebooks" / "notes.ipynb").exists()  # not a lesson notebook: left alone
+
+
+def test_our_notebook_text_is_exactly_what_nbformat_writes(course):
+    """cells.to_text avoids importing nbformat in the build; nbformat must agree with every byte."""
+    from leaderdeck.notebooks.cells import to_text
+
+    for book in (start_notebook(course), *(lesson_notebook(course, lesson) for lesson in course.lessons)):
+        text = to_text(book)
+        node = nbformat.reads(text, as_version=4)
+        nbformat.validate(node)
+        assert nbformat.writes(node, version=4) + "\n" == text
+
+
+def test_an_invalid_notebook_is_refused_at_build_time():
+    from leaderdeck.errors import LeaderdeckError
+    from leaderdeck.notebooks.cells import markdown, notebook
+
+    bad = markdown("x" * 70, "text")  # nbformat limits cell ids to 64 characters
+    with pytest.raises(LeaderdeckError, match="not valid nbformat"):
+        notebook([bad])

@@ -1,19 +1,27 @@
 """Deterministic notebook building blocks: cells with stable ids, no outputs, no timestamps.
 
-Every notebook the project writes goes through `notebook()` and `to_text()`, which validate
-with nbformat as they build, so a bad notebook fails the build and never reaches a learner.
+Every notebook the project writes goes through `notebook()` and `to_text()`, which validate it
+against nbformat's own JSON Schema as they build, so a bad notebook fails the build and never
+reaches a learner. The schema file is read from the installed nbformat without importing it:
+`import nbformat` pulls in jsonschema's format checkers, which take seconds to import, and a
+no-op build must stay well under a second. Tests check the output with nbformat itself.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-import nbformat
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
+from ..errors import LeaderdeckError
 from ..markdown import render
+
+NotebookNode = dict[str, Any]
+NBFORMAT, NBFORMAT_MINOR = 4, 5
 
 _MAX_ID = 64  # nbformat's limit for cell ids
 _IMAGE_SRC = re.compile(r'(<img\b[^>]*\bsrc=")(?![a-z]+:|/)([^"]*)"')
@@ -32,24 +40,38 @@ def cell_id(prefix: str, slug: str = "") -> str:
 
 
 def markdown(cell: str, source: str) -> NotebookNode:
-    return new_markdown_cell(source.strip(), id=cell)
+    return {"cell_type": "markdown", "id": cell, "metadata": {}, "source": source.strip()}
 
 
 def code(cell: str, source: str) -> NotebookNode:
-    code_cell = new_code_cell(source.strip(), id=cell)
-    code_cell.metadata = {}
-    return code_cell
+    return {"cell_type": "code", "execution_count": None, "id": cell, "metadata": {}, "outputs": [],
+            "source": source.strip()}
 
 
 def notebook(cells: list[NotebookNode]) -> NotebookNode:
-    book = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})
-    nbformat.validate(book)
+    book = {"cells": cells, "metadata": {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO},
+            "nbformat": NBFORMAT, "nbformat_minor": NBFORMAT_MINOR}
+    errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message}" for e in _validator().iter_errors(book)]
+    if errors:
+        raise LeaderdeckError("generated notebook is not valid nbformat 4.5: " + "; ".join(errors[:5]))
     return book
 
 
 def to_text(book: NotebookNode) -> str:
-    """The file's exact bytes (as text): validated, sorted keys, one trailing newline."""
-    return nbformat.writes(book, version=4) + "\n"
+    """The file's exact bytes, as nbformat writes them: sources as lists of lines, sorted keys,
+    one-space indent, one trailing newline (a test holds this equal to `nbformat.writes`)."""
+    on_disk = {**book, "cells": [{**c, "source": c["source"].splitlines(keepends=True)} for c in book["cells"]]}
+    return json.dumps(on_disk, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema_rs
+
+    spec = importlib.util.find_spec("nbformat")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    schema = json.loads((folder / "v4" / f"nbformat.v4.{NBFORMAT_MINOR}.schema.json").read_text(encoding="utf-8"))
+    return jsonschema_rs.validator_for(schema)
 
 
 def lesson_markdown(text: str, media_prefix: str = "../lessons/") -> str:

@@ -11,10 +11,9 @@ import html
 import re
 from pathlib import Path
 
-from nbformat import NotebookNode
 
 from ..model import Course, Lesson
-from .cells import cell_id as cid
+from .cells import NotebookNode, cell_id as cid
 from .cells import code, lesson_markdown, markdown, notebook, to_text
 
 NOTEBOOKS_DIR = "notebooks"
