@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = _command(commands, "build", _build, "compile the course into decks/ (and notebooks/)")
     build.add_argument("--out", type=Path, default=None, help="write under DIR instead of the project folder")
-    build.add_argument("--check", action="store_true", help="exit 1 naming committed files that differ from a fresh build")
+    build.add_argument("--check", action="store_true",
+                       help="exit 1 naming committed files that differ from a fresh build")
     build.add_argument("--allow-schema-change", action="store_true",
                        help="accept a note type change that forks it in learners' Anki collections")
     build.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")

@@ -50,7 +50,7 @@ def load_course(lessons_dir: Path | None = None) -> Course:
     if problems or info is None:
         raise LessonError(problems)
     order = {lesson_id: index for index, lesson_id in enumerate(info.lessons)}
-    return Course(info=info, lessons=tuple(sorted(lessons, key=lambda l: order[l.id])),
+    return Course(info=info, lessons=tuple(sorted(lessons, key=lambda lesson: order[lesson.id])),
                   lessons_dir=lessons_dir.resolve())
 
 
@@ -105,7 +105,8 @@ def _check_course_lessons(course: Loaded, info: CourseFile | None,
             message = f"duplicate lesson id '{lesson.id}' (also in {first_file[lesson.id]})"
             problems.append(Problem(loaded.path, at.line, at.column, "id", message))
         elif lesson.id not in info.lessons:
-            message = f"lesson '{lesson.id}' is not listed in {COURSE_FILE} 'lessons'" + did_you_mean(lesson.id, info.lessons)
+            message = (f"lesson '{lesson.id}' is not listed in {COURSE_FILE} 'lessons'"
+                       + did_you_mean(lesson.id, info.lessons))
             problems.append(Problem(loaded.path, at.line, at.column, "id", message))
         first_file.setdefault(lesson.id, loaded.path)
     failed = any(lesson is None for _, lesson in loaded_lessons)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import IntEnum
 
 from .identity import CardKey
@@ -34,7 +34,7 @@ class Answer:
     response: str = ""  # what the learner gave: chosen option ids, typed text, order of steps
 
     def __post_init__(self) -> None:
-        if self.answered_at.tzinfo is None or self.answered_at.utcoffset() != timezone.utc.utcoffset(None):
+        if self.answered_at.tzinfo is None or self.answered_at.utcoffset() != UTC.utcoffset(None):
             raise ValueError("answered_at must be a UTC datetime")
 
 

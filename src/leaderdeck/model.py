@@ -141,7 +141,8 @@ class Lesson(_Frozen):
     id: Slug
     title: Text
     summary: Markdown
-    sources: Annotated[tuple[SourceName, ...], msgspec.Meta(min_length=1, description="Source files this lesson draws on.")]
+    sources: Annotated[tuple[SourceName, ...],
+                       msgspec.Meta(min_length=1, description="Source files this lesson draws on.")]
     concepts: Annotated[tuple[Concept, ...], msgspec.Meta(min_length=1)]
     items: Annotated[tuple[Item, ...], msgspec.Meta(min_length=1)]
 

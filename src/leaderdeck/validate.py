@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -38,7 +38,8 @@ def validate_model(loaded: Loaded, model: type[T]) -> T | None:
     """Check the document against `model`'s schema; on failure add every problem and return None."""
     before = len(loaded.problems)
     if not isinstance(loaded.data, dict):
-        loaded.problems.append(loaded.problem((), f"expected a mapping of keys to values, got {_describe(loaded.data)}"))
+        message = f"expected a mapping of keys to values, got {_describe(loaded.data)}"
+        loaded.problems.append(loaded.problem((), message))
         return None
     if model is Lesson:
         _check_items(loaded)
@@ -63,7 +64,8 @@ def _check_items(loaded: Loaded) -> None:
             continue  # the lesson schema reports the wrong type
         kind = item.get("kind")
         if kind is None:
-            loaded.problems.append(loaded.problem(at, f"required key 'kind' is missing; one of: {', '.join(ITEM_KINDS)}"))
+            message = f"required key 'kind' is missing; one of: {', '.join(ITEM_KINDS)}"
+            loaded.problems.append(loaded.problem(at, message))
         elif kind not in ITEM_TYPES:
             message = f"unknown kind {kind!r}" + did_you_mean(str(kind), ITEM_KINDS)
             loaded.problems.append(loaded.problem((*at, "kind"), message + f" (kinds: {', '.join(ITEM_KINDS)})"))
@@ -76,7 +78,7 @@ def _check_against(loaded: Loaded, validator: Any, data: Any, at: KeyPath) -> No
         loaded.problems.append(_translate(loaded, validator, error, (*at, *error.instance_path)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Any:
     """A validator for one model, items left to `_check_items` so each is judged by its own kind."""
     schema = _schema_for(name)
@@ -233,7 +235,8 @@ def _check_cloze(loaded: Loaded, text: str, at: KeyPath) -> None:
         loaded.problems.append(loaded.problem(at, "no deletion: mark an answer as {{c1::answer}}"))
     elif numbers != list(range(1, len(numbers) + 1)):
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
-        loaded.problems.append(loaded.problem(at, f"deletions must be numbered from c1 without gaps; missing c{missing[0]}"))
+        message = f"deletions must be numbered from c1 without gaps; missing c{missing[0]}"
+        loaded.problems.append(loaded.problem(at, message))
     for match in CLOZE_PATTERN.finditer(text):
         if "{{" in match.group(2) or not match.group(2).strip():
             loaded.problems.append(loaded.problem(at, f"deletion c{match.group(1)} is empty or nested"))

@@ -82,7 +82,8 @@ def test_listed_lesson_without_a_file_and_unlisted_file(course_dir: Path, capsys
 def test_absurdly_large_file_is_refused_without_reading_it(course_dir: Path, capsys: pytest.CaptureFixture[str]):
     (course_dir / "99-huge.yaml").write_bytes(b"# " + b"x" * (1024 * 1024) + b"\n")
     assert main(["check", str(course_dir)]) == 1
-    assert "99-huge.yaml:1:1: the file is 1,048,579 bytes; a lesson may be at most 1,048,576 bytes" in capsys.readouterr().err
+    expected = "99-huge.yaml:1:1: the file is 1,048,579 bytes; a lesson may be at most 1,048,576 bytes"
+    assert expected in capsys.readouterr().err
 
 
 def test_new_writes_a_valid_numbered_lesson_and_lists_it(course_dir: Path, capsys: pytest.CaptureFixture[str]):

@@ -11,10 +11,9 @@ import html
 import re
 from pathlib import Path
 
-
 from ..model import Course, Lesson
-from .cells import NotebookNode, cell_id as cid
-from .cells import code, lesson_markdown, markdown, notebook, to_text
+from .cells import NotebookNode, code, lesson_markdown, markdown, notebook, to_text
+from .cells import cell_id as cid
 
 NOTEBOOKS_DIR = "notebooks"
 START_PAGE = "00-start-here.ipynb"
