@@ -48,8 +48,8 @@ def _lesson_intro(course: Course, lesson: Lesson) -> str:
     sources = "; ".join(_text(course.source_title(name)) for name in lesson.sources)
     return (f"# {_text(lesson.title)}\n\n{lesson_markdown(lesson.summary)}\n\n"
             f"*Drawn from: {sources}.*\n\n"
-            "Read each concept, then run the quiz cell under it (**Shift+Enter**, or "
-            "**Run → Run All Cells**). Your answers are saved and scheduled for review. "
+            "Read each concept, then answer the quiz under it (in JupyterLab, run its cell first: "
+            "**Shift+Enter**, or **Run → Run All Cells**). Your answers are saved and scheduled for review. "
             f"[Back to the start page]({START_PAGE}).")
 
 
