@@ -68,9 +68,21 @@ def stale_files(course: Course, options: BuildOptions) -> list[Path]:
     fresh_options = BuildOptions(options.now, options.allow_schema_change, root)
     stale = []
     with tempfile.TemporaryDirectory(prefix="leaderdeck-check-") as folder:
-        for step in STEPS:
-            for relative in step(course, Path(folder), fresh_options).files:
-                committed = root / relative
-                if not committed.is_file() or committed.read_bytes() != (Path(folder) / relative).read_bytes():
-                    stale.append(relative)
-    return stale
+        fresh = [relative for step in STEPS for relative in step(course, Path(folder), fresh_options).files]
+        for relative in fresh:
+            committed = root / relative
+            if not committed.is_file() or committed.read_bytes() != (Path(folder) / relative).read_bytes():
+                stale.append(relative)
+    return stale + _leftovers(root, fresh)
+
+
+def _leftovers(root: Path, fresh: list[Path]) -> list[Path]:
+    """Generated-looking files in the output folders that a fresh build no longer writes
+    (a deleted lesson's notebook, say): they would mislead learners, so --check names them."""
+    folders = {relative.parent for relative in fresh}
+    expected = set(fresh)
+    return sorted(path.relative_to(root) for folder in folders for path in (root / folder).glob("*")
+                  if path.suffix in _GENERATED_SUFFIXES and path.relative_to(root) not in expected)
+
+
+_GENERATED_SUFFIXES = {".ipynb", ".apkg"}

@@ -131,6 +131,15 @@ def test_build_check_names_stale_files(project, capsys):
     assert "stale: decks/testcourse.apkg" in err and "stale: decks/testcourse.lock.json" in err
 
 
+def test_build_check_names_leftover_generated_files(project, capsys):
+    lessons = str(project / "lessons")
+    assert main(["build", "--lessons", lessons]) == 0
+    (project / "notebooks/07-deleted-lesson.ipynb").write_text("{}", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--check", "--lessons", lessons]) == 1
+    assert "stale: notebooks/07-deleted-lesson.ipynb" in capsys.readouterr().err
+
+
 def test_build_reports_changes_and_import_options(project, capsys):
     assert main(["build", "--lessons", str(project / "lessons")]) == 0
     out = capsys.readouterr().out
