@@ -66,7 +66,9 @@ def _slow_inline(text: str) -> str:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(LINE, PLAIN_ISH))
+@given(st.one_of(LINE, PLAIN_ISH, st.lists(PLAIN_ISH, max_size=4).map("\n".join),
+                 st.lists(PLAIN_ISH, max_size=3).map(lambda lines: "\n" + "\n".join(lines) + "\n\n"),
+                 st.lists(PLAIN_ISH, max_size=3).map(lambda lines: "\n".join(lines) + "\n")))
 def test_fast_path_equals_the_parser(text: str):
     assert md.render.__wrapped__(text) == _slow(text)
     assert md.render_inline.__wrapped__(text) == _slow_inline(text)
