@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import write_if_changed
 from ..model import Course
 from .compile import Compiled, LessonChanges, compile_course
 from .lock import read_lock
@@ -62,19 +63,10 @@ def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | N
     written = []
     if write_package(out_root / package_rel, compiled.contents):
         written.append(package_rel)
-    if _write_text(out_root / lock_rel, compiled.lock.to_json()):
+    if write_if_changed(out_root / lock_rel, compiled.lock.to_json()):
         written.append(lock_rel)
     return DeckBuild((package_rel, lock_rel), tuple(written), compiled.changes, compiled.note_types_changed,
                      compiled.renamed_decks)
-
-
-def _write_text(path: Path, text: str) -> bool:
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return True
 
 
 def _describe(changes: LessonChanges) -> str:

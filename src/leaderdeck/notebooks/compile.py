@@ -11,6 +11,7 @@ import html
 import re
 from pathlib import Path
 
+from ..files import write_if_changed
 from ..model import Course, Lesson
 from .cells import NotebookNode, code, lesson_markdown, markdown, notebook, to_text
 from .cells import cell_id as cid
@@ -124,7 +125,7 @@ def write_notebooks(course: Course, out_root: Path) -> tuple[tuple[Path, ...], l
     folder = out_root / NOTEBOOKS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     books = course_notebooks(course)
-    report = [f"wrote {NOTEBOOKS_DIR}/{name}" for name, text in books.items() if _write(folder / name, text)]
+    report = [f"wrote {NOTEBOOKS_DIR}/{name}" for name, text in books.items() if write_if_changed(folder / name, text)]
     for stale in sorted(folder.glob("*.ipynb")):
         if _LESSON_NOTEBOOK.match(stale.name) and stale.name not in books:
             stale.unlink()
@@ -133,10 +134,3 @@ def write_notebooks(course: Course, out_root: Path) -> tuple[tuple[Path, ...], l
     return files, report or [f"{NOTEBOOKS_DIR}/: {len(books)} notebooks up to date"]
 
 
-def _write(path: Path, text: str) -> bool:
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return True
