@@ -7,8 +7,11 @@ nh3 keeps only a small allowlist of tags and attributes, so scripts, event handl
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import nh3
 
@@ -76,3 +79,23 @@ def render_inline(text: str) -> str:
     if body is not None:
         return body
     return sanitize(_renderer().renderInline(text)).strip()
+
+
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+
+
+def inline_images(html: str, media_root: Path) -> str:
+    """Embed images that name files under `media_root` as data URIs, for views (widgets) that
+    cannot load files from the lessons folder. Anything else is left alone; the validator has
+    already reported references that are missing or leave the folder."""
+    root = media_root.resolve()
+
+    def embed(match: re.Match[str]) -> str:
+        target = (root / match.group(2)).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return match.group(0)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        data = base64.b64encode(target.read_bytes()).decode("ascii")
+        return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"
+
+    return _IMG_SRC.sub(embed, html) if "<img" in html else html

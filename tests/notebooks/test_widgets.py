@@ -224,3 +224,27 @@ def test_a_quiz_loads_only_its_own_lesson_and_falls_back_to_the_whole_course():
     assert [lesson.id for lesson in cached_course(FIXTURE_LESSONS, "doors").lessons] == ["doors"]
     assert cached_course(FIXTURE_LESSONS, "doors") is cached_course(FIXTURE_LESSONS, "doors")
     assert [lesson.id for lesson in cached_course(FIXTURE_LESSONS, "nope").lessons] == ["doors", "second"]
+
+
+def walk_values(widget):
+    yield getattr(widget, "value", "")
+    for child in getattr(widget, "children", ()):
+        yield from walk_values(child)
+
+
+def test_lesson_images_are_embedded_in_quiz_widgets(course, clock, answers, tmp_path):
+    """A widget cannot load files from lessons/, so an item's image travels inside its HTML."""
+    import dataclasses
+
+    pixel = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "door.png").write_bytes(pixel)
+    step = next(s for s in lesson_steps(course, "doors") if s.item.kind == "flashcard")
+    item = step.item
+    with_image = type(item)(**{**{f: getattr(item, f) for f in item.__struct_fields__},
+                               "front": "Which door? ![a door](media/door.png) and ![gone](../secret.png)"})
+    view = QuizView(Session((dataclasses.replace(step, item=with_image, media_dir=tmp_path),)), answers.append,
+                    clock=clock)
+    html = " ".join(v for v in walk_values(view.widget) if isinstance(v, str))
+    assert 'src="data:image/png;base64,iVBORw0KGgo' in html
+    assert 'src="../secret.png"' in html  # outside the folder: never read, left for the validator's error

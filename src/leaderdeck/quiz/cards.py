@@ -12,11 +12,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import ipywidgets as widgets
 
 from ..events import Rating
-from ..markdown import render, render_inline
+from ..markdown import inline_images, render, render_inline
 from ..model import Choice, Cloze, Flashcard, Order, Reflection
 from . import grading, session
 from .session import Outcome, Step
@@ -27,7 +28,10 @@ RIGHT, WRONG = "✓", "✗"
 FULL_WIDTH = widgets.Layout(width="100%")
 
 
-def html_block(markup: str, *classes: str) -> widgets.HTML:
+def html_block(markup: str, *classes: str, media_dir: Path | None = None) -> widgets.HTML:
+    """An HTML widget; lesson images are embedded, since a widget cannot reach files in lessons/."""
+    if media_dir is not None:
+        markup = inline_images(markup, media_dir)
     block = widgets.HTML(value=markup, layout=FULL_WIDTH)
     for name in classes:
         block.add_class(name)
@@ -64,9 +68,16 @@ class CardView:
         self.widget.add_class("ld-card")
         self.widget.add_class(f"ld-{step.item.kind}")
 
+    def block(self, markup: str, *classes: str) -> widgets.HTML:
+        return html_block(markup, *classes, media_dir=self.step.media_dir)
+
+    def inline(self, markdown_text: str) -> str:
+        markup = render_inline(markdown_text)
+        return inline_images(markup, self.step.media_dir) if self.step.media_dir else markup
+
     def show_feedback(self, correct: bool | None, markup: str) -> None:
         state = "ld-neutral" if correct is None else ("ld-right" if correct else "ld-wrong")
-        self.feedback.children = (html_block(markup, "ld-feedback", state),)
+        self.feedback.children = (self.block(markup, "ld-feedback", state),)
 
     def explanation(self) -> str:
         return f'<div class="ld-explanation"><strong>Why:</strong> {render(self.step.item.explanation)}</div>'
@@ -102,12 +113,12 @@ class FlashcardView(CardView):
         self.reveal_button.on_click(lambda _: self._reveal(hidden))
         self.rating = rating_buttons(self._rate)
         self.answer_area = widgets.VBox()
-        self.widget.children = (html_block(f'<p class="ld-lead">{lead}</p>{render(asked)}', "ld-prompt"),
+        self.widget.children = (self.block(f'<p class="ld-lead">{lead}</p>{render(asked)}', "ld-prompt"),
                                 self.reveal_button, self.answer_area, self.feedback)
 
     def _reveal(self, hidden: str) -> None:
         self.disable(self.reveal_button)
-        self.answer_area.children = (html_block(render(hidden) + self.explanation(), "ld-answer"), self.rating)
+        self.answer_area.children = (self.block(render(hidden) + self.explanation(), "ld-answer"), self.rating)
 
     def _rate(self, rating: Rating) -> None:
         self.disable(*self.rating.children[1:])
@@ -130,7 +141,7 @@ class ReflectionView(CardView):
         self.reveal_button.on_click(lambda _: self._reveal())
         self.rating = rating_buttons(self._rate)
         self.answer_area = widgets.VBox()
-        self.widget.children = (html_block(render(item.prompt), "ld-prompt"), self.text,
+        self.widget.children = (self.block(render(item.prompt), "ld-prompt"), self.text,
                                 self.reveal_button, self.answer_area, self.feedback)
 
     def _reveal(self) -> None:
@@ -138,7 +149,7 @@ class ReflectionView(CardView):
         assert isinstance(item, Reflection)
         self.disable(self.reveal_button, self.text)
         model = f"<p><strong>A model answer:</strong></p>{render(item.model_answer)}{self.explanation()}"
-        self.answer_area.children = (html_block(model, "ld-answer"), self.rating)
+        self.answer_area.children = (self.block(model, "ld-answer"), self.rating)
 
     def _rate(self, rating: Rating) -> None:
         self.disable(*self.rating.children[1:])
@@ -160,7 +171,7 @@ class ClozeView(CardView):
                       for i, b in enumerate(self.asked, start=1)]
         self.check_button = button("Check", "Check your answers", "ld-primary")
         self.check_button.on_click(lambda _: self._check())
-        self.widget.children = (html_block(render(self._masked_text()), "ld-prompt"),
+        self.widget.children = (self.block(render(self._masked_text()), "ld-prompt"),
                                 widgets.VBox(self.boxes), self.check_button, self.feedback)
 
     def _masked_text(self) -> str:
@@ -200,7 +211,7 @@ class ChoiceView(CardView):
         assert isinstance(item, Choice)
         self.options = grading.shuffled(item.options, step.rng())
         if item.multi:
-            self.checkboxes = [widgets.Checkbox(description=render_inline(o.text), description_allow_html=True,
+            self.checkboxes = [widgets.Checkbox(description=self.inline(o.text), description_allow_html=True,
                                                 indent=False, layout=FULL_WIDTH) for o in self.options]
             self.control: widgets.Widget = widgets.VBox(self.checkboxes)
         else:
@@ -211,9 +222,9 @@ class ChoiceView(CardView):
         self.check_button.on_click(lambda _: self._check())
         parts = []
         if item.scenario:
-            parts.append(html_block(f'<p class="ld-lead">Situation</p>{render(item.scenario)}', "ld-scenario"))
+            parts.append(self.block(f'<p class="ld-lead">Situation</p>{render(item.scenario)}', "ld-scenario"))
         hint = "<p class=\"ld-lead\">Choose all that apply.</p>" if item.multi else ""
-        parts.append(html_block(render(item.question) + hint, "ld-prompt"))
+        parts.append(self.block(render(item.question) + hint, "ld-prompt"))
         self.widget.children = (*parts, self.control, self.check_button, self.feedback)
 
     def chosen(self) -> list[str]:
@@ -255,7 +266,7 @@ class OrderView(CardView):
         self.rows = widgets.VBox()
         self.check_button = button("Check", "Check the order", "ld-primary")
         self.check_button.on_click(lambda _: self._check())
-        prompt = html_block(render(item.prompt), "ld-prompt")
+        prompt = self.block(render(item.prompt), "ld-prompt")
         self.widget.children = (prompt, self.rows, self.check_button, self.feedback)
         self._draw()
 
@@ -272,7 +283,7 @@ class OrderView(CardView):
         rows = []
         for position, index in enumerate(self.arranged):
             mark = "" if marks is None else (f"{RIGHT} " if marks[position] else f"{WRONG} ")
-            label = html_block(f"{mark}{position + 1}. {html.escape(item.steps[index])}", "ld-step")
+            label = self.block(f"{mark}{position + 1}. {html.escape(item.steps[index])}", "ld-step")
             up = button("↑ Up", f"Move step {position + 1} up", "ld-move")
             down = button("↓ Down", f"Move step {position + 1} down", "ld-move")
             checked = marks is not None

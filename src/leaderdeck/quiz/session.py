@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from ..errors import LeaderdeckError
 from ..events import Answer, Rating, graded
@@ -27,6 +28,7 @@ class Step:
     note: NoteKey
     item: Item
     ordinals: tuple[int, ...]  # the cards this step asks; a flashcard's reverse card is (1,)
+    media_dir: Path | None = None  # the lessons folder, where the item's images live
 
     @property
     def cards(self) -> tuple[CardKey, ...]:
@@ -65,10 +67,10 @@ def lesson_steps(course: Course, lesson_id: str, concept: str | None = None) -> 
     for item in items:
         note = NoteKey(course.id, lesson.id, item.id)
         if isinstance(item, Cloze):
-            forward.append(Step(note, item, item.card_ordinals()))
+            forward.append(Step(note, item, item.card_ordinals(), course.lessons_dir))
             continue
-        forward.append(Step(note, item, (0,)))
-        reverse += [Step(note, item, (1,))] if 1 in item.card_ordinals() else []
+        forward.append(Step(note, item, (0,), course.lessons_dir))
+        reverse += [Step(note, item, (1,), course.lessons_dir)] if 1 in item.card_ordinals() else []
     return tuple(forward + reverse)
 
 
@@ -79,7 +81,7 @@ def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:
         item = _find_item(find_lesson(course, card.note.lesson), card.note.item)
         if card.ordinal not in item.card_ordinals():
             raise LeaderdeckError(f"item '{card.note.item}' has no card {card.ordinal}")
-        steps.append(Step(card.note, item, (card.ordinal,)))
+        steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir))
     return tuple(steps)
 
 
