@@ -18,7 +18,7 @@ _PUBLIC = {
     "load_course": "leaderdeck.course",
     "check_files": "leaderdeck.course",
     "render_markdown": "leaderdeck.markdown",
-    "quiz": "leaderdeck.quiz",  # a callable package: leaderdeck.quiz("door-decisions")
+    "quiz": "leaderdeck.quizzes",  # leaderdeck.quiz("door-decisions") in a notebook cell
     "open_store": "leaderdeck.progress.store",
     "review": "leaderdeck.progress.api",  # today's review across lessons, for review.ipynb
     "dashboard": "leaderdeck.progress.api",  # where the learner stands, for 00-start-here.ipynb

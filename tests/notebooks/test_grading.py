@@ -7,7 +7,7 @@ import random
 import msgspec
 import pytest
 
-from leaderdeck.quiz import grading
+from leaderdeck.quizzes import grading
 
 
 @pytest.mark.parametrize("typed, expected", [

@@ -9,7 +9,7 @@ import pytest
 from leaderdeck.errors import LeaderdeckError
 from leaderdeck.events import Rating
 from leaderdeck.identity import CardKey, NoteKey
-from leaderdeck.quiz import session as s
+from leaderdeck.quizzes import session as s
 
 from .conftest import START
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from leaderdeck.events import Rating
-from leaderdeck.quiz import cards, quiz
-from leaderdeck.quiz.session import Session, lesson_steps
-from leaderdeck.quiz.view import QuizView
+from leaderdeck.quizzes import cards, quiz
+from leaderdeck.quizzes.session import Session, lesson_steps
+from leaderdeck.quizzes.view import QuizView
 
 from .conftest import FIXTURE_LESSONS
 
@@ -219,7 +219,7 @@ def test_without_a_handler_answers_go_to_the_progress_store(tmp_path, monkeypatc
 
 
 def test_a_quiz_loads_only_its_own_lesson_and_falls_back_to_the_whole_course():
-    from leaderdeck.quiz import cached_course
+    from leaderdeck.quizzes import cached_course
 
     assert [lesson.id for lesson in cached_course(FIXTURE_LESSONS, "doors").lessons] == ["doors"]
     assert cached_course(FIXTURE_LESSONS, "doors") is cached_course(FIXTURE_LESSONS, "doors")

@@ -15,9 +15,9 @@ import ipywidgets as widgets
 from ..errors import LeaderdeckError
 from ..events import Answer
 from ..identity import CardKey
-from ..quiz.cards import html_block
-from ..quiz.session import Session, card_steps
-from ..quiz.view import QuizView
+from ..quizzes.cards import html_block
+from ..quizzes.session import Session, card_steps
+from ..quizzes.view import QuizView
 from .catalog import Catalog
 from .review import review_status, todays_queue
 from .scheduler import to_ms

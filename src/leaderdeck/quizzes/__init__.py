@@ -3,18 +3,14 @@
 `grading` and `session` are the pure model (tested without widgets); `cards` and `view` are the
 thin ipywidgets layer over it. Widgets are imported only when a quiz is shown.
 
-`leaderdeck.quiz` is both this package and the function a notebook calls: importing any
-submodule makes Python set the attribute `leaderdeck.quiz` to the package, so the package itself
-is made callable (a documented use of module `__class__` assignment) and calling it shows a quiz.
+`leaderdeck.quiz` (the public API) is the `quiz` function defined here.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LeaderdeckError
@@ -100,12 +96,5 @@ def _record_in_store(answer: Any) -> None:
 def _keep_in_memory(answer: Any) -> None:
     """Answers still reach the session (summary, retry); they just are not stored."""
 
-
-class _CallableModule(ModuleType):
-    def __call__(self, lesson: str, concept: str | None = None, **kwargs: Any) -> QuizView:
-        return quiz(lesson, concept, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["LeaderdeckError", "cached_course", "quiz"]
