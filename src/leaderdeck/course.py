@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import LeaderdeckError, LessonError, Problem, display_path
 from .load import Loaded, load_yaml
 from .model import ITEM_KINDS, Course, CourseFile, Lesson
-from .validate import check_lesson_rules, did_you_mean, validate_course_file, validate_model
+from .validate import did_you_mean, validate_course_file, validate_lesson
 
 COURSE_FILE = "course.yaml"
 
@@ -76,11 +76,14 @@ def _load_lesson(path: Path, known_sources: set[str], lessons_dir: Path,
     loaded = load_yaml(path)
     if loaded.problems:
         return loaded, None
-    lesson = validate_model(loaded, Lesson)
-    if lesson:
-        check_lesson_rules(loaded, lesson, known_sources if check_sources else set(lesson.sources),
-                           lessons_dir)
-    return loaded, None if loaded.problems else lesson
+    sources = known_sources if check_sources else _declared_sources(loaded.data)
+    return loaded, validate_lesson(loaded, sources, lessons_dir)
+
+
+def _declared_sources(data: object) -> set[str]:
+    """Without a usable course file, a lesson's own source list is all it can be checked against."""
+    sources = data.get("sources") if isinstance(data, dict) else None
+    return {s for s in sources if isinstance(s, str)} if isinstance(sources, list) else set()
 
 
 def _summarise(loaded: Loaded, lesson: Lesson | None) -> tuple[Loaded, Lesson | None]:

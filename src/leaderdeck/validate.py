@@ -171,14 +171,54 @@ _HTML_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNOR
 _WORDS = re.compile(r"[^\w]+")
 
 
-def check_lesson_rules(loaded: Loaded, lesson: Lesson, known_sources: set[str], lessons_dir: Path) -> None:
+def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
+    """Shape, then the rules that span fields. When only some items are malformed, the rules
+    still run on the others, so an author sees every problem in one pass."""
+    before = len(loaded.problems)
+    lesson = validate_model(loaded, Lesson)
+    if lesson is not None:
+        check_lesson_rules(loaded, lesson, known_sources=known_sources, lessons_dir=lessons_dir)
+        return None if loaded.problems else lesson
+    salvaged = _without_broken_items(loaded, loaded.problems[before:])
+    if salvaged is not None:
+        check_lesson_rules(loaded, *salvaged, known_sources=known_sources, lessons_dir=lessons_dir)
+    return None
+
+
+_ITEM_PATH = re.compile(r"^items\[(\d+)\]")
+
+
+def _without_broken_items(loaded: Loaded, problems: list[Problem]) -> tuple[Lesson, list[int]] | None:
+    """The lesson with its malformed items left out, and the kept items' original positions;
+    None when anything but whole items is malformed."""
+    broken = set()
+    for problem in problems:
+        match = _ITEM_PATH.match(problem.key_path)
+        if match is None:
+            return None
+        broken.add(int(match.group(1)))
+    kept = [index for index in range(len(loaded.data["items"])) if index not in broken]
+    if not kept:
+        return None
+    data = {**loaded.data, "items": [loaded.data["items"][index] for index in kept]}
+    try:
+        return msgspec.convert(data, Lesson), kept
+    except msgspec.ValidationError:
+        return None
+
+
+def check_lesson_rules(loaded: Loaded, lesson: Lesson, item_indices: list[int] | None = None, *,
+                       known_sources: set[str], lessons_dir: Path) -> None:
+    """Rules across fields. `item_indices` are the items' positions in the file, when some were
+    left out as malformed."""
+    indices = item_indices or list(range(len(lesson.items)))
     concept_ids = _unique_in(loaded, [c.id for c in lesson.concepts], ("concepts",), "id", "concept id")
-    _unique_in(loaded, [item.id for item in lesson.items], ("items",), "id", "item id")
+    _unique_in(loaded, [item.id for item in lesson.items], ("items",), "id", "item id", indices)
     for index, source in enumerate(lesson.sources):
         if source not in known_sources:
             loaded.problems.append(loaded.problem(("sources", index), _unknown("source", source, known_sources)))
     declared = set(lesson.sources)
-    for index, item in enumerate(lesson.items):
+    for index, item in zip(indices, lesson.items, strict=True):
         at: KeyPath = ("items", index)
         if item.concept not in concept_ids:
             loaded.problems.append(loaded.problem((*at, "concept"), _unknown("concept", item.concept, concept_ids)))
@@ -212,9 +252,10 @@ def _check_choice(loaded: Loaded, item: Choice, at: KeyPath) -> None:
         loaded.problems.append(loaded.problem((*at, "correct"), "every option is correct: add a wrong one"))
 
 
-def _unique_in(loaded: Loaded, values: list[str], at: KeyPath, key: str, what: str) -> set[str]:
+def _unique_in(loaded: Loaded, values: list[str], at: KeyPath, key: str, what: str,
+               indices: list[int] | None = None) -> set[str]:
     seen: dict[str, int] = {}
-    for index, value in enumerate(values):
+    for index, value in zip(indices or range(len(values)), values, strict=True):
         if value in seen:
             named = f" '{value}'" if what.endswith(" id") else ""
             message = f"duplicate {what}{named} (same as {at[-1]}[{seen[value]}])"

@@ -129,3 +129,18 @@ def test_bad_lesson_never_gives_a_traceback(course_dir: Path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "02-broken.yaml:2:1: not UTF-8 (byte 0xff)" in result.stderr
+
+
+def test_shape_and_reference_problems_in_one_file_are_reported_together(course_dir: Path, capsys):
+    lesson = course_dir / "01-door-decisions.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    text = text.replace("    reverse: true\n", "    reverse: yes please\n", 1)  # items[0]: malformed
+    text = text.replace("    concept: two-way-door\n", "    concept: two-way-dor\n", 1)  # items[1]: bad reference
+    text = text.replace("    correct: [two-way]", "    correct: [two-ways]", 1)  # items[4]: bad reference
+    lesson.write_text(text, encoding="utf-8")
+    assert main(["check", str(course_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "items[0].reverse: expected true or false, got text ('yes please')" in err
+    assert "items[1].concept: unknown concept 'two-way-dor' — did you mean 'two-way-door'?" in err
+    assert "items[4].correct[0]: unknown option 'two-ways' — did you mean 'two-way'?" in err
+    assert err.splitlines()[-1] == "3 problems in 1 file"
