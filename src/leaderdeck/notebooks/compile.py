@@ -109,7 +109,11 @@ _DECKS = """## Anki decks
 
 The same questions are in an Anki deck, `decks/{course_id}.apkg` (deck **{deck}**). In Anki,
 choose **File → Import** and pick the file. Importing a newer version later updates your cards
-and keeps their review history."""
+and keeps their review history.
+
+One memory in both places: `leaderdeck export-anki` writes the deck with the progress you made
+here (import it with **Import any learning progress** on), and `leaderdeck import-anki FILE`
+brings reviews you did in Anki back into this schedule."""
 
 
 def course_notebooks(course: Course) -> dict[str, str]:
