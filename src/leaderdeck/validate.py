@@ -307,7 +307,10 @@ def media_problem(reference: str, lessons_dir: Path) -> str | None:
     relative = PurePosixPath(reference)
     if relative.is_absolute() or ".." in relative.parts:
         return f"media path '{reference}' leaves the lessons folder"
-    if not (lessons_dir / relative).is_file():
+    target = (lessons_dir / relative).resolve()
+    if not target.is_relative_to(lessons_dir.resolve()):
+        return f"media path '{reference}' leaves the lessons folder through a link"
+    if not target.is_file():
         return f"media file '{reference}' not found in the lessons folder ({lessons_dir.resolve().name}/)"
     return None
 

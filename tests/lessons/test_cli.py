@@ -144,3 +144,17 @@ def test_shape_and_reference_problems_in_one_file_are_reported_together(course_d
     assert "items[1].concept: unknown concept 'two-way-dor' — did you mean 'two-way-door'?" in err
     assert "items[4].correct[0]: unknown option 'two-ways' — did you mean 'two-way'?" in err
     assert err.splitlines()[-1] == "3 problems in 1 file"
+
+
+def test_media_behind_a_link_out_of_the_lessons_folder_is_refused(course_dir: Path, tmp_path: Path, capsys):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for learners")
+    (course_dir / "media").mkdir()
+    (course_dir / "media" / "door.png").symlink_to(secret)
+    lesson = course_dir / "01-door-decisions.yaml"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("      Two Amazon leaders", "      ![door](media/door.png) Two Amazon leaders", 1),
+                      encoding="utf-8")
+    assert main(["check", str(course_dir)]) == 1
+    expected = "concepts[0].body: media path 'media/door.png' leaves the lessons folder through a link"
+    assert expected in capsys.readouterr().err
