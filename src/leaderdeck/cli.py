@@ -109,6 +109,9 @@ def _version() -> str:
 def _check(args: argparse.Namespace) -> int:
     from .course import check_files, load_course, summary
 
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise LeaderdeckError("no such file or folder: " + ", ".join(missing))
     files = [p for p in args.paths if p.is_file()]
     folders = [p for p in args.paths if not p.is_file()]
     if not args.paths or folders:

@@ -35,6 +35,9 @@ def lesson_files(lessons_dir: Path) -> list[Path]:
 def load_course(lessons_dir: Path | None = None) -> Course:
     """Load and validate the course in `lessons_dir`; raise `LessonError` with every problem."""
     lessons_dir = find_lessons_dir() if lessons_dir is None else Path(lessons_dir)
+    if not (lessons_dir / COURSE_FILE).is_file():
+        what = "no such folder" if not lessons_dir.exists() else f"not a lessons folder (it has no {COURSE_FILE})"
+        raise LeaderdeckError(f"{display_path(lessons_dir)}: {what}")
     course_loaded = load_yaml(lessons_dir / COURSE_FILE)
     info = validate_course_file(course_loaded) if not course_loaded.problems else None
     known = {s.file for s in info.sources} if info else set()

@@ -158,3 +158,10 @@ def test_media_behind_a_link_out_of_the_lessons_folder_is_refused(course_dir: Pa
     assert main(["check", str(course_dir)]) == 1
     expected = "concepts[0].body: media path 'media/door.png' leaves the lessons folder through a link"
     assert expected in capsys.readouterr().err
+
+
+def test_paths_that_are_not_there_or_not_lessons_get_a_clear_message(tmp_path: Path, capsys):
+    assert main(["check", str(tmp_path / "nothing.yaml")]) == 1
+    assert capsys.readouterr().err == f"error: no such file or folder: {tmp_path / 'nothing.yaml'}\n"
+    assert main(["check", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.endswith(": not a lessons folder (it has no course.yaml)\n")
