@@ -61,6 +61,8 @@ def test_cloze_gives_one_answer_per_deletion_with_ordinal_number_minus_one(cours
     assert (str(second.card), second.correct, second.rating, second.response) == (
         key("two-way-cloze", 1), False, Rating.AGAIN, "trials")
     assert first.duration_ms == 4250 and first.answered_at == LATER and first.kind == "cloze"
+    # distinct milliseconds: a review's identity in the store and in Anki's revlog is its time
+    assert second.answered_at == LATER + timedelta(milliseconds=1)
 
 
 def test_a_single_deletion_review_asks_only_that_blank(course):

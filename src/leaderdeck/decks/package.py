@@ -144,6 +144,20 @@ def write_collection(path: Path, contents: PackageContents) -> None:
         db.commit()
     finally:
         db.close()
+    _pin_header(path)
+
+
+def _pin_header(path: Path) -> None:
+    """SQLite stamps its own version into the file header (bytes 92-99); pin it, so the same
+    deck is the same bytes whichever SQLite wrote it (and `build --check` agrees across machines)."""
+    with path.open("r+b") as handle:
+        handle.seek(24)
+        change_counter = handle.read(4)  # "version valid for" must equal it, as SQLite writes it
+        handle.seek(92)
+        handle.write(change_counter + _PINNED_SQLITE_VERSION.to_bytes(4, "big"))
+
+
+_PINNED_SQLITE_VERSION = 3_040_001  # any valid version number; readers only report it
 
 
 def _row(record: CardRow | RevlogRow) -> tuple:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..errors import LeaderdeckError
@@ -149,11 +149,14 @@ def answer_cloze(step: Step, typed: Sequence[str], shown_at: datetime, now: date
     if len(typed) != len(asked):
         raise ValueError(f"cloze '{item.id}' asks {len(asked)} blanks, got {len(typed)} answers")
     answers = []
-    for number in step.asked_numbers:
+    for offset, number in enumerate(step.asked_numbers):
         pairs = [(blank, text) for blank, text in zip(asked, typed, strict=True) if blank.number == number]
         correct = all(grading.answers_match(text, blank.answer) for blank, text in pairs)
         response = " | ".join(text for _, text in pairs)
-        answers.append(_answer(step, number - 1, correct, graded(correct), shown_at, now, response))
+        # A review is identified by its millisecond (as in Anki's revlog, whose ids must be
+        # unique): the cards of one cloze answer are stamped a millisecond apart.
+        at = now + timedelta(milliseconds=offset)
+        answers.append(_answer(step, number - 1, correct, graded(correct), shown_at, at, response))
     return Outcome(step, all(a.correct for a in answers), tuple(answers))
 
 
