@@ -166,7 +166,7 @@ def did_you_mean(word: str, choices: Any) -> str:
 
 # --- rules that span fields -------------------------------------------------------------------
 
-_MEDIA = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_MEDIA = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))")
 _HTML_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _WORDS = re.compile(r"[^\w]+")
 
@@ -295,7 +295,7 @@ def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
         if "](" not in value and "<img" not in value.lower():
             continue  # most text has no media: skip the regexes
         for match in (*_MEDIA.finditer(value), *_HTML_SRC.finditer(value)):
-            problem = media_problem(match.group(1), lessons_dir)
+            problem = media_problem(next(group for group in match.groups() if group), lessons_dir)
             if problem:
                 loaded.problems.append(loaded.problem(key_path, problem))
 

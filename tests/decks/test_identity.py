@@ -97,6 +97,14 @@ def test_missing_media_is_an_error_with_its_location(project):
         compile_course(course, Lock(), T0)
 
 
+def test_media_names_with_accents_and_spaces_are_packed(project):
+    (project / "lessons/media/dot.png").rename(project / "lessons/media/café dot.png")
+    for _ in range(2):  # the picture is in a concept and in a question
+        edit(project / "lessons/02-second.yaml", "](media/dot.png)", "](<media/café dot.png>)")
+    compiled = compile_course(load_course(project / "lessons"), Lock(), T0)
+    assert [path.name for path in compiled.contents.media.values()] == ["café dot.png"]
+
+
 def test_media_outside_lessons_is_refused(project, tmp_path_factory):
     course = load_course(project / "lessons")
     outside = tmp_path_factory.mktemp("outside") / "secret.png"

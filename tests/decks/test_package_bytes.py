@@ -15,3 +15,17 @@ def test_the_sqlite_header_carries_no_library_version():
     valid_for, version = struct.unpack(">II", database[92:100])
     assert valid_for == change_counter
     assert version == 3_040_001  # pinned by the writer, whatever SQLite is installed
+
+
+def test_an_unwritable_destination_is_a_clear_error(tmp_path):
+    import pytest
+
+    from leaderdeck.decks.package import PackageContents, write_package
+    from leaderdeck.errors import LeaderdeckError
+
+    contents = PackageContents(models=[], decks=[], notes=[], cards=[])
+    with pytest.raises(LeaderdeckError, match="it is a folder"):
+        write_package(tmp_path, contents)
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(LeaderdeckError, match="cannot write .*afile/deck.apkg"):
+        write_package(tmp_path / "afile" / "deck.apkg", contents)

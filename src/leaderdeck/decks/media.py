@@ -12,6 +12,7 @@ import hashlib
 import html
 import re
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from ..errors import LeaderdeckError, display_path
 from ..validate import media_problem
@@ -31,8 +32,9 @@ class MediaPacker:
         """Replace each image reference by its hashed media name; `where` locates errors."""
         if "<img" not in field_html:
             return field_html
-        return _IMG_SRC.sub(lambda m: m.group(1) + self._name(html.unescape(m.group(2)), where) + m.group(3),
-                            field_html)
+        # markdown-it percent-encodes link targets (café.png → caf%C3%A9.png): decode to the file name
+        return _IMG_SRC.sub(lambda m: m.group(1) + self._name(unquote(html.unescape(m.group(2))), where)
+                            + m.group(3), field_html)
 
     def _name(self, reference: str, where: str) -> str:
         if reference not in self._names:

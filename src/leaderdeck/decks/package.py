@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import LeaderdeckError
+
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _COLLECTION_CREATED = 1_735_689_600  # fixed: a package's collection is never opened as a collection
 # Public for packages carrying progress: Anki counts review cards' due days from this `crt`.
@@ -89,6 +91,15 @@ class PackageContents:
 
 def write_package(path: Path, contents: PackageContents) -> bool:
     """Write `contents` to `path` through a temporary file; False when the bytes were already there."""
+    try:
+        return _write_package(path, contents)
+    except OSError as error:
+        raise LeaderdeckError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _write_package(path: Path, contents: PackageContents) -> bool:
+    if path.is_dir():
+        raise IsADirectoryError(21, "it is a folder; give a file name ending in .apkg")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -22,6 +22,8 @@ def export_anki(lessons_dir: Path | str | None = None, *, store: Path | str | No
     `build/<course>-with-progress.apkg` beside `lessons/`)."""
     course = load_course(Path(lessons_dir) if lessons_dir is not None else None)
     target = Path(out) if out is not None else default_export_path(course)
+    if target.is_dir():  # a folder: the usual file name inside it
+        target = target / default_export_path(course).name
     offset = datetime.now().astimezone().utcoffset()
     with open_store(store) as progress:
         return export_with_progress(course, progress, target, int(time.time()),
