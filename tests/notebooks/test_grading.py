@@ -19,6 +19,10 @@ from leaderdeck.quizzes import grading
     ("customer-obsession", "customer obsession"),
     ("**speed**", "speed"),
     ("ﬁrst", "first"),  # compatibility ligature
+    ("thats not my job", "that's not my job"),  # an apostrophe joins, it does not split
+    ("peoples needs", "people’s needs"),
+    ("shortlived", "short-lived"),
+    ("short lived", "short-lived"),
 ])
 def test_typed_answers_forgive_case_whitespace_and_punctuation(typed, expected):
     assert grading.answers_match(typed, expected)

@@ -248,3 +248,56 @@ def test_lesson_images_are_embedded_in_quiz_widgets(course, clock, answers, tmp_
     html = " ".join(v for v in walk_values(view.widget) if isinstance(v, str))
     assert 'src="data:image/png;base64,iVBORw0KGgo' in html
     assert 'src="../secret.png"' in html  # outside the folder: never read, left for the validator's error
+
+
+class FlakyStore:
+    """An answer handler that refuses (as a locked store does) until it is opened again."""
+
+    def __init__(self):
+        self.saved, self.locked = [], True
+
+    def __call__(self, answer):
+        if self.locked:
+            from leaderdeck.errors import LeaderdeckError
+
+            raise LeaderdeckError("progress.sqlite3 is locked by pid 4242 (another notebook)")
+        self.saved.append(answer)
+
+
+def test_an_answer_the_store_refuses_is_kept_shown_and_saved_again(course, clock):
+    store = FlakyStore()
+    steps = [s for s in lesson_steps(course, "doors") if s.item.kind == "cloze"]
+    view = QuizView(Session(tuple(steps)), store, clock=clock)
+    for box in view.card.boxes:
+        box.value = "speed"
+    view.card.check_button.click()
+    assert view.next_button.layout.display is None  # the quiz goes on
+    assert "2 answers not saved yet" in text_of(view.save_area) and "pid 4242" in text_of(view.save_area)
+    store.locked = False
+    view.save_button.click()
+    assert [str(a.card) for a in store.saved] == [str(k) for k in steps[0].cards]
+    assert view.save_area.children == ()
+
+
+def test_a_damaged_default_store_is_reported_in_the_quiz(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADERDECK_HOME", str(tmp_path))
+    (tmp_path / "progress.sqlite3").write_text("my shopping list\n")
+    view = quiz("second", lessons_dir=FIXTURE_LESSONS)
+    view.card.reveal_button.click()
+    view.card.rating.children[3].click()
+    assert "not saved yet" in text_of(view.save_area) and "progress.sqlite3" in text_of(view.save_area)
+    assert view.next_button.layout.display is None
+    assert (tmp_path / "progress.sqlite3").read_text() == "my shopping list\n"  # never overwritten
+
+
+def test_a_second_click_on_retry_keeps_the_retry(course, clock, answers):
+    steps = tuple(s for s in lesson_steps(course, "doors") if s.item.kind == "flashcard")
+    view = QuizView(Session(steps), answers.append, clock=clock)
+    for _ in steps:
+        view.card.reveal_button.click()
+        view.card.rating.children[1].click()  # Again: missed
+        view.next_button.click()
+    assert view.card is None and len(view.session.summary().missed) == len(steps)
+    view.retry_button.click()
+    view.retry_button.click()
+    assert view.card is not None and view.session.progress == f"1 of {len(steps)}"

@@ -117,3 +117,24 @@ def test_review_widget_records_answers_and_updates_its_status(home):
 def test_review_with_nothing_due_says_when_to_come_back(home):
     view = api.review(ROOT / "lessons", new_per_day=0)
     assert view.quiz is None and view.status.startswith("Nothing is due now. Come back")
+
+
+def test_the_last_answer_of_a_review_survives_a_locked_store(home):
+    """Nothing lost: an answer the store cannot take is kept and saved when the learner asks."""
+    import sqlite3
+
+    from leaderdeck.quizzes.session import Outcome
+
+    view = api.review(ROOT / "lessons", new_per_day=1)
+    step = view.quiz.session.current
+    card = view.queue[0].card
+    holder = sqlite3.connect(home / "progress.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another notebook in the middle of writing
+    view.quiz._answered(Outcome(step, True, (answer(card.key, True, datetime.now(UTC), kind=card.kind),)))
+    assert "1 answer not saved yet" in view.quiz.save_problem.value and "locked" in view.quiz.save_problem.value
+    assert view.quiz.session.finished and api.shared_store().review_count() == 0
+    holder.execute("ROLLBACK")
+    holder.close()
+    view.quiz.save_button.click()
+    assert api.shared_store().review_count() == 1 and view.quiz.unsaved == []
+    assert "1 done" in view.status

@@ -130,3 +130,24 @@ def test_a_failing_migration_changes_nothing(tmp_path):
     assert schema_version(connection) == MIGRATIONS[-1].version
     assert not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'extra'").fetchone()
     connection.close()
+
+
+def test_pow_is_supplied_when_sqlite_lacks_math_functions(tmp_path):
+    """Some SQLite builds have no `pow`; the dashboard's recall query needs it."""
+    import sqlite3
+
+    from leaderdeck.progress.store import _ensure_math
+
+    class NoMath(sqlite3.Connection):
+        def execute(self, sql, *args):
+            if "pow(" in sql and not getattr(self, "supplied", False):
+                raise sqlite3.OperationalError("no such function: pow")
+            return super().execute(sql, *args)
+
+        def create_function(self, name, *args, **kwargs):
+            self.supplied = True
+            return super().create_function(name, *args, **kwargs)
+
+    connection = sqlite3.connect(tmp_path / "x.sqlite3", factory=NoMath)
+    _ensure_math(connection)
+    assert connection.execute("SELECT pow(2, 10)").fetchone() == (1024.0,)

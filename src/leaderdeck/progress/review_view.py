@@ -1,7 +1,7 @@
 """Today's review as a widget: a status line over the lessons' own quiz widget.
 
 Answers go to the store as they are given. If one cannot be stored (a locked or damaged store),
-it is kept, the reason is shown in the status line, and it is stored with the next answer.
+the quiz keeps it, shows why and offers to save it again (see `QuizView`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ class ReviewView:
         self.store, self.catalog, self.clock = store, catalog, clock
         self.queue = todays_queue(store, catalog, clock(), new_per_day=new_per_day)
         self.answered: set[str] = set()  # cards answered at least once (retries do not count twice)
-        self.unsaved: list[Answer] = []
         self.status_line = html_block("", "ld-review-status")
         self.quiz: QuizView | None = None
         parts: list[widgets.Widget] = [self.status_line]
@@ -49,27 +48,21 @@ class ReviewView:
     @property
     def status(self) -> str:
         now = self.clock()
-        next_due = self.store.next_due(to_ms(now), present=self.catalog)
+        try:
+            next_due = self.store.next_due(to_ms(now), present=self.catalog)
+        except LeaderdeckError:
+            next_due = None  # the quiz shows what is wrong with the store; the count still helps
         moment = None if next_due is None else datetime.fromtimestamp(next_due / 1000, now.tzinfo)
         new = sum(q.is_new for q in self.queue)
         return review_status(len(self.queue), new, len(self.answered), moment, now)
 
     def _record(self, answer: Answer) -> None:
-        self.unsaved.append(answer)
+        """Store one answer. A `LeaderdeckError` reaches the quiz, which keeps the answer."""
         self.answered.add(str(answer.card))
         try:
-            while self.unsaved:
-                self.store.record(self.unsaved[0])
-                self.unsaved.pop(0)
-        except LeaderdeckError as error:
-            self._show_status(problem=str(error))
-        else:
+            self.store.record(answer)
+        finally:
             self._show_status()
 
-    def _show_status(self, problem: str = "") -> None:
-        text = f"<p><strong>{html.escape(self.status)}</strong></p>"
-        if problem:
-            count = len(self.unsaved)
-            text += (f'<p class="ld-wrong">{count} answer{"s" * (count != 1)} not saved yet (kept, '
-                     f"and saved with your next answer): {html.escape(problem)}</p>")
-        self.status_line.value = text
+    def _show_status(self) -> None:
+        self.status_line.value = f"<p><strong>{html.escape(self.status)}</strong></p>"

@@ -9,6 +9,7 @@ processes answering at once take turns (waiting up to the busy timeout) instead 
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
 import threading
@@ -140,7 +141,17 @@ def _prepare(connection: sqlite3.Connection, path: Path) -> None:
                          f"(schema {schema_version(connection)}); upgrade leaderdeck to use it")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
+    _ensure_math(connection)
     migrate(connection, time.time_ns() // 1_000_000, known)
+
+
+def _ensure_math(connection: sqlite3.Connection) -> None:
+    """The dashboard's recall sum uses SQL `pow`, which some SQLite builds leave out
+    (SQLITE_ENABLE_MATH_FUNCTIONS): supply it from Python there, keep the native one elsewhere."""
+    try:
+        connection.execute("SELECT pow(2, 2)")
+    except sqlite3.OperationalError:
+        connection.create_function("pow", 2, math.pow, deterministic=True)
 
 
 def _damaged_message(path: Path, why: str) -> str:
@@ -206,11 +217,11 @@ class ProgressStore:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                db.execute("COMMIT")  # inside: a failed commit (disk full) must roll back too
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -19,15 +19,27 @@ T = TypeVar("T")
 _SPACES = re.compile(r"\s+")
 
 
+_JOINERS = {"'", "’", "‘", "`", "´"}  # apostrophes join a word: "that's" is "thats", not "that s"
+
+
 def normalize(text: str) -> str:
     """Forgiving form of a typed answer: case, punctuation and runs of whitespace do not count."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    kept = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in folded)
+    kept = "".join("" if ch in _JOINERS else " " if unicodedata.category(ch).startswith("P") else ch
+                   for ch in folded)
     return _SPACES.sub(" ", kept).strip()
 
 
+_HYPHENS = re.compile(r"(?<=\w)[-‐‑](?=\w)")
+
+
+def _forms(text: str) -> set[str]:
+    """A hyphenated word may be typed with a space or as one word: "short lived", "shortlived"."""
+    return {normalize(text), normalize(_HYPHENS.sub("", text))}
+
+
 def answers_match(typed: str, expected: str) -> bool:
-    return normalize(typed) == normalize(expected)
+    return not _forms(typed).isdisjoint(_forms(expected))
 
 
 # --- cloze -------------------------------------------------------------------------------------

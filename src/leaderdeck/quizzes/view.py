@@ -1,7 +1,10 @@
 """The quiz as a widget: progress ("4 of 12"), the current card, a summary, and a retry button.
 
 `QuizView` holds a pure `Session` and replaces it with each outcome; every `Answer` goes to the
-`on_answer` handler as soon as it is given. It is the only place the real clock is read.
+`on_answer` handler as soon as it is given. If the handler cannot take it (a locked or damaged
+progress store raises `LeaderdeckError`), the answer is kept, the reason is shown with a "Save
+again" button, and the quiz goes on: no answer is dropped silently. It is the only place the real
+clock is read.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from importlib import resources
 
 import ipywidgets as widgets
 
-from ..events import AnswerHandler
+from ..errors import LeaderdeckError
+from ..events import Answer, AnswerHandler
 from ..markdown import render_inline
 from ..model import CLOZE_PATTERN
 from .cards import FULL_WIDTH, RIGHT, WRONG, CardView, Clock, button, card_view, html_block, plain
@@ -43,10 +47,15 @@ class QuizView:
         self.next_button.layout.display = "none"
         self.retry_button = button("Retry missed", "Ask again the questions you missed", "ld-primary")
         self.retry_button.on_click(lambda _: self.retry_missed())
+        self.unsaved: list[Answer] = []
+        self.save_problem = html_block("", "ld-feedback", "ld-wrong")
+        self.save_button = button("Save again", "Try again to save the answers that were not saved", "ld-primary")
+        self.save_button.on_click(lambda _: self._deliver())
+        self.save_area = widgets.VBox(layout=FULL_WIDTH)
         header = [html_block(f"<style>{stylesheet()}</style>", "ld-style")]
         header += [html_block(f'<p class="ld-title">Quiz: {render_inline(title)}</p>')] if title else []
         header += [html_block(notice, "ld-feedback", "ld-wrong")] if notice else []
-        self.widget = widgets.VBox([*header, self.progress, self.body], layout=FULL_WIDTH)
+        self.widget = widgets.VBox([*header, self.progress, self.save_area, self.body], layout=FULL_WIDTH)
         self.widget.add_class("ld-quiz")
         self.card: CardView | None = None
         self._show_current()
@@ -66,11 +75,25 @@ class QuizView:
 
     def _answered(self, outcome: Outcome) -> None:
         self.session = self.session.record(outcome)
-        for answer in outcome.answers:
-            self.on_answer(answer)
+        self.unsaved += outcome.answers
+        self._deliver()
         last = self.session.finished
         self.next_button.description = "See your results" if last else "Next"
         self.next_button.layout.display = None
+
+    def _deliver(self) -> None:
+        """Hand every kept answer to `on_answer`, oldest first; stop at the first refusal."""
+        try:
+            while self.unsaved:
+                self.on_answer(self.unsaved[0])
+                self.unsaved.pop(0)
+        except LeaderdeckError as error:
+            count = len(self.unsaved)
+            self.save_problem.value = (f"<p><strong>{WRONG} {count} answer{'s' * (count != 1)} not saved "
+                                       f"yet</strong> (kept until saved): {html.escape(str(error))}</p>")
+            self.save_area.children = (self.save_problem, self.save_button)
+        else:
+            self.save_area.children = ()
 
     def _show_summary(self) -> None:
         summary = self.session.summary()
@@ -92,5 +115,7 @@ class QuizView:
         return html.escape(words if len(words) < 120 else words[:117] + "…")
 
     def retry_missed(self) -> None:
+        if not self.session.finished:
+            return  # a second click on "Retry missed": the retry is already under way
         self.session = self.session.retry_missed()
         self._show_current()
