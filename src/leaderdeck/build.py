@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .model import Course
@@ -26,6 +26,7 @@ class BuildOptions:
     now: int  # seconds since the epoch: when edited content "last changed"
     allow_schema_change: bool = False
     lock_root: Path | None = None  # where committed lock files live, if not in the output root
+    allow_id_change: bool = False
 
 
 Step = Callable[[Course, Path, BuildOptions], StepResult]
@@ -35,7 +36,8 @@ def _decks_step(course: Course, out_root: Path, options: BuildOptions) -> StepRe
     from .decks import build_decks
 
     result = build_decks(course, out_root, options.now, lock_root=options.lock_root,
-                         allow_schema_change=options.allow_schema_change)
+                         allow_schema_change=options.allow_schema_change,
+                         allow_id_change=options.allow_id_change)
     return StepResult(result.files, result.report())
 
 
@@ -58,14 +60,14 @@ def build(course: Course, options: BuildOptions, out_root: Path | None = None) -
     """Run every step into `out_root` (default: the project root); return the report lines."""
     root = project_root(course)
     out = out_root or root
-    options = BuildOptions(options.now, options.allow_schema_change, options.lock_root or root)
+    options = replace(options, lock_root=options.lock_root or root)
     return [line for step in STEPS for line in step(course, out, options).report]
 
 
 def stale_files(course: Course, options: BuildOptions) -> list[Path]:
     """Committed files that differ from (or are missing compared with) a fresh build."""
     root = project_root(course)
-    fresh_options = BuildOptions(options.now, options.allow_schema_change, root)
+    fresh_options = replace(options, lock_root=root)
     stale = []
     with tempfile.TemporaryDirectory(prefix="leaderdeck-check-") as folder:
         fresh = [relative for step in STEPS for relative in step(course, Path(folder), fresh_options).files]

@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="exit 1 naming committed files that differ from a fresh build")
     build.add_argument("--allow-schema-change", action="store_true",
                        help="accept a note type change that forks it in learners' Anki collections")
+    build.add_argument("--allow-id-change", action="store_true",
+                       help="accept renamed lesson or course ids (learners get duplicate notes)")
     build.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
 
     serve = _command(commands, "serve", _serve, "open the lessons as a web app with only text and quizzes (Voila)")
@@ -149,7 +151,8 @@ def _build(args: argparse.Namespace) -> int:
     from .course import load_course
 
     course = load_course(args.lessons)
-    options = BuildOptions(now=int(time.time()), allow_schema_change=args.allow_schema_change)
+    options = BuildOptions(now=int(time.time()), allow_schema_change=args.allow_schema_change,
+                           allow_id_change=args.allow_id_change)
     if args.check:
         stale = stale_files(course, options)
         for path in stale:

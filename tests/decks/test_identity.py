@@ -169,3 +169,34 @@ def test_renamed_lesson_deck_is_reported(project):
     assert any("deck 'Test Course::02 Second lesson' is now 'Test Course::02 The second lesson'" in line
                and "existing cards stay" in line for line in report)
     assert lock_of(project).decks["second-lesson"] == "Test Course::02 The second lesson"
+
+
+def test_a_renamed_lesson_id_is_refused_unless_allowed(project):
+    build_project(project, T0)
+    edit(project / "lessons/02-second.yaml", "id: second-lesson", "id: lesson-two")
+    edit(project / "lessons/course.yaml", "- second-lesson", "- lesson-two")
+    with pytest.raises(LeaderdeckError, match=r"ids look renamed \('testcourse/second-lesson' → "
+                                              r"'testcourse/lesson-two'\).*duplicate note"):
+        build_project(project, T0 + 10)
+    report = "\n".join(build_project(project, T0 + 10, allow_id_change=True))
+    assert "lesson-two: 2 added" in report and "second-lesson: 2 removed" in report
+
+
+def test_a_card_that_disappears_is_reported(project):
+    build_project(project, T0)
+    edit(project / "lessons/01-first.yaml", "    reverse: true\n", "")
+    edit(project / "lessons/01-first.yaml", "and {{c2::experiments}}", "and experiments")
+    report = "\n".join(build_project(project, T0 + 10))
+    assert "warning: first-lesson: reverse-card card 2, two-gaps card 2 no longer exist" in report
+    assert "Tools → Empty Cards" in report
+
+
+def test_reusing_a_removed_id_says_how_to_undo_an_unreleased_removal(project):
+    build_project(project, T0)
+    lesson = project / "lessons/01-first.yaml"
+    original = lesson.read_text(encoding="utf-8")
+    edit(lesson, "  - id: think", "  - id: think-again")
+    build_project(project, T0 + 10)
+    lesson.write_text(original, encoding="utf-8")
+    with pytest.raises(LeaderdeckError, match=r"item id 'think' belonged to an item removed(.|\n)*git checkout"):
+        build_project(project, T0 + 20)

@@ -38,6 +38,9 @@ class DeckBuild:
             lines.append(f"  note types updated: {', '.join(self.note_types_changed)}")
         lines += [f"  warning: deck '{old}' is now '{new}': Anki matches decks by name and never moves "
                   f"cards, so learners' existing cards stay in '{old}'" for old, new in self.renamed_decks]
+        lines += [f"  warning: {lesson}: {', '.join(c.lost_cards)} no longer exist: learners keep them as "
+                  "empty cards until they run Tools → Empty Cards in Anki"
+                  for lesson, c in self.changes.items() if c.lost_cards]
         if not lines and self.written:
             return [f"decks: wrote {', '.join(str(f) for f in self.written)} (no note changed)"]
         if not lines:
@@ -51,7 +54,7 @@ def deck_paths(course: Course) -> tuple[Path, Path]:
 
 
 def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | None = None,
-                allow_schema_change: bool = False) -> DeckBuild:
+                allow_schema_change: bool = False, allow_id_change: bool = False) -> DeckBuild:
     """Compile `course` into `out_root/decks/`. The lock is read from there, or else from
     `lock_root/decks/` (the committed one), so a build elsewhere keeps the published identity."""
     package_rel, lock_rel = deck_paths(course)
@@ -59,7 +62,7 @@ def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | N
     if not lock_file.is_file() and lock_root is not None:
         lock_file = lock_root / lock_rel
     compiled: Compiled = compile_course(course, read_lock(lock_file), now,
-                                        allow_schema_change=allow_schema_change)
+                                        allow_schema_change=allow_schema_change, allow_id_change=allow_id_change)
     written = []
     if write_package(out_root / package_rel, compiled.contents):
         written.append(package_rel)

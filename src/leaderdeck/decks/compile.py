@@ -27,6 +27,7 @@ class LessonChanges:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    lost_cards: list[str] = field(default_factory=list)  # "item-id card 2": a card learners have lost
 
     def __bool__(self) -> bool:
         return bool(self.added or self.updated or self.removed)
@@ -50,7 +51,8 @@ def deck_name(course: Course, number: int, lesson: Lesson) -> str:
     return f"{course.info.deck}::{number:02d} {lesson.title.replace('::', ':')}"
 
 
-def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change: bool = False) -> Compiled:
+def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change: bool = False,
+                   allow_id_change: bool = False) -> Compiled:
     """Everything the package and the next lock hold; raises `LeaderdeckError` on refused changes."""
     types = _check_note_types(lock, now, allow_schema_change)
     _check_tombstones(course, lock)
@@ -58,6 +60,8 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
     for number, lesson in enumerate(course.lessons, start=1):
         builder.add_lesson(number, lesson)
     removed = builder.remove_missing()
+    if not allow_id_change:
+        _check_renamed_ids(set(removed), set(builder.entries) - set(lock.notes))
     root = deck_json(_deck_id(course.info.deck), course.info.deck, render(course.info.description))
     models = [model_json(nt, types[kind].mod, root["id"]) for kind, nt in NOTE_TYPES.items()]
     contents = PackageContents(models=models, decks=[root, *builder.decks], notes=builder.notes,
@@ -98,8 +102,13 @@ class _Builder:
         fields = tuple(self.media.rewrite(values.get(name, ""), where) for name in note_type.field_names)
         tags = (self.course.id, f"{self.course.id}::{lesson.id}", f"{self.course.id}::{lesson.id}::{item.concept}")
         content = hashlib.sha256(json.dumps([note_type.id, fields, tags, deck]).encode()).hexdigest()[:16]
-        entry = update_note(self.lock.notes, str(key), note_guid(key), content, self.now, self.next_id)
-        self._record_change(lesson.id, item.id, self.lock.notes.get(str(key)), entry)
+        entry = update_note(self.lock.notes, str(key), note_guid(key), content, self.now, self.next_id,
+                            item.card_ordinals())
+        old = self.lock.notes.get(str(key))
+        self._record_change(lesson.id, item.id, old, entry)
+        if old is not None:
+            lost = sorted(set(old.cards) - set(item.card_ordinals()))
+            self.changes[lesson.id].lost_cards += [f"{item.id} card {ordinal + 1}" for ordinal in lost]
         self.entries[str(key)] = entry
         self.notes.append(NoteRow(entry.id, entry.guid, note_type.id, entry.mod, tags, fields,
                                   values[note_type.sort_field]))
@@ -113,7 +122,7 @@ class _Builder:
         if old is None:
             self.changes[lesson_id].added.append(item_id)
             self.next_id += ID_STRIDE
-        elif old != new:
+        elif old.mod != new.mod:
             self.changes[lesson_id].updated.append(item_id)
 
     def remove_missing(self) -> dict[str, Tombstone]:
@@ -147,7 +156,28 @@ def _check_tombstones(course: Course, lock: Lock) -> None:
         lines = [f"lesson '{lesson.id}': item id '{item.id}' belonged to an item removed in an earlier "
                  "release; learners may still have that note, so ids are never reused: choose a new id"
                  for lesson, item in reused]
+        lines.append("(if that removal was a mistake that was never released, restore the lock file from "
+                     "git, for example `git checkout -- decks/`, and build again)")
         raise LeaderdeckError("\n".join(lines))
+
+
+def _check_renamed_ids(removed: set[str], added: set[str]) -> None:
+    """An item that vanishes from one lesson (or course) id while an item with its id appears
+    under another is almost always a renamed lesson or course id: for learners, every such note
+    would be a duplicate, and its review history would stay with the old one."""
+    added_by_item: dict[str, list[NoteKey]] = {}
+    for key in added:
+        note = NoteKey.parse(key)
+        added_by_item.setdefault(note.item, []).append(note)
+    moves = sorted({(f"{old.course}/{old.lesson}", f"{new.course}/{new.lesson}")
+                    for old in map(NoteKey.parse, removed) for new in added_by_item.get(old.item, ())})
+    if moves:
+        renames = ", ".join(f"'{old}' → '{new}'" for old, new in moves)
+        raise LeaderdeckError(
+            f"ids look renamed ({renames}): notes are identified by course, lesson and item id, so "
+            "learners would get every moved item as a new, duplicate note and its review history "
+            "would stay with the old one. Keep the old id (change the title instead), or rebuild "
+            "with --allow-id-change if this release really must move them.")
 
 
 def _deck_id(name: str) -> int:

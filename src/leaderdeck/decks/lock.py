@@ -27,6 +27,7 @@ class NoteEntry:
     id: int
     hash: str
     mod: int
+    cards: tuple[int, ...] = ()  # the card ordinals released, to warn when one disappears
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,17 @@ class Lock:
             data = json.loads(text)
             if data.get("version") != LOCK_VERSION:
                 raise ValueError(f"unsupported version {data.get('version')!r}")
-            return cls(notes={k: NoteEntry(**v) for k, v in data["notes"].items()},
+            return cls(notes={k: _note_entry(v) for k, v in data["notes"].items()},
                        note_types={k: TypeEntry(**v) for k, v in data["note_types"].items()},
                        tombstones={k: Tombstone(**v) for k, v in data["tombstones"].items()},
                        decks={str(k): str(v) for k, v in data.get("decks", {}).items()})
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise LeaderdeckError(f"{where}: not a valid leaderdeck lock file ({error}); restore it "
                                   "from git: it holds the identity of every published note") from None
+
+
+def _note_entry(values: dict) -> NoteEntry:
+    return NoteEntry(**{**values, "cards": tuple(values.get("cards", ()))})
 
 
 def read_lock(path: Path) -> Lock:
@@ -88,15 +93,15 @@ def read_lock(path: Path) -> Lock:
 
 
 def update_note(lock_notes: dict[str, NoteEntry], key: str, guid: str, content_hash: str,
-                now: int, next_id: int) -> NoteEntry:
+                now: int, next_id: int, cards: tuple[int, ...] = ()) -> NoteEntry:
     """The entry for a note after this build: unchanged, re-stamped, or new."""
     old = lock_notes.get(key)
     if old is None:
-        return NoteEntry(guid=guid, id=next_id, hash=content_hash, mod=now)
+        return NoteEntry(guid=guid, id=next_id, hash=content_hash, mod=now, cards=cards)
     if old.hash == content_hash:
-        return old
+        return replace(old, cards=cards)
     # `mod` must strictly increase or Anki ignores the edit ("update if newer").
-    return replace(old, hash=content_hash, mod=max(now, old.mod + 1))
+    return replace(old, hash=content_hash, mod=max(now, old.mod + 1), cards=cards)
 
 
 def update_type(old: TypeEntry | None, schema: str, style: str, now: int) -> TypeEntry:
