@@ -138,3 +138,29 @@ def test_the_last_answer_of_a_review_survives_a_locked_store(home):
     view.quiz.save_button.click()
     assert api.shared_store().review_count() == 1 and view.quiz.unsaved == []
     assert "1 done" in view.status
+
+
+def test_days_follow_daylight_saving_in_the_learners_zone():
+    """On the day clocks go forward in Berlin, midnight is 23:00 UTC the evening before."""
+    from zoneinfo import ZoneInfo
+
+    from leaderdeck.progress.review import day_start
+    from leaderdeck.progress.stats import day_edges
+
+    now = datetime(2025, 3, 30, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert day_start(now).astimezone(UTC) == datetime(2025, 3, 29, 23, 0, tzinfo=UTC)
+    assert datetime.fromtimestamp(day_edges(now)[0] / 1000, UTC) == datetime(2025, 3, 30, 22, 0, tzinfo=UTC)
+
+
+def test_local_now_carries_the_zones_rules_not_a_fixed_offset(monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    import tzlocal
+
+    tzlocal.reload_localzone()
+    try:
+        assert isinstance(api.local_now().tzinfo, ZoneInfo)
+    finally:
+        monkeypatch.delenv("TZ")
+        tzlocal.reload_localzone()

@@ -21,8 +21,11 @@ _shared_lock = threading.Lock()
 
 
 def local_now() -> datetime:
-    """Now, aware, in the learner's time zone: days (and the daily new limit) follow their clock."""
-    return datetime.now().astimezone()
+    """Now in the learner's time zone, with its rules (not a fixed offset), so days, the daily new
+    limit and the 14-day chart follow their clock across daylight-saving changes."""
+    from tzlocal import get_localzone
+
+    return datetime.now(get_localzone())
 
 
 def shared_store(path: Path | str | None = None) -> ProgressStore:
