@@ -129,3 +129,12 @@ def test_each_step_shuffles_with_its_own_stable_seed(course):
     first, again = s.lesson_steps(course, "doors"), s.lesson_steps(course, "doors")
     assert [step.rng().random() for step in first] == [step.rng().random() for step in again]
     assert len({step.rng().random() for step in first}) == len(first)
+
+
+def test_retrying_a_cloze_asks_only_the_blanks_that_were_wrong(course):
+    step = s.lesson_steps(course, "doors")[1]
+    session = s.Session((step,)).record(s.answer_cloze(step, ["Speed", "trials"], START, LATER))
+    (again,) = session.retry_missed().steps
+    assert again.cards == (CardKey.parse(key("two-way-cloze", 1)),)
+    (answer,) = s.answer_cloze(again, ["experiments"], START, LATER).answers
+    assert answer.correct and str(answer.card) == key("two-way-cloze", 1)

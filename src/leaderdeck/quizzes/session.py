@@ -202,9 +202,18 @@ class Session:
         return replace(self, outcomes=(*self.outcomes, outcome))
 
     def summary(self) -> Summary:
-        missed = tuple(outcome.step for outcome in self.outcomes if not outcome.correct)
+        missed = tuple(_only_missed(outcome) for outcome in self.outcomes if not outcome.correct)
         return Summary(len(self.outcomes) - len(missed), len(self.outcomes), missed)
 
     def retry_missed(self) -> Session:
         """A new session asking only the steps answered wrongly (or graded Again)."""
         return Session(self.summary().missed)
+
+
+def _only_missed(outcome: Outcome) -> Step:
+    """The step to ask again: for a cloze, only the blanks that were wrong (asking a right one
+    again would record a second review of a card just answered)."""
+    wrong = tuple(answer.card.ordinal for answer in outcome.answers if not answer.correct)
+    if not wrong or wrong == outcome.step.ordinals:
+        return outcome.step
+    return replace(outcome.step, ordinals=wrong)
