@@ -232,6 +232,7 @@ def check_lesson_rules(loaded: Loaded, lesson: Lesson, item_indices: list[int] |
         elif isinstance(item, Order):
             _check_order(loaded, item, at)
     _check_media(loaded, lessons_dir)
+    _check_rendered(loaded, lesson, indices)
 
 
 def _unknown(what: str, value: str, known: set[str]) -> str:
@@ -298,6 +299,36 @@ def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
             problem = media_problem(next(group for group in match.groups() if group), lessons_dir)
             if problem:
                 loaded.problems.append(loaded.problem(key_path, problem))
+
+
+_MARKDOWN_FIELDS = ("front", "back", "text", "scenario", "question", "prompt", "model_answer", "explanation")
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _check_rendered(loaded: Loaded, lesson: Lesson, indices: list[int]) -> None:
+    """Text that the sanitizer empties (only a comment, a <style>, a script) would make a blank
+    card or question; a cloze deletion hidden in such markup would make a card Anki cannot show."""
+    from .markdown import render
+
+    def check(text: str | None, at: KeyPath) -> None:
+        if text is None or ("<" not in text and "&" not in text):
+            return  # plain Markdown always shows something
+        html = render(text)
+        if not _TAGS.sub("", html).strip() and "<img" not in html:
+            loaded.problems.append(loaded.problem(at, "shows nothing once unsafe or invisible markup is removed"))
+        elif isinstance(text, str) and at[-1] == "text" and CLOZE_PATTERN.search(text):
+            written = {m.group(1) for m in CLOZE_PATTERN.finditer(text)}
+            for number in sorted(written - {m.group(1) for m in CLOZE_PATTERN.finditer(html)}):
+                loaded.problems.append(loaded.problem(at, f"deletion c{number} is inside markup that is removed"))
+
+    for index, concept in enumerate(lesson.concepts):
+        check(concept.body, ("concepts", index, "body"))
+    for index, item in zip(indices, lesson.items, strict=True):
+        for name in _MARKDOWN_FIELDS:
+            check(getattr(item, name, None), ("items", index, name))
+        for number, option in enumerate(getattr(item, "options", ())):
+            check(option.text, ("items", index, "options", number, "text"))
+            check(option.feedback, ("items", index, "options", number, "feedback"))
 
 
 def media_problem(reference: str, lessons_dir: Path) -> str | None:
