@@ -128,7 +128,9 @@ def answer_two_way_quiz(quiz: Locator) -> None:
     expect_feedback(quiz, WRONG)
     finish(quiz, "You got 0 of 3 right.")
     press(quiz, "Retry missed (3)")
-    type_blanks(quiz, " Speed", "EXPERIMENTS.")
+    expect(quiz.locator(".ld-prompt").first).to_contain_text("experiments")  # the right blank stays filled in
+    expect(quiz.get_by_label("Blank 2", exact=True)).to_have_count(0)  # only the wrong one is asked again
+    type_blanks(quiz, " Speed")
     expect_feedback(quiz, RIGHT)
     next_question(quiz, "2 of 3")
     choose(quiz, "The two-way door")
