@@ -136,7 +136,7 @@ class ReflectionView(CardView):
         assert isinstance(item, Reflection)
         self.text = widgets.Textarea(description="Your answer", placeholder="Write a few sentences…",
                                      layout=widgets.Layout(width="100%", height="7em"),
-                                     style={"description_width": "initial"})
+                                     style={"description_width": "initial"}, continuous_update=False)
         self.reveal_button = button("Compare with a model answer", "Show a model answer", "ld-primary")
         self.reveal_button.on_click(lambda _: self._reveal())
         self.rating = rating_buttons(self._rate)
@@ -166,8 +166,10 @@ class ClozeView(CardView):
         item = step.item
         assert isinstance(item, Cloze)
         self.asked = [b for b in grading.blanks(item) if b.number in step.asked_numbers]
+        # continuous_update=False: the value reaches the kernel when the box loses focus, which
+        # happens before a click on Check arrives, so a fast "type, then Check" never loses a letter.
         self.boxes = [widgets.Text(description=f"Blank {i}", placeholder=b.hint or "type the missing words",
-                                   style={"description_width": "initial"})
+                                   style={"description_width": "initial"}, continuous_update=False)
                       for i, b in enumerate(self.asked, start=1)]
         self.check_button = button("Check", "Check your answers", "ld-primary")
         self.check_button.on_click(lambda _: self._check())
