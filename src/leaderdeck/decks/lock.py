@@ -10,6 +10,7 @@ tombstones so their ids are never reused. `now` is always passed in: this module
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ class NoteEntry:
     id: int
     hash: str
     mod: int
-    cards: tuple[int, ...] = ()  # the card ordinals released, to warn when one disappears
+    cards: tuple[int, ...] = (0,)  # the card ordinals released, to warn when one disappears
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,15 @@ class Lock:
             "version": LOCK_VERSION,
             "decks": dict(sorted(self.decks.items())),
             "note_types": {k: vars(v) for k, v in sorted(self.note_types.items())},
-            "notes": {k: vars(v) for k, v in sorted(self.notes.items())},
+            "notes": {k: _note_json(v) for k, v in sorted(self.notes.items())},
             "tombstones": {k: vars(v) for k, v in sorted(self.tombstones.items())},
         }
-        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        # json.dump into a buffer, not json.dumps: with an indent, dumps first collects millions of
+        # small chunks in a list, which for a 50,000-note course costs more memory than the build.
+        buffer = io.StringIO()
+        json.dump(data, buffer, indent=1, sort_keys=True, ensure_ascii=False)
+        buffer.write("\n")
+        return buffer.getvalue()
 
     @classmethod
     def from_json(cls, text: str, where: str = "lock file") -> Lock:
@@ -81,8 +87,15 @@ class Lock:
                                   "from git: it holds the identity of every published note") from None
 
 
+def _note_json(entry: NoteEntry) -> dict:
+    """Only notes with several cards list them: a note's first card can never go away (a cloze
+    always has c1), and a large course's lock stays small."""
+    values = vars(entry)
+    return values if len(entry.cards) > 1 else {k: v for k, v in values.items() if k != "cards"}
+
+
 def _note_entry(values: dict) -> NoteEntry:
-    return NoteEntry(**{**values, "cards": tuple(values.get("cards", ()))})
+    return NoteEntry(**{**values, "cards": tuple(values.get("cards", (0,)))})
 
 
 def read_lock(path: Path) -> Lock:
@@ -93,7 +106,7 @@ def read_lock(path: Path) -> Lock:
 
 
 def update_note(lock_notes: dict[str, NoteEntry], key: str, guid: str, content_hash: str,
-                now: int, next_id: int, cards: tuple[int, ...] = ()) -> NoteEntry:
+                now: int, next_id: int, cards: tuple[int, ...] = (0,)) -> NoteEntry:
     """The entry for a note after this build: unchanged, re-stamped, or new."""
     old = lock_notes.get(key)
     if old is None:
