@@ -100,62 +100,77 @@ def rating_buttons(on_rate: Callable[[Rating], None]) -> widgets.HBox:
     return row
 
 
-class FlashcardView(CardView):
+class SelfGradedView(CardView):
+    """Shared by the kinds the learner grades: a reveal button, then Again / Hard / Good / Easy."""
+
+    reveal_label = ("Show answer", "Reveal the answer")
+    graded_note = ""
+
+    def __init__(self, step: Step, clock: Clock, submit: Submit):
+        super().__init__(step, clock, submit)
+        self.reveal_button = button(*self.reveal_label, "ld-primary")
+        self.reveal_button.on_click(lambda _: self._reveal())
+        self.rating = rating_buttons(self._rate)
+        self.answer_area = widgets.VBox()
+
+    def revealed_html(self) -> str:
+        raise NotImplementedError
+
+    def answer(self, rating: Rating) -> Outcome:
+        raise NotImplementedError
+
+    def _reveal(self) -> None:
+        self.disable(self.reveal_button)
+        self.answer_area.children = (self.block(self.revealed_html() + self.explanation(), "ld-answer"),
+                                     self.rating)
+
+    def _rate(self, rating: Rating) -> None:
+        self.disable(*self.rating.children[1:])
+        outcome = self.answer(rating)
+        self.show_feedback(None, f"Graded <strong>{rating.name.title()}</strong>.{self.graded_note}")
+        self.submit(outcome)
+
+
+class FlashcardView(SelfGradedView):
     """Recall, reveal, then grade yourself. The reverse card asks the back and reveals the front."""
 
     def __init__(self, step: Step, clock: Clock, submit: Submit):
         super().__init__(step, clock, submit)
         item = step.item
         assert isinstance(item, Flashcard)
-        asked, hidden = (item.back, item.front) if step.reverse else (item.front, item.back)
+        asked, self.hidden = (item.back, item.front) if step.reverse else (item.front, item.back)
         lead = "Recall what this answers:" if step.reverse else "Recall the answer, then reveal it."
-        self.reveal_button = button("Show answer", "Reveal the answer", "ld-primary")
-        self.reveal_button.on_click(lambda _: self._reveal(hidden))
-        self.rating = rating_buttons(self._rate)
-        self.answer_area = widgets.VBox()
         self.widget.children = (self.block(f'<p class="ld-lead">{lead}</p>{render(asked)}', "ld-prompt"),
                                 self.reveal_button, self.answer_area, self.feedback)
 
-    def _reveal(self, hidden: str) -> None:
-        self.disable(self.reveal_button)
-        self.answer_area.children = (self.block(render(hidden) + self.explanation(), "ld-answer"), self.rating)
+    def revealed_html(self) -> str:
+        return render(self.hidden)
 
-    def _rate(self, rating: Rating) -> None:
-        self.disable(*self.rating.children[1:])
-        outcome = session.answer_flashcard(self.step, rating, self.shown_at, self.clock())
-        self.show_feedback(None, f"Graded <strong>{rating.name.title()}</strong>.")
-        self.submit(outcome)
+    def answer(self, rating: Rating) -> Outcome:
+        return session.answer_flashcard(self.step, rating, self.shown_at, self.clock())
 
 
-class ReflectionView(CardView):
+class ReflectionView(SelfGradedView):
     """Write your own answer, compare it with a model answer, then grade yourself."""
+
+    reveal_label = ("Compare with a model answer", "Show a model answer")
+    graded_note = " Your answer is kept."
 
     def __init__(self, step: Step, clock: Clock, submit: Submit):
         super().__init__(step, clock, submit)
-        item = step.item
-        assert isinstance(item, Reflection)
+        assert isinstance(step.item, Reflection)
         self.text = widgets.Textarea(description="Your answer", placeholder="Write a few sentences…",
                                      layout=widgets.Layout(width="100%", height="7em"),
                                      style={"description_width": "initial"}, continuous_update=False)
-        self.reveal_button = button("Compare with a model answer", "Show a model answer", "ld-primary")
-        self.reveal_button.on_click(lambda _: self._reveal())
-        self.rating = rating_buttons(self._rate)
-        self.answer_area = widgets.VBox()
-        self.widget.children = (self.block(render(item.prompt), "ld-prompt"), self.text,
+        self.widget.children = (self.block(render(step.item.prompt), "ld-prompt"), self.text,
                                 self.reveal_button, self.answer_area, self.feedback)
 
-    def _reveal(self) -> None:
-        item = self.step.item
-        assert isinstance(item, Reflection)
-        self.disable(self.reveal_button, self.text)
-        model = f"<p><strong>A model answer:</strong></p>{render(item.model_answer)}{self.explanation()}"
-        self.answer_area.children = (self.block(model, "ld-answer"), self.rating)
+    def revealed_html(self) -> str:
+        self.disable(self.text)  # the learner's answer is fixed once the model answer is shown
+        return f"<p><strong>A model answer:</strong></p>{render(self.step.item.model_answer)}"
 
-    def _rate(self, rating: Rating) -> None:
-        self.disable(*self.rating.children[1:])
-        outcome = session.answer_reflection(self.step, self.text.value, rating, self.shown_at, self.clock())
-        self.show_feedback(None, f"Graded <strong>{rating.name.title()}</strong>. Your answer is kept.")
-        self.submit(outcome)
+    def answer(self, rating: Rating) -> Outcome:
+        return session.answer_reflection(self.step, self.text.value, rating, self.shown_at, self.clock())
 
 
 class ClozeView(CardView):
