@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -355,18 +354,6 @@ def _strings(data: Any, key_path: KeyPath):
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _strings(value, (*key_path, index))
-
-
-def duplicate_prompts(lesson: Lesson) -> Counter[str]:
-    """How often each normalised prompt occurs; used by the curriculum checks."""
-    return Counter(_normalise(_prompt(item)) for item in lesson.items)
-
-
-def _prompt(item: Any) -> str:
-    for name in ("front", "text", "question", "prompt"):
-        if hasattr(item, name):
-            return getattr(item, name)
-    return item.id
 
 
 def validate_course_file(loaded: Loaded) -> CourseFile | None:

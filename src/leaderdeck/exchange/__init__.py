@@ -8,18 +8,10 @@ the progress store. Cards are matched by note GUID and card ordinal. Names load 
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from .._lazy import lazy_exports
 
-_PUBLIC = {
-    "export_anki": "api",
-    "import_anki": "api",
-    "AnkiFileError": "anki_read",
-}
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _PUBLIC:
-        raise AttributeError(f"module 'leaderdeck.exchange' has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_PUBLIC[name]}"), name)
+__getattr__, __all__ = lazy_exports(__name__, {
+    "export_anki": ".api",
+    "import_anki": ".api",
+    "AnkiFileError": ".anki_read",
+})

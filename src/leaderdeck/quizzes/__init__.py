@@ -73,17 +73,7 @@ def quiz(lesson: str, concept: str | None = None, *, on_answer: AnswerHandler | 
     course = cached_course(lessons_dir, lesson)
     steps = lesson_steps(course, lesson, concept)
     title = course.lesson(lesson).concept(concept).title if concept else find_lesson(course, lesson).title
-    handler, notice = (on_answer, "") if on_answer is not None else _default_handler()
-    return QuizView(Session(steps), handler, title=title, notice=notice)
-
-
-def _default_handler() -> tuple[AnswerHandler, str]:
-    """The progress store's handler, or (until it is available) a visible warning."""
-    from importlib.util import find_spec
-
-    if find_spec("leaderdeck.progress.api") is None:
-        return _keep_in_memory, "✗ Progress is not saved: the progress store is not available."
-    return _record_in_store, ""
+    return QuizView(Session(steps), on_answer or _record_in_store, title=title)
 
 
 def _record_in_store(answer: Any) -> None:
@@ -91,10 +81,6 @@ def _record_in_store(answer: Any) -> None:
     from ..progress.api import default_answer_handler
 
     default_answer_handler()(answer)
-
-
-def _keep_in_memory(answer: Any) -> None:
-    """Answers still reach the session (summary, retry); they just are not stored."""
 
 
 __all__ = ["LeaderdeckError", "cached_course", "quiz"]

@@ -60,11 +60,15 @@ def blanks(item: Cloze) -> tuple[Blank, ...]:
 
 def grade_cloze(item: Cloze, typed: Sequence[str]) -> dict[int, bool]:
     """Deletion number → right? A number with several blanks is right only when all of them are."""
-    expected = blanks(item)
-    if len(typed) != len(expected):
-        raise ValueError(f"cloze '{item.id}' has {len(expected)} blanks, got {len(typed)} answers")
+    return grade_blanks(item, blanks(item), typed)
+
+
+def grade_blanks(item: Cloze, asked: Sequence[Blank], typed: Sequence[str]) -> dict[int, bool]:
+    """The same for some of the blanks (a review of one deletion asks only its own)."""
+    if len(typed) != len(asked):
+        raise ValueError(f"cloze '{item.id}' asks {len(asked)} blanks, got {len(typed)} answers")
     verdicts: dict[int, bool] = {}
-    for blank, text in zip(expected, typed, strict=True):
+    for blank, text in zip(asked, typed, strict=True):
         verdicts[blank.number] = verdicts.get(blank.number, True) and answers_match(text, blank.answer)
     return dict(sorted(verdicts.items()))
 

@@ -146,13 +146,11 @@ def answer_cloze(step: Step, typed: Sequence[str], shown_at: datetime, now: date
     item = step.item
     assert isinstance(item, Cloze)
     asked = [blank for blank in grading.blanks(item) if blank.number in step.asked_numbers]
-    if len(typed) != len(asked):
-        raise ValueError(f"cloze '{item.id}' asks {len(asked)} blanks, got {len(typed)} answers")
+    verdicts = grading.grade_blanks(item, asked, typed)
     answers = []
     for offset, number in enumerate(step.asked_numbers):
-        pairs = [(blank, text) for blank, text in zip(asked, typed, strict=True) if blank.number == number]
-        correct = all(grading.answers_match(text, blank.answer) for blank, text in pairs)
-        response = " | ".join(text for _, text in pairs)
+        correct = verdicts[number]
+        response = " | ".join(text for blank, text in zip(asked, typed, strict=True) if blank.number == number)
         # A review is identified by its millisecond (as in Anki's revlog, whose ids must be
         # unique): the cards of one cloze answer are stamped a millisecond apart.
         at = now + timedelta(milliseconds=offset)

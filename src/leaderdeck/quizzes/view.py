@@ -37,7 +37,7 @@ class QuizView:
     """Displays as its widget (`display(view)` or as a cell's last value)."""
 
     def __init__(self, session: Session, on_answer: AnswerHandler, *, title: str = "",
-                 clock: Clock = utc_now, notice: str = ""):
+                 clock: Clock = utc_now):
         self.session, self.on_answer, self.clock = session, on_answer, clock
         self.progress = widgets.Label(layout=widgets.Layout(width="auto"))
         self.progress.add_class("ld-progress")
@@ -54,7 +54,6 @@ class QuizView:
         self.save_area = widgets.VBox(layout=FULL_WIDTH)
         header = [html_block(f"<style>{stylesheet()}</style>", "ld-style")]
         header += [html_block(f'<p class="ld-title">Quiz: {render_inline(title)}</p>')] if title else []
-        header += [html_block(notice, "ld-feedback", "ld-wrong")] if notice else []
         self.widget = widgets.VBox([*header, self.progress, self.save_area, self.body], layout=FULL_WIDTH)
         self.widget.add_class("ld-quiz")
         self.card: CardView | None = None
