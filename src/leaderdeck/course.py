@@ -10,9 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 from .errors import LeaderdeckError, LessonError, Problem, display_path
-from .load import Loaded, load_yaml
+from .load import Loaded, load_plain, load_yaml
 from .model import ITEM_KINDS, Course, CourseFile, Lesson
-from .validate import did_you_mean, validate_course_file, validate_lesson
+from .validate import did_you_mean, validate_course_file, validate_lesson, validate_lesson_quickly
 
 COURSE_FILE = "course.yaml"
 
@@ -38,6 +38,39 @@ def load_course(lessons_dir: Path | None = None) -> Course:
     if not (lessons_dir / COURSE_FILE).is_file():
         what = "no such folder" if not lessons_dir.exists() else f"not a lessons folder (it has no {COURSE_FILE})"
         raise LeaderdeckError(f"{display_path(lessons_dir)}: {what}")
+    return _load_valid_course_quickly(lessons_dir) or _load_course_with_positions(lessons_dir)
+
+
+def _load_valid_course_quickly(lessons_dir: Path) -> Course | None:
+    """The course, read without positions (see `load.load_plain`), when nothing is wrong with it;
+    else None, and `_load_course_with_positions` finds and places every problem. Files outside
+    the fast path's subset are read with positions here already."""
+    course_data = load_plain(lessons_dir / COURSE_FILE)
+    course_loaded = Loaded("", course_data) if course_data is not None else load_yaml(lessons_dir / COURSE_FILE)
+    info = validate_course_file(course_loaded) if not course_loaded.problems else None
+    if info is None or course_loaded.problems:
+        return None
+    known = {s.file for s in info.sources}
+    lessons = []
+    for path in lesson_files(lessons_dir):
+        data = load_plain(path)
+        lesson = (validate_lesson_quickly(data, known, lessons_dir) if data is not None
+                  else _load_lesson(path, known, lessons_dir, check_sources=True)[1])
+        if lesson is None:
+            return None
+        lessons.append(lesson)
+    if sorted(lesson.id for lesson in lessons) != sorted(info.lessons):
+        return None  # a lesson missing, unlisted or twice: the positional pass says which
+    return _course(info, lessons, lessons_dir)
+
+
+def _course(info: CourseFile, lessons: list[Lesson], lessons_dir: Path) -> Course:
+    order = {lesson_id: index for index, lesson_id in enumerate(info.lessons)}
+    return Course(info=info, lessons=tuple(sorted(lessons, key=lambda lesson: order[lesson.id])),
+                  lessons_dir=lessons_dir.resolve())
+
+
+def _load_course_with_positions(lessons_dir: Path) -> Course:
     course_loaded = load_yaml(lessons_dir / COURSE_FILE)
     info = validate_course_file(course_loaded) if not course_loaded.problems else None
     known = {s.file for s in info.sources} if info else set()
@@ -52,9 +85,7 @@ def load_course(lessons_dir: Path | None = None) -> Course:
     problems += _check_course_lessons(course_loaded, info, loaded_lessons)
     if problems or info is None:
         raise LessonError(problems)
-    order = {lesson_id: index for index, lesson_id in enumerate(info.lessons)}
-    return Course(info=info, lessons=tuple(sorted(lessons, key=lambda lesson: order[lesson.id])),
-                  lessons_dir=lessons_dir.resolve())
+    return _course(info, lessons, lessons_dir)
 
 
 def check_files(paths: list[Path]) -> list[Lesson]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +197,95 @@ class _Converter:
 
 def _position(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+# --- the fast path ---------------------------------------------------------------------------
+# Composing with positions costs about 100 µs per item, which dominates large builds, yet the
+# positions are only ever read to place a problem. So a build first reads each file with
+# yaml-rs (a Rust parser, ~10x faster, no positions) and validates that; only when something is
+# wrong anywhere does it load again through `load_yaml`, whose messages are the authoritative
+# ones. yaml-rs reads YAML 1.2 and PyYAML YAML 1.1, so the fast path takes only files on which
+# the two cannot differ, and hands everything else to `load_yaml`.
+
+# Characters on which the two parsers (or our refusals) differ: tabs, CR, line breaks YAML 1.1 has
+# and 1.2 lacks, a stray BOM, and the controls PyYAML refuses. Plain str/bytes scans: a regex over
+# a large course costs more than parsing it.
+_DIFFERING_CHARACTERS = "\t\r\x85\u2028\u2029\ufeff"
+_ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_OTHER_CONTROLS = re.compile("[\x80-\x84\x86-\x9f\ufffe\uffff]")
+_NODE_START = " \n[{,"  # an anchor or tag can only follow one of these
+
+
+def _outside_fast_subset(text: str) -> bool:
+    """True for text that holds anything the fast path leaves to `load_yaml`: the characters
+    above, anchors and tags, document markers and directives, or no final newline."""
+    if not text.endswith("\n") or any(character in text for character in _DIFFERING_CHARACTERS):
+        return True  # (without a final newline, yaml-rs adds one to a last block scalar)
+    raw = text.encode()
+    if len(raw.translate(None, _ASCII_CONTROLS)) != len(raw) or (not text.isascii() and _OTHER_CONTROLS.search(text)):
+        return True
+    if text.startswith(("---", "...", "%", "&", "!")) or "\n---" in text or "\n..." in text or "\n%" in text:
+        return True
+    return _marks_a_node(text, "&") or _marks_a_node(text, "!")
+
+
+def _marks_a_node(text: str, mark: str) -> bool:
+    """Does `mark` appear where it would start an anchor ('&name') or a tag ('!')?"""
+    at = text.find(mark, 1)
+    while at != -1:
+        if text[at - 1] in _NODE_START and (mark == "!" or text[at + 1:at + 2] not in ("", *_NODE_START, "]", "}")):
+            return True
+        at = text.find(mark, at + 1)
+    return False
+
+
+# A plain scalar starting with a letter is non-text for PyYAML only as one of these words; yaml-rs
+# reads the 1.1-only ones (yes, no, on, off) as text. Anything starting with a digit, sign, dot,
+# '~', '<' or '=' goes through PyYAML's own resolver.
+_PYYAML_WORDS = frozenset({
+    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
+    "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL",
+})
+_RESOLVER = _Loader("")
+_RESOLVED_BY_FIRST_CHAR = frozenset("0123456789+-.~<=")
+
+
+def load_plain(path: Path) -> Any:
+    """The file's data without positions, or None when it is not in the subset where this is
+    exactly what `load_yaml` would give; the caller then uses `load_yaml`."""
+    text = _read_text(path, Loaded(""))
+    if text is None or _outside_fast_subset(text):
+        return None
+    import yaml_rs
+
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except yaml_rs.YAMLDecodeError:  # syntax, duplicate keys, unknown tags: load_yaml explains
+        return None
+    return data if isinstance(data, dict) and _same_in_yaml_1_1(data) else None
+
+
+def _same_in_yaml_1_1(data: dict) -> bool:
+    """Only text, true/false and null (which both YAML versions spell alike), no key but text, and no
+    text that PyYAML would read as another type. (Collects the strings first, then checks them
+    with set and map operations: this runs over every string of a course.)"""
+    strings: list[Any] = []
+    pending: list[Any] = [data]
+    while pending:
+        node = pending.pop()
+        kind = type(node)
+        if kind is str:
+            strings.append(node)
+        elif kind is dict:
+            strings += node  # the keys
+            pending += node.values()
+        elif kind is list:
+            pending += node
+        elif kind is not bool and node is not None:
+            return False  # numbers: 0o17, 010 and 1e3 differ between the versions (lessons hold none)
+    if not all(map(isinstance, strings, repeat(str))) or not _PYYAML_WORDS.isdisjoint(strings):
+        return False
+    if "" in strings or any(map(str.isspace, strings)):
+        return False  # yaml-rs reads an empty block scalar as "\n", PyYAML as ""
+    suspects = [text for text in strings if text[0] in _RESOLVED_BY_FIRST_CHAR]
+    return all(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG for text in suspects)

@@ -16,7 +16,9 @@ from typing import Annotated, Any
 
 import msgspec
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# `(?!\n)`: Python's `$` also matches before a final newline, JSON Schema's (ECMA) does not; msgspec
+# (Python) and the schema (jsonschema-rs) must refuse "id\n" alike.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)"
 NOT_BLANK_PATTERN = r"\S"  # at least one character that is not white space
 CLOZE_PATTERN = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 

@@ -184,6 +184,19 @@ def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path) 
     return None
 
 
+def validate_lesson_quickly(data: dict, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
+    """The fast path's check, for data read without positions: the lesson, or None when anything
+    is wrong. msgspec enforces the same model the schema is generated from, so the schema pass
+    (which exists to report every violation in an author's words) is not needed to say "valid"."""
+    try:
+        lesson = msgspec.convert(data, Lesson)
+    except msgspec.ValidationError:
+        return None
+    loaded = Loaded("", data)
+    check_lesson_rules(loaded, lesson, known_sources=known_sources, lessons_dir=lessons_dir)
+    return None if loaded.problems else lesson
+
+
 _ITEM_PATH = re.compile(r"^items\[(\d+)\]")
 
 
@@ -291,6 +304,8 @@ def _check_order(loaded: Loaded, item: Order, at: KeyPath) -> None:
 
 def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
     """Every image must be a file inside the lessons folder: no URLs, no escaping the folder."""
+    if not _may_hold_media(loaded.data):
+        return
     for key_path, value in _strings(loaded.data, ()):
         if "](" not in value and "<img" not in value.lower():
             continue  # most text has no media: skip the regexes
@@ -298,6 +313,16 @@ def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
             problem = media_problem(next(group for group in match.groups() if group), lessons_dir)
             if problem:
                 loaded.problems.append(loaded.problem(key_path, problem))
+
+
+def _may_hold_media(data: Any) -> bool:
+    """Whether any text could reference media: one scan of the data encoded, instead of a walk
+    of every string with its key path (most lessons have no media at all)."""
+    try:
+        encoded = msgspec.json.encode(data)
+    except (TypeError, msgspec.EncodeError):  # a value JSON cannot hold: walk it instead
+        return True
+    return b"](" in encoded or b"<img" in encoded.lower()
 
 
 _MARKDOWN_FIELDS = ("front", "back", "text", "scenario", "question", "prompt", "model_answer", "explanation")
