@@ -243,8 +243,11 @@ def check_lesson_rules(loaded: Loaded, lesson: Lesson, item_indices: list[int] |
             _check_cloze(loaded, item.text, (*at, "text"))
         elif isinstance(item, Order):
             _check_order(loaded, item, at)
-    _check_media(loaded, lessons_dir)
-    _check_rendered(loaded, lesson, indices)
+    text = _all_text_lowercased(loaded.data)  # one scan tells which of the costlier rules can apply
+    if text is None or b"](" in text or b"<img" in text:
+        _check_media(loaded, lessons_dir)
+    if text is None or b"<" in text or b"&" in text:
+        _check_rendered(loaded, lesson, indices)
 
 
 def _unknown(what: str, value: str, known: set[str]) -> str:
@@ -304,8 +307,6 @@ def _check_order(loaded: Loaded, item: Order, at: KeyPath) -> None:
 
 def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
     """Every image must be a file inside the lessons folder: no URLs, no escaping the folder."""
-    if not _may_hold_media(loaded.data):
-        return
     for key_path, value in _strings(loaded.data, ()):
         if "](" not in value and "<img" not in value.lower():
             continue  # most text has no media: skip the regexes
@@ -315,14 +316,14 @@ def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
                 loaded.problems.append(loaded.problem(key_path, problem))
 
 
-def _may_hold_media(data: Any) -> bool:
-    """Whether any text could reference media: one scan of the data encoded, instead of a walk
-    of every string with its key path (most lessons have no media at all)."""
+def _all_text_lowercased(data: Any) -> bytes | None:
+    """All of the document's text in one lowercased JSON string, to test for markers in one scan
+    rather than walking every string (most lessons hold no media and no HTML); None when it
+    holds a value JSON cannot, and the rules must walk it."""
     try:
-        encoded = msgspec.json.encode(data)
-    except (TypeError, msgspec.EncodeError):  # a value JSON cannot hold: walk it instead
-        return True
-    return b"](" in encoded or b"<img" in encoded.lower()
+        return msgspec.json.encode(data).lower()
+    except (TypeError, msgspec.EncodeError):
+        return None
 
 
 _MARKDOWN_FIELDS = ("front", "back", "text", "scenario", "question", "prompt", "model_answer", "explanation")
