@@ -246,6 +246,7 @@ def check_lesson_rules(loaded: Loaded, lesson: Lesson, item_indices: list[int] |
     text = _all_text_lowercased(loaded.data)  # one scan tells which of the costlier rules can apply
     if text is None or b"](" in text or b"<img" in text:
         _check_media(loaded, lessons_dir)
+        _check_no_image(loaded, lesson.summary, ("summary",), "a lesson summary")
     if text is None or b"<" in text or b"&" in text:
         _check_rendered(loaded, lesson, indices)
 
@@ -314,6 +315,14 @@ def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
             problem = media_problem(next(group for group in match.groups() if group), lessons_dir)
             if problem:
                 loaded.problems.append(loaded.problem(key_path, problem))
+
+
+def _check_no_image(loaded: Loaded, text: str, at: KeyPath, what: str) -> None:
+    """A summary becomes an Anki deck description, and Anki only imports media that notes use."""
+    if _MEDIA.search(text) or _HTML_SRC.search(text):
+        message = (f"{what} cannot hold images: it becomes an Anki deck description, and Anki does not "
+                   "import images used only there; put the image in a concept")
+        loaded.problems.append(loaded.problem(at, message))
 
 
 def _all_text_lowercased(data: Any) -> bytes | None:
@@ -385,6 +394,7 @@ def _strings(data: Any, key_path: KeyPath):
 def validate_course_file(loaded: Loaded) -> CourseFile | None:
     course = validate_model(loaded, CourseFile)
     if course:
+        _check_no_image(loaded, course.description, ("description",), "the course description")
         _unique_in(loaded, [s.file for s in course.sources], ("sources",), "file", "source file")
         _unique_in(loaded, course.lessons, ("lessons",), "", "lesson id")
     return course

@@ -165,3 +165,14 @@ def test_paths_that_are_not_there_or_not_lessons_get_a_clear_message(tmp_path: P
     assert capsys.readouterr().err == f"error: no such file or folder: {tmp_path / 'nothing.yaml'}\n"
     assert main(["check", str(tmp_path)]) == 1
     assert capsys.readouterr().err.endswith(": not a lessons folder (it has no course.yaml)\n")
+
+
+def test_an_image_in_the_course_description_is_refused_with_its_place(course_dir: Path, capsys):
+    (course_dir / "media").mkdir()
+    (course_dir / "media" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    course = course_dir / "course.yaml"
+    course.write_text(course.read_text(encoding="utf-8").replace(
+        "description: A small course for tests.", "description: 'A course. ![logo](media/logo.png)'"), encoding="utf-8")
+    assert main(["check", str(course_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "course.yaml:5:14: description: the course description cannot hold images" in err
