@@ -15,7 +15,7 @@ from ..errors import LeaderdeckError
 from ..identity import NoteKey
 from ..markdown import render
 from ..model import Course, Lesson
-from .fields import Item, item_fields
+from .fields import Item, LessonFields
 from .lock import ID_STRIDE, Lock, NoteEntry, Tombstone, TypeEntry, update_note, update_type
 from .media import MediaPacker
 from .notetypes import NOTE_TYPES, model_json
@@ -75,6 +75,38 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
     return Compiled(contents, next_lock, builder.changes, changed_types, renamed)
 
 
+class _LessonDeck:
+    """What the notes of one lesson share, worked out once per lesson rather than per note."""
+
+    def __init__(self, course: Course, number: int, lesson: Lesson):
+        self.lesson = lesson
+        self.name = deck_name(course, number, lesson)
+        self.id = _deck_id(self.name)
+        self.fields = LessonFields(course, lesson)
+        lesson_tag = f"{course.id}::{lesson.id}"
+        self.tags = {concept.id: (course.id, lesson_tag, f"{lesson_tag}::{concept.id}") for concept in lesson.concepts}
+        self.hash_tails = {concept: _hash_tail(tags, self.name) for concept, tags in self.tags.items()}
+
+
+def content_hash(type_id: int, fields: tuple[str, ...], tags: tuple[str, ...], deck: str) -> str:
+    """The lock's hash of a note's content. Its definition is fixed: SHA-256 of
+    `json.dumps([type_id, fields, tags, deck])`; other bytes would move every published note's mod."""
+    return _content_hash(type_id, fields, _hash_tail(tags, deck))
+
+
+def _hash_tail(tags: tuple[str, ...], deck: str) -> str:
+    return f", {json.dumps(tags)}, {json.dumps(deck)}]"
+
+
+def _content_hash(type_id: int, fields: tuple[str, ...], tail: str) -> str:
+    # The same bytes as json.dumps (with its own C string encoder), without its per-call set-up.
+    text = f"[{type_id}, [{', '.join(map(_json_string, fields))}]{tail}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_json_string = json.encoder.encode_basestring_ascii
+
+
 class _Builder:
     def __init__(self, course: Course, lock: Lock, now: int):
         self.course, self.lock, self.now = course, lock, now
@@ -87,36 +119,38 @@ class _Builder:
         self.changes: dict[str, LessonChanges] = {}
 
     def add_lesson(self, number: int, lesson: Lesson) -> None:
-        name = deck_name(self.course, number, lesson)
-        deck_id = _deck_id(name)
-        self.decks.append(deck_json(deck_id, name, render(lesson.summary)))
+        deck = _LessonDeck(self.course, number, lesson)
+        self.decks.append(deck_json(deck.id, deck.name, render(lesson.summary)))
         self.changes[lesson.id] = LessonChanges()
         for item in lesson.items:
-            self._add_item(lesson, item, deck_id, name)
+            self._add_item(deck, item)
 
-    def _add_item(self, lesson: Lesson, item: Item, deck_id: int, deck: str) -> None:
+    def _add_item(self, deck: _LessonDeck, item: Item) -> None:
+        lesson = deck.lesson
         key = NoteKey(self.course.id, lesson.id, item.id)
+        key_text = str(key)
         note_type = NOTE_TYPES[item.kind]
-        values = item_fields(self.course, lesson, item, str(key))
-        where = f"lesson '{lesson.id}', item '{item.id}'"
-        fields = tuple(self.media.rewrite(values.get(name, ""), where) for name in note_type.field_names)
-        tags = (self.course.id, f"{self.course.id}::{lesson.id}", f"{self.course.id}::{lesson.id}::{item.concept}")
-        content = hashlib.sha256(json.dumps([note_type.id, fields, tags, deck]).encode()).hexdigest()[:16]
-        entry = update_note(self.lock.notes, str(key), note_guid(key), content, self.now, self.next_id,
-                            item.card_ordinals())
-        old = self.lock.notes.get(str(key))
+        values = deck.fields.of(item, key_text)
+        fields = tuple([values.get(name, "") for name in note_type.field_names])
+        if "<img" in "".join(fields):
+            where = f"lesson '{lesson.id}', item '{item.id}'"
+            fields = tuple([self.media.rewrite(value, where) for value in fields])
+        content = _content_hash(note_type.id, fields, deck.hash_tails[item.concept])
+        ordinals = item.card_ordinals()
+        old = self.lock.notes.get(key_text)
+        entry = update_note(self.lock.notes, key_text, note_guid(key), content, self.now, self.next_id, ordinals)
         self._record_change(lesson.id, item.id, old, entry)
-        if old is not None:
-            lost = sorted(set(old.cards) - set(item.card_ordinals()))
+        if old is not None and old.cards != ordinals:
+            lost = sorted(set(old.cards) - set(ordinals))
             self.changes[lesson.id].lost_cards += [f"{item.id} card {ordinal + 1}" for ordinal in lost]
-        self.entries[str(key)] = entry
-        self.notes.append(NoteRow(entry.id, entry.guid, note_type.id, entry.mod, tags, fields,
+        self.entries[key_text] = entry
+        self.notes.append(NoteRow(entry.id, entry.guid, note_type.id, entry.mod, deck.tags[item.concept], fields,
                                   values[note_type.sort_field]))
-        for ordinal in item.card_ordinals():
-            if ordinal >= ID_STRIDE:
-                raise LeaderdeckError(f"{where}: at most {ID_STRIDE} cards per item")
-            self.cards.append(CardRow(id=entry.id + ordinal, nid=entry.id, did=deck_id, ord=ordinal,
-                                      mod=entry.mod, due=len(self.notes)))
+        if max(ordinals, default=0) >= ID_STRIDE:
+            raise LeaderdeckError(f"lesson '{lesson.id}', item '{item.id}': at most {ID_STRIDE} cards per item")
+        due = len(self.notes)
+        self.cards += [CardRow(entry.id + ordinal, entry.id, deck.id, ordinal, entry.mod, due=due)
+                       for ordinal in ordinals]
 
     def _record_change(self, lesson_id: str, item_id: str, old: NoteEntry | None, new: NoteEntry) -> None:
         if old is None:
@@ -150,6 +184,8 @@ def _check_note_types(lock: Lock, now: int, allow_schema_change: bool) -> dict[s
 
 
 def _check_tombstones(course: Course, lock: Lock) -> None:
+    if not lock.tombstones:
+        return
     reused = [(lesson, item) for lesson in course.lessons for item in lesson.items
               if str(NoteKey(course.id, lesson.id, item.id)) in lock.tombstones]
     if reused:

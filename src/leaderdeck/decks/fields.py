@@ -16,18 +16,31 @@ from ..model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection
 Item = Flashcard | Cloze | Choice | Order | Reflection
 
 
-def item_fields(course: Course, lesson: Lesson, item: Item, uid: str) -> dict[str, str]:
-    """Field name → HTML for this item's note type (shared fields included)."""
-    concept = lesson.concept(item.concept)
-    shared = {
-        "Uid": uid,
-        "Explanation": render(item.explanation),
-        "Source": f"{html.escape(course.source_title(item.source))} <span class=\"ld-file\">"
-                  f"({html.escape(item.source)})</span>",
-        "Lesson": html.escape(lesson.title),
-        "Concept": html.escape(concept.title),
-    }
-    return {**shared, **_KIND_FIELDS[item.kind](item, uid)}
+class LessonFields:
+    """Field values for one lesson's items. What its items share (lesson and concept titles,
+    source lines) is escaped once per lesson, not once per item: large courses have many items."""
+
+    def __init__(self, course: Course, lesson: Lesson):
+        self._course = course
+        self._lesson_title = html.escape(lesson.title)
+        self._concepts = {concept.id: html.escape(concept.title) for concept in lesson.concepts}
+        self._sources: dict[str, str] = {}
+
+    def of(self, item: Item, uid: str) -> dict[str, str]:
+        """Field name → HTML for this item's note type (shared fields included)."""
+        fields = _KIND_FIELDS[item.kind](item, uid)
+        fields["Uid"] = uid
+        fields["Explanation"] = render(item.explanation)
+        fields["Source"] = self._source(item.source)
+        fields["Lesson"] = self._lesson_title
+        fields["Concept"] = self._concepts[item.concept]
+        return fields
+
+    def _source(self, file: str) -> str:
+        if file not in self._sources:
+            self._sources[file] = (f"{html.escape(self._course.source_title(file))} <span class=\"ld-file\">"
+                                   f"({html.escape(file)})</span>")
+        return self._sources[file]
 
 
 def _flashcard(item: Flashcard, uid: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LeaderdeckError, display_path
@@ -112,9 +112,9 @@ def update_note(lock_notes: dict[str, NoteEntry], key: str, guid: str, content_h
     if old is None:
         return NoteEntry(guid=guid, id=next_id, hash=content_hash, mod=now, cards=cards)
     if old.hash == content_hash:
-        return replace(old, cards=cards)
+        return old if old.cards == cards else NoteEntry(old.guid, old.id, old.hash, old.mod, cards)
     # `mod` must strictly increase or Anki ignores the edit ("update if newer").
-    return replace(old, hash=content_hash, mod=max(now, old.mod + 1), cards=cards)
+    return NoteEntry(old.guid, old.id, content_hash, max(now, old.mod + 1), cards)
 
 
 def update_type(old: TypeEntry | None, schema: str, style: str, now: int) -> TypeEntry:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 MODEL_STANDARD, MODEL_CLOZE = 0, 1
@@ -36,7 +36,7 @@ class NoteType:
     sort_field: str
     model_type: int = MODEL_STANDARD
 
-    @property
+    @cached_property  # read for every note of a large course
     def field_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.fields)
 
