@@ -1,5 +1,5 @@
-"""The lock's content hash is fixed bytes: the hash decides every published
-note's `mod`, and it must not change when the code that computes it gets faster."""
+"""The lock's content hash and file format are fixed bytes: the hash decides every published
+note's `mod`, and the committed lock must not change when the code that writes it gets faster."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leaderdeck.decks.compile import compile_course, content_hash
-from leaderdeck.decks.lock import Lock
+from leaderdeck.decks.lock import Lock, NoteEntry, Tombstone, TypeEntry
 
 from .conftest import FIXTURES, T0
 
@@ -20,6 +20,21 @@ texts = st.text(max_size=40)  # any code point: accents, emoji, control characte
 def reference_hash(type_id: int, fields: tuple[str, ...], tags: tuple[str, ...], deck: str) -> str:
     """The definition every published lock was written with."""
     return hashlib.sha256(json.dumps([type_id, fields, tags, deck]).encode()).hexdigest()[:16]
+
+
+def reference_lock_json(lock: Lock) -> str:
+    """How every published lock file was written."""
+    def entry(value, omit_single_card=False):
+        data = {name: getattr(value, name) for name in value.__struct_fields__}
+        if omit_single_card and len(value.cards) == 1:
+            del data["cards"]
+        return data
+
+    data = {"version": 1, "decks": lock.decks,
+            "note_types": {k: entry(v) for k, v in lock.note_types.items()},
+            "notes": {k: entry(v, omit_single_card=True) for k, v in lock.notes.items()},
+            "tombstones": {k: entry(v) for k, v in lock.tombstones.items()}}
+    return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 @given(st.integers(min_value=0, max_value=2**62), st.lists(texts, min_size=1, max_size=9).map(tuple),
@@ -39,3 +54,27 @@ def test_compiled_notes_carry_the_defined_hash():
     for note in compiled.contents.notes:
         expected = reference_hash(note.mid, note.fields, note.tags, names[decks[note.id]])
         assert hashes[note.id] == expected
+
+
+keys = st.text(min_size=1, max_size=12)
+ints = st.integers(min_value=0, max_value=2**53)
+note_entries = st.builds(NoteEntry, guid=texts, id=ints, hash=texts, mod=ints,
+                         cards=st.sampled_from([(0,), (0, 1), (0, 1, 2)]))
+locks = st.builds(
+    Lock,
+    notes=st.dictionaries(keys, note_entries, max_size=5),
+    note_types=st.dictionaries(keys, st.builds(TypeEntry, schema=texts, style=texts, mod=ints), max_size=3),
+    tombstones=st.dictionaries(keys, st.builds(Tombstone, guid=texts, id=ints, removed=ints), max_size=3),
+    decks=st.dictionaries(keys, texts, max_size=3),
+)
+
+
+@given(locks)
+def test_lock_file_bytes_are_those_json_dump_wrote(lock):
+    assert lock.to_json() == reference_lock_json(lock)
+    assert Lock.from_json(lock.to_json()) == lock
+
+
+def test_the_committed_lock_is_written_back_unchanged():
+    committed = (FIXTURES.parents[2] / "decks" / "leadership.lock.json").read_text(encoding="utf-8")
+    assert Lock.from_json(committed).to_json() == committed

@@ -10,10 +10,10 @@ tombstones so their ids are never reused. `now` is always passed in: this module
 
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from ..errors import LeaderdeckError, display_path
 
@@ -22,27 +22,44 @@ LOCK_VERSION = 1
 ID_STRIDE = 1000
 
 
-@dataclass(frozen=True)
-class NoteEntry:
+_FIRST_CARD_ONLY = (0,)
+
+
+# msgspec structs: a large course builds one entry per note, and they encode straight to JSON.
+class NoteEntry(msgspec.Struct, frozen=True, omit_defaults=True):
     guid: str
     id: int
     hash: str
     mod: int
-    cards: tuple[int, ...] = (0,)  # the card ordinals released, to warn when one disappears
+    # The card ordinals released, to warn when one disappears. Only notes with several cards list
+    # them (omit_defaults): a note's first card can never go away (a cloze always has c1), and a
+    # large course's lock stays small.
+    cards: tuple[int, ...] = _FIRST_CARD_ONLY
+
+    def __post_init__(self) -> None:
+        # msgspec omits a value only when it *is* the default object, not when it merely equals it
+        if self.cards == _FIRST_CARD_ONLY and self.cards is not _FIRST_CARD_ONLY:
+            msgspec.structs.force_setattr(self, "cards", _FIRST_CARD_ONLY)
 
 
-@dataclass(frozen=True)
-class TypeEntry:
+class TypeEntry(msgspec.Struct, frozen=True):
     schema: str
     style: str
     mod: int
 
 
-@dataclass(frozen=True)
-class Tombstone:
+class Tombstone(msgspec.Struct, frozen=True):
     guid: str
     id: int
     removed: int
+
+
+class _LockFile(msgspec.Struct):
+    version: int
+    notes: dict[str, NoteEntry]
+    note_types: dict[str, TypeEntry]
+    tombstones: dict[str, Tombstone]
+    decks: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -58,44 +75,25 @@ class Lock:
         return max([now * 1000, *(i + ID_STRIDE for i in used)])
 
     def to_json(self) -> str:
-        data = {
-            "version": LOCK_VERSION,
-            "decks": dict(sorted(self.decks.items())),
-            "note_types": {k: vars(v) for k, v in sorted(self.note_types.items())},
-            "notes": {k: _note_json(v) for k, v in sorted(self.notes.items())},
-            "tombstones": {k: vars(v) for k, v in sorted(self.tombstones.items())},
-        }
-        # json.dump into a buffer, not json.dumps: with an indent, dumps first collects millions of
-        # small chunks in a list, which for a 50,000-note course costs more memory than the build.
-        buffer = io.StringIO()
-        json.dump(data, buffer, indent=1, sort_keys=True, ensure_ascii=False)
-        buffer.write("\n")
-        return buffer.getvalue()
+        """Sorted keys, one-space indent, UTF-8 as is: the bytes `json.dump(indent=1,
+        sort_keys=True, ensure_ascii=False)` wrote before, so committed locks stay as they are."""
+        data = _LockFile(version=LOCK_VERSION, notes=self.notes, note_types=self.note_types,
+                         tombstones=self.tombstones, decks=self.decks)
+        return msgspec.json.format(_ENCODER.encode(data), indent=1).decode() + "\n"
 
     @classmethod
     def from_json(cls, text: str, where: str = "lock file") -> Lock:
         try:
-            data = json.loads(text)
-            if data.get("version") != LOCK_VERSION:
-                raise ValueError(f"unsupported version {data.get('version')!r}")
-            return cls(notes={k: _note_entry(v) for k, v in data["notes"].items()},
-                       note_types={k: TypeEntry(**v) for k, v in data["note_types"].items()},
-                       tombstones={k: Tombstone(**v) for k, v in data["tombstones"].items()},
-                       decks={str(k): str(v) for k, v in data.get("decks", {}).items()})
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            data = msgspec.json.decode(text, type=_LockFile)
+            if data.version != LOCK_VERSION:
+                raise ValueError(f"unsupported version {data.version!r}")
+            return cls(notes=data.notes, note_types=data.note_types, tombstones=data.tombstones, decks=data.decks)
+        except ValueError as error:  # msgspec's decode and validation errors are ValueErrors
             raise LeaderdeckError(f"{where}: not a valid leaderdeck lock file ({error}); restore it "
                                   "from git: it holds the identity of every published note") from None
 
 
-def _note_json(entry: NoteEntry) -> dict:
-    """Only notes with several cards list them: a note's first card can never go away (a cloze
-    always has c1), and a large course's lock stays small."""
-    values = vars(entry)
-    return values if len(entry.cards) > 1 else {k: v for k, v in values.items() if k != "cards"}
-
-
-def _note_entry(values: dict) -> NoteEntry:
-    return NoteEntry(**{**values, "cards": tuple(values.get("cards", (0,)))})
+_ENCODER = msgspec.json.Encoder(order="sorted")  # sorted dict keys and struct fields
 
 
 def read_lock(path: Path) -> Lock:
