@@ -60,7 +60,7 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
     for number, lesson in enumerate(course.lessons, start=1):
         builder.add_lesson(number, lesson)
     removed = builder.remove_missing()
-    if not allow_id_change:
+    if removed and not allow_id_change:  # an id can only look renamed when some note went away
         _check_renamed_ids(set(removed), set(builder.entries) - set(lock.notes))
     root = deck_json(_deck_id(course.info.deck), course.info.deck, render(course.info.description))
     models = [model_json(nt, types[kind].mod, root["id"]) for kind, nt in NOTE_TYPES.items()]
