@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from fsrs import Scheduler, State
 
@@ -59,15 +59,15 @@ def scheduled_card(card: CardRow, progress: CardProgress, days: AnkiDays, retent
     common = dict(reps=progress.reps, lapses=progress.lapses, factor=DEFAULT_EASE,
                   data=_card_data(memory, card.due, retention))
     if memory.state == State.Review:
-        return replace(card, type=TYPE_REVIEW, queue=QUEUE_REVIEW, due=days.day_of(memory.due_ms),
+        return card._replace(type=TYPE_REVIEW, queue=QUEUE_REVIEW, due=days.day_of(memory.due_ms),
                        ivl=_days(memory.interval_ms or DAY_MS), left=0, **common)
     card_type = TYPE_LEARN if memory.state == State.Learning else TYPE_RELEARN
     left = max(1, _STEPS[memory.state] - (memory.step or 0))
     ivl = 0 if memory.state == State.Learning else 1
     if (memory.interval_ms or 0) < DAY_MS:
-        return replace(card, type=card_type, queue=QUEUE_LEARN, due=memory.due_ms // 1000, ivl=ivl,
+        return card._replace(type=card_type, queue=QUEUE_LEARN, due=memory.due_ms // 1000, ivl=ivl,
                        left=left, **common)
-    return replace(card, type=card_type, queue=QUEUE_DAY_LEARN, due=days.day_of(memory.due_ms), ivl=ivl,
+    return card._replace(type=card_type, queue=QUEUE_DAY_LEARN, due=days.day_of(memory.due_ms), ivl=ivl,
                    left=left, **common)
 
 
