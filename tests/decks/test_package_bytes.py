@@ -29,3 +29,18 @@ def test_an_unwritable_destination_is_a_clear_error(tmp_path):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(LeaderdeckError, match="cannot write .*afile/deck.apkg"):
         write_package(tmp_path / "afile" / "deck.apkg", contents)
+
+
+def test_entries_are_deflated_at_the_writers_level():
+    """The level is part of the bytes (and of the build's speed): every entry, the streamed
+    collection included, is deflated at DEFLATE_LEVEL, so `build --check` agrees across runs."""
+    import zlib
+
+    from leaderdeck.decks.package import DEFLATE_LEVEL
+
+    archive = zipfile.ZipFile(ROOT / "decks" / "leadership.apkg")
+    for info in archive.infolist():
+        compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+        expected = compressor.compress(archive.read(info)) + compressor.flush()
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert info.compress_size == len(expected), info.filename
