@@ -1,8 +1,8 @@
 """Lesson Markdown → sanitized HTML. The only place this happens; notebooks and decks both use it.
 
-Lesson files are untrusted: markdown-it renders CommonMark (with tables and strikethrough), then
-nh3 keeps only a small allowlist of tags and attributes, so scripts, event handlers, iframes and
-`javascript:` URLs never survive, whatever an author writes.
+Lesson files are untrusted: cmark-gfm (GitHub's CommonMark, with tables and strikethrough)
+renders them, then nh3 keeps only a small allowlist of tags and attributes, so scripts, event
+handlers, iframes and `javascript:` URLs never survive, whatever an author writes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "del", "code", "pre", "kbd", "sub", "sup", "blockquote",
@@ -23,23 +25,47 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=ALLOWED_SCHEMES,
+    link_rel="noopener noreferrer",
+    filter_style_properties={"text-align"},
+)
 
-@lru_cache(maxsize=1)
-def _renderer():
-    from markdown_it import MarkdownIt
+# Of GitHub's extensions only tables and strikethrough: autolink, tagfilter and tasklist would
+# change what lesson text means. Strikethrough is `~~x~~` only (`~x~` stays text), and a column's
+# alignment is a style attribute, the one the sanitizer keeps on cells. Raw HTML goes through
+# (UNSAFE): the sanitizer, not the renderer, decides what is safe.
+_EXTENSIONS = ("table", "strikethrough")
+_OPTIONS = Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+# The extensions can only act on text with a pipe, a tilde, or a table delimiter row without
+# pipes (`:-`, `-:`; cmark also reads \v and \f as its blanks). Other text renders the same
+# through plain cmark (a property test holds them equal), which is four times faster and keeps
+# memory flat: the binding's extension path never frees its syntax tree, about 1.4 KB a call.
+_NEEDS_EXTENSIONS = re.compile(r"[|~\v\f]|:-|-:")
 
-    return MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(["table", "strikethrough"])
+
+def _cmark(text: str, *, unsafe: bool = True) -> str:
+    options = _OPTIONS | Options.CMARK_OPT_UNSAFE if unsafe else _OPTIONS
+    if _NEEDS_EXTENSIONS.search(text):
+        return cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=_EXTENSIONS)
+    return cmarkgfm.markdown_to_html(text, options=options)
 
 
 def sanitize(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_SCHEMES,
-        link_rel="noopener noreferrer",
-        filter_style_properties={"text-align"},
-    )
+    return _CLEANER.clean(html)
+
+
+def has_html_or_links(text: str) -> bool:
+    """Whether the Markdown holds raw HTML, a link or an image.
+
+    cmark's safe mode replaces raw HTML by a marker comment; text cannot produce that or a tag,
+    as cmark escapes its `<`. `<!` is counted too: cmark-gfm follows CommonMark 0.29, where
+    `<!X>` is not yet a declaration, but newer readers (notebook viewers) take it as HTML.
+    """
+    html = _cmark(text, unsafe=False)
+    return "<!" in text or "<!-- raw HTML omitted -->" in html or "<a " in html or "<img " in html
 
 
 # Lines with no character Markdown gives a meaning to, no block marker at their start and no
@@ -69,16 +95,62 @@ def render(text: str) -> str:
     body = _plain_body(text)
     if body is not None:
         return f"<p>{body}</p>"  # nothing to escape or sanitize: the fast path excludes & < >
-    return sanitize(_renderer().render(text)).strip()
+    return _block_html(text)
+
+
+def _block_html(text: str) -> str:
+    return sanitize(_cmark(text)).strip()
 
 
 @lru_cache(maxsize=8192)
 def render_inline(text: str) -> str:
-    """Markdown → safe HTML without the surrounding paragraph, for options, steps and titles."""
+    """Markdown → safe HTML without the surrounding paragraph, for options, steps and titles.
+
+    The text is inline only: a line that would start a list, heading, quote, rule, table or code
+    block shows as written, and a blank line is kept as white space, not a new paragraph.
+    """
     body = _plain_body(text)
     if body is not None:
         return body
-    return sanitize(_renderer().renderInline(text)).strip()
+    return _inline_html(text)
+
+
+# A backslash before a block marker makes it text (an escaped punctuation character renders as
+# itself). Only what would really start a block is escaped, as a backslash inside a code span
+# that runs over lines would show. Lines lose their indent, which would make code. A line that
+# starts with block-level raw HTML (`<div>`, `<!--`) still starts an HTML block, as in `render`.
+_NEWLINE = re.compile(r"\r\n?")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n[ \t\n]*")
+_MAYBE_BLOCK_START = re.compile(r"^[ \t\d#>+*_=|:`~\[-]", re.MULTILINE)  # most inline text has none
+_LINE_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+_ORDERED_ITEM = re.compile(r"^(\d{1,9})(?=[.)](?:[ \t]|$))", re.MULTILINE)
+_BLOCK_MARKER = re.compile(r"""^(?=
+    \#{1,6}(?:[ \t]|$)                                          # heading
+  | >                                                           # quote
+  | [-+*](?:[ \t]|$)                                            # bullet
+  | ([-*_])(?:[ \t]*\1){2,}[ \t]*$ | =+[ \t]*$                  # rule, heading underline
+  | \|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$    # table delimiter row
+  | `{3,}[^`]*$ | ~{3,}                                         # code fence
+  | \[(?:[^\]\\]|\\.)+\]:                                       # link reference definition
+)""", re.VERBOSE | re.MULTILINE)
+
+
+_OTHER_BLANKS = str.maketrans("\v\f", "  ")  # blanks to cmark's block syntax: as spaces, the patterns see them
+
+
+def _inline_html(text: str) -> str:
+    runs = _BLANK_LINES.split(_NEWLINE.sub("\n", text).translate(_OTHER_BLANKS).strip(" \t\n"))
+    return sanitize("\n\n".join(_inline_run(run) for run in runs)).strip()
+
+
+def _inline_run(text: str) -> str:
+    """One run of lines without a blank one → HTML, unwrapped from the paragraph cmark makes."""
+    if _MAYBE_BLOCK_START.search(text):
+        text = _BLOCK_MARKER.sub(r"\\", _ORDERED_ITEM.sub(r"\1\\", _LINE_INDENT.sub("", text)))
+    html = _cmark(text)
+    if html.startswith("<p>") and html.endswith("</p>\n") and html.count("</p>") == 1:
+        return html[3:-5]
+    return html
 
 
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leaderdeck.markdown import render, render_inline
+from leaderdeck.markdown import has_html_or_links, render, render_inline
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -46,23 +46,83 @@ def test_tables_render():
     assert "<table>" in render("| a | b |\n| - | - |\n| 1 | 2 |")
 
 
+def test_strikethrough_needs_two_tildes():
+    assert render("a ~~gone~~ b") == "<p>a <del>gone</del> b</p>"
+    assert render("about ~5 minutes, ~10 at most") == "<p>about ~5 minutes, ~10 at most</p>"
+
+
+def test_table_alignment_survives_as_a_style():
+    html = render("| a | b |\n|:-|-:|\n| 1 | 2 |")
+    assert '<th style="text-align:left">a</th>' in html and '<td style="text-align:right">2</td>' in html
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1. foo", "1. foo"),
+    ("10) foo", "10) foo"),
+    ("1986. A good year", "1986. A good year"),
+    ("# foo", "# foo"),
+    ("###### foo", "###### foo"),
+    ("- foo", "- foo"),
+    ("* foo", "* foo"),
+    ("+ foo", "+ foo"),
+    ("> foo", "&gt; foo"),
+    ("---", "---"),
+    ("* * *", "* * *"),
+    ("___", "___"),
+    ("    indented", "indented"),
+    ("\tindented", "indented"),
+    ("foo\n===", "foo\n==="),
+    ("foo\n---", "foo\n---"),
+    ("| a | b |\n| - | - |\n| 1 | 2 |", "| a | b |\n| - | - |\n| 1 | 2 |"),
+    ("a\n:-", "a\n:-"),
+    ("```python", "```python"),
+    ("~~~", "~~~"),
+    ("[ref]: https://example.com", "[ref]: https://example.com"),
+])
+def test_inline_block_markers_stay_text(text: str, expected: str):
+    assert render_inline(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1. **Decide** fast", "1. <strong>Decide</strong> fast"),
+    ("- see [docs](https://example.com)",
+     '- see <a href="https://example.com" rel="noopener noreferrer">docs</a>'),
+    ("*Why* it matters", "<em>Why</em> it matters"),
+    ("**Bold** start", "<strong>Bold</strong> start"),
+    ("#hashtag and 2.5%", "#hashtag and 2.5%"),
+    ("first *line*\nsecond", "first <em>line</em>\nsecond"),
+    ("one\n- two\n3. three", "one\n- two\n3. three"),
+    ("**a**\n\n*b*", "<strong>a</strong>\n\n<em>b</em>"),
+    ("a\r\n\r\n`b`", "a\n\n<code>b</code>"),
+    ("  padded *text*  \n", "padded <em>text</em>"),
+])
+def test_inline_markdown_and_lines(text: str, expected: str):
+    assert render_inline(text) == expected
+
+
+def test_inline_output_stays_sanitized():
+    for text in HOSTILE:
+        html = render_inline(text).lower().replace(" ", "")
+        assert "<script" not in html and "onerror=" not in html and '="javascript:' not in html
+
+
+def test_html_links_and_images_are_detected():
+    assert not has_html_or_links("Plain **bold**, `code <b>`, and a [bracket]")
+    for text in ("a <b>x</b>", "<div>\nx\n</div>", "<!-- note -->", "[a](https://x.com)", "<https://x.com>",
+                 "![d](door.png)", "[a]\n\n[a]: https://x.com", "<!DOCTYPE html>"):
+        assert has_html_or_links(text), text
+
+
 # --- the plain-text fast path must give exactly what the parser gives ---------------------------
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from leaderdeck import markdown as md  # noqa: E402
 
 LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
 PLAIN_ISH = st.text(alphabet=st.sampled_from(list("abc XYZ019.,;:'\"?()/@%$^{}=+-\u00a0é—")), max_size=40)
-
-
-def _slow(text: str) -> str:
-    return md.sanitize(md._renderer().render(text)).strip()
-
-
-def _slow_inline(text: str) -> str:
-    return md.sanitize(md._renderer().renderInline(text)).strip()
+MARKDOWNISH = st.text(alphabet=st.sampled_from(list("ab 1.):-*_#>+=`[]()!\\&\n\t\r\v\f")), max_size=40)
 
 
 @settings(max_examples=500, deadline=None)
@@ -70,5 +130,32 @@ def _slow_inline(text: str) -> str:
                  st.lists(PLAIN_ISH, max_size=3).map(lambda lines: "\n" + "\n".join(lines) + "\n\n"),
                  st.lists(PLAIN_ISH, max_size=3).map(lambda lines: "\n".join(lines) + "\n")))
 def test_fast_path_equals_the_parser(text: str):
-    assert md.render.__wrapped__(text) == _slow(text)
-    assert md.render_inline.__wrapped__(text) == _slow_inline(text)
+    assert md.render.__wrapped__(text) == md._block_html(text)
+    assert md.render_inline.__wrapped__(text) == md._inline_html(text)
+
+
+# --- plain cmark stands in for the extensions only where they cannot act ------------------------
+
+import cmarkgfm  # noqa: E402
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(LINE, MARKDOWNISH))
+def test_extensions_skipped_only_where_they_change_nothing(text: str):
+    assume(not md._NEEDS_EXTENSIONS.search(text))
+    for options in (md._OPTIONS, md._OPTIONS | cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE):
+        with_extensions = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=md._EXTENSIONS)
+        assert cmarkgfm.markdown_to_html(text, options=options) == with_extensions
+
+
+# --- inline text never becomes a block ------------------------------------------------------------
+
+BLOCK_TAGS = ("<p>", "<ol", "<ul", "<li", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<blockquote", "<pre",
+              "<hr", "<table")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(MARKDOWNISH, st.text(alphabet=st.sampled_from(list("ab 1.)-*_#>+=~|:`[]\n\t")), max_size=30)))
+def test_inline_never_makes_blocks(text: str):
+    html = md.render_inline.__wrapped__(text)
+    assert not any(tag in html for tag in BLOCK_TAGS), html

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LeaderdeckError
-from ..markdown import render
+from ..markdown import has_html_or_links, render
 
 NotebookNode = dict[str, Any]
 NBFORMAT, NBFORMAT_MINOR = 4, 5
@@ -88,11 +88,4 @@ def lesson_markdown(text: str, media_prefix: str = "../lessons/") -> str:
 
 
 def _is_plain_markdown(text: str) -> bool:
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    risky = {"html_block", "html_inline", "link_open", "image"}
-    for token in parser.parse(text):
-        if token.type in risky or any(child.type in risky for child in token.children or []):
-            return False
-    return True
+    return not has_html_or_links(text)
