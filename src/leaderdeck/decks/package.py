@@ -154,8 +154,10 @@ def write_collection(path: Path, contents: PackageContents) -> None:
         db.execute("INSERT INTO col VALUES (1,?,?,?,11,0,0,0,?,?,?,?,'{}')", _col_row(contents))
         db.executemany("INSERT INTO notes VALUES (?,?,?,?,-1,?,?,?,?,0,'')",
                        (_note_values(n) for n in contents.notes))
-        db.executemany(f"INSERT INTO cards VALUES ({','.join('?' * len(CardRow._fields))})", contents.cards)
-        db.executemany(f"INSERT INTO revlog VALUES ({','.join('?' * len(RevlogRow._fields))})", contents.revlog)
+        # plain tuples: sqlite3 binds a tuple's items directly, a subclass's through the sequence protocol
+        db.executemany(f"INSERT INTO cards VALUES ({','.join('?' * len(CardRow._fields))})", map(tuple, contents.cards))
+        db.executemany(f"INSERT INTO revlog VALUES ({','.join('?' * len(RevlogRow._fields))})",
+                       map(tuple, contents.revlog))
         db.executescript(_INDEXES)
         db.commit()
     finally:
