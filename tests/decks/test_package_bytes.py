@@ -44,3 +44,17 @@ def test_entries_are_deflated_at_the_writers_level():
         expected = compressor.compress(archive.read(info)) + compressor.flush()
         assert info.compress_type == zipfile.ZIP_DEFLATED
         assert info.compress_size == len(expected), info.filename
+
+
+def test_field_checksum_is_ankis():
+    import pytest
+
+    pytest.importorskip("anki")
+    import anki.lang
+    from anki.utils import field_checksum as ankis
+
+    from leaderdeck.decks.package import field_checksum
+
+    anki.lang.set_lang("en")
+    for text in ["leadership/think-big/why", "<p>Hello <b>there</b></p>", "café ünïcode", ""]:
+        assert field_checksum(text) == ankis(text), text

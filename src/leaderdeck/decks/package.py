@@ -196,12 +196,12 @@ def _note_values(note: NoteRow) -> tuple:
 
 
 def strip_html(text: str) -> str:
-    return _TAG.sub("", text).strip()
+    return _TAG.sub("", text).strip() if "<" in text else text.strip()
 
 
 def field_checksum(text: str) -> int:
-    """Anki's duplicate check: the first 8 hex digits of SHA-1 of the stripped first field."""
-    return int(hashlib.sha1(strip_html(text).encode()).hexdigest()[:8], 16)
+    """Anki's duplicate check: the first 8 hex digits (4 bytes) of SHA-1 of the stripped first field."""
+    return int.from_bytes(hashlib.sha1(strip_html(text).encode()).digest()[:4], "big")
 
 
 def deck_json(deck_id: int, name: str, description: str) -> dict:
