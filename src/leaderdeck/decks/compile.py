@@ -44,7 +44,11 @@ class Compiled:
 
 def note_guid(key: NoteKey) -> str:
     """The Anki GUID: a hash of the authored identity only, never of content."""
-    return "ld" + hashlib.sha256(str(key).encode()).hexdigest()[:20]
+    return _guid(str(key))
+
+
+def _guid(key_text: str) -> str:
+    return "ld" + hashlib.sha256(key_text.encode()).hexdigest()[:20]
 
 
 def deck_name(course: Course, number: int, lesson: Lesson) -> str:
@@ -138,7 +142,7 @@ class _Builder:
         content = _content_hash(note_type.id, fields, deck.hash_tails[item.concept])
         ordinals = item.card_ordinals()
         old = self.lock.notes.get(key_text)
-        entry = update_note(self.lock.notes, key_text, note_guid(key), content, self.now, self.next_id, ordinals)
+        entry = update_note(self.lock.notes, key_text, _guid(key_text), content, self.now, self.next_id, ordinals)
         self._record_change(lesson.id, item.id, old, entry)
         if old is not None and old.cards != ordinals:
             lost = sorted(set(old.cards) - set(ordinals))
