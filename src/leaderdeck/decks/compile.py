@@ -153,8 +153,8 @@ class _Builder:
         if max(ordinals, default=0) >= ID_STRIDE:
             raise LeaderdeckError(f"lesson '{lesson.id}', item '{item.id}': at most {ID_STRIDE} cards per item")
         due = len(self.notes)
-        self.cards += [CardRow(entry.id + ordinal, entry.id, deck.id, ordinal, entry.mod, due=due)
-                       for ordinal in ordinals]
+        for ordinal in ordinals:
+            self.cards.append(CardRow(entry.id + ordinal, entry.id, deck.id, ordinal, entry.mod, due=due))
 
     def _record_change(self, lesson_id: str, item_id: str, old: NoteEntry | None, new: NoteEntry) -> None:
         if old is None:
