@@ -3,7 +3,8 @@
 We do not use genanki's writer: it stamps every note with the build time (so every rebuild looks
 like an edit), omits `schedVer`, stores the zip uncompressed and inserts one row per statement.
 Here the caller supplies every id and `mod`, rows go in with `executemany`, the database is built
-in memory and serialized, and zip entries carry a fixed date, so equal input gives equal bytes.
+in a scratch file and streamed into the zip, and zip entries carry a fixed date and deflate level,
+so equal input gives equal bytes.
 Cards take full scheduling columns and a revlog can be written, for packages that carry progress.
 """
 
