@@ -72,21 +72,22 @@ def has_html_or_links(text: str) -> bool:
 # blank line between them render as themselves in one paragraph. Most option texts, steps and
 # feedback are like this, and skipping the parser for them makes large builds several times
 # faster. A property test holds this path equal to the parser's output.
-_PLAIN_LINE = re.compile(r"[^\\`*_\[\]!<>&~|#\x00-\x1f\x7f]*")
-_BLOCK_START = re.compile(r"[-+=]|\d+[.)]")
 _OTHER_SPACE = re.compile(r"[^\S \n]")  # white space but space and newline (the parser treats it specially)
+_PLAIN_BODY = re.compile(r"""
+    (?: (?![-+=]|\d+[.)])                # a line that starts no list, heading underline or rule,
+        [^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\n\ ]    # neither starts
+        (?: [^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\n]*  # nor holds anything Markdown gives a meaning to
+            [^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\n\ ] )?  # nor ends with a space,
+        (?:\n|$) )+                       # and no blank line between lines
+""", re.VERBOSE)
 
 
 def _plain_body(text: str) -> str | None:
     """The text without its trailing newlines, if the fast path applies to it; else None."""
     body = text.rstrip("\n")
-    if not body or _OTHER_SPACE.search(body) or body[0] in " \n" or body[-1] == " ":
-        return None
-    for line in body.split("\n"):
-        if (not line or line != line.strip(" ") or _PLAIN_LINE.fullmatch(line) is None
-                or _BLOCK_START.match(line)):
-            return None
-    return body
+    if _PLAIN_BODY.fullmatch(body) and not _OTHER_SPACE.search(body):
+        return body
+    return None
 
 
 @lru_cache(maxsize=8192)
