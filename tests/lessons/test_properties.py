@@ -66,3 +66,11 @@ def test_mutated_valid_lesson(tmp_path_factory, start, length, replacement):
 @given(st.lists(st.sampled_from(VALID.splitlines()), min_size=1, max_size=40))
 def test_shuffled_lines_of_a_valid_lesson(tmp_path_factory, lines):
     _check(tmp_path_factory.mktemp("lines"), "\n".join(lines))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("{}c12:a \n")), max_size=40))
+def test_cloze_card_numbers_are_the_deletions_numbers(text):
+    from leaderdeck.model import _CLOZE_NUMBER, CLOZE_PATTERN
+
+    assert _CLOZE_NUMBER.findall(text) == [match.group(1) for match in CLOZE_PATTERN.finditer(text)]
