@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,8 +86,8 @@ _PLAIN_BODY = re.compile(r"""
 def _plain_body(text: str) -> str | None:
     """The text without its trailing newlines, if the fast path applies to it; else None."""
     body = text.rstrip("\n")
-    if _PLAIN_BODY.fullmatch(body) and not _OTHER_SPACE.search(body):
-        return body
+    if _PLAIN_BODY.fullmatch(body) and not _OTHER_SPACE.search(body) and ":-" not in body and "-:" not in body:
+        return body  # (":-" and "-:" can make a one-column table's delimiter row)
     return None
 
 
@@ -99,8 +100,31 @@ def render(text: str) -> str:
     return _block_html(text)
 
 
+# Text with no `<` (so no raw HTML, no autolink), no `[` (so no link, no image) and nothing for the
+# extensions can only become tags cmark itself writes, with no URL and no attribute but a list's
+# start number and a code block's language. For it cmark's safe mode is sanitizer enough, and nh3,
+# the costliest step of a large build, is skipped; its output is then written the way nh3 writes
+# it, so both paths give the same bytes (a property test holds them equal).
+_NEEDS_SANITIZER = re.compile(r"[<\[|~\v\f]|:-|-:")
+_CMARK_ONLY_ATTRIBUTE = re.compile(r'<(ol) start="\d+">|<(code) class="language-[^"]*">')
+
+
+def _safe_html(text: str) -> str | None:
+    """cmark's own (safe mode) HTML as nh3 would write it, for text that needs no sanitizer; else None."""
+    if _NEEDS_SANITIZER.search(text):
+        return None
+    return _as_sanitizer_writes(_cmark_safe(text))
+
+
+def _as_sanitizer_writes(html: str) -> str:
+    if "<ol start" in html or "<code class" in html:
+        html = _CMARK_ONLY_ATTRIBUTE.sub(r"<\1\2>", html)
+    return html.replace("&quot;", '"').replace("\xa0", "&nbsp;").replace(" />", ">")
+
+
 def _block_html(text: str) -> str:
-    return sanitize(_cmark(text)).strip()
+    html = _safe_html(text)
+    return (html if html is not None else sanitize(_cmark(text))).strip()
 
 
 @lru_cache(maxsize=8192)
@@ -141,14 +165,20 @@ _OTHER_BLANKS = str.maketrans("\v\f", "  ")  # blanks to cmark's block syntax: a
 
 def _inline_html(text: str) -> str:
     runs = _BLANK_LINES.split(_NEWLINE.sub("\n", text).translate(_OTHER_BLANKS).strip(" \t\n"))
-    return sanitize("\n\n".join(_inline_run(run) for run in runs)).strip()
+    if _NEEDS_SANITIZER.search(text):
+        return sanitize("\n\n".join(_inline_run(run, _cmark) for run in runs)).strip()
+    return _as_sanitizer_writes("\n\n".join(_inline_run(run, _cmark_safe) for run in runs)).strip()
 
 
-def _inline_run(text: str) -> str:
+def _cmark_safe(text: str) -> str:
+    return cmarkgfm.markdown_to_html(text, options=_OPTIONS)
+
+
+def _inline_run(text: str, to_html: Callable[[str], str]) -> str:
     """One run of lines without a blank one → HTML, unwrapped from the paragraph cmark makes."""
     if _MAYBE_BLOCK_START.search(text):
         text = _BLOCK_MARKER.sub(r"\\", _ORDERED_ITEM.sub(r"\1\\", _LINE_INDENT.sub("", text)))
-    html = _cmark(text)
+    html = to_html(text)
     if html.startswith("<p>") and html.endswith("</p>\n") and html.count("</p>") == 1:
         return html[3:-5]
     return html

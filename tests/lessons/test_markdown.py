@@ -159,3 +159,34 @@ BLOCK_TAGS = ("<p>", "<ol", "<ul", "<li", "<h1", "<h2", "<h3", "<h4", "<h5", "<h
 def test_inline_never_makes_blocks(text: str):
     html = md.render_inline.__wrapped__(text)
     assert not any(tag in html for tag in BLOCK_TAGS), html
+
+
+# --- text that cannot carry HTML or URLs skips the sanitizer, with the same bytes ----------------
+
+SANITIZER_FREE = st.lists(st.sampled_from(
+    list("ab 1.):-*_#>+=`()!\\&\"'\n\t\u00a0é$;x/") + ["&amp;", "&quot;", "&#34;", "&nbsp;", "```", "~~~", "    ",
+                                                      "\n\n", "**", "1. ", "3) ", "- ", "# ", "---", "===", "&#0;",
+                                                      "&lt;", "&#x27;", " />", "\r\n", "\\\n", "  \n", "`a`"]),
+    max_size=25).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(SANITIZER_FREE, LINE))
+def test_cmark_safe_mode_stands_in_for_the_sanitizer_byte_for_byte(text: str):
+    fast = md._safe_html(text)
+    assume(fast is not None)
+    assert fast.strip() == md.sanitize(md._cmark(text)).strip()
+
+
+def test_text_that_could_carry_html_or_urls_always_meets_the_sanitizer():
+    for text in ("<b onclick=x>hi</b>", "[x](javascript:alert(1))", "![i](a.png)", "<https://x.org>", "a | b"):
+        assert md._safe_html(text) is None
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(SANITIZER_FREE, LINE, MARKDOWNISH))
+def test_inline_text_skips_the_sanitizer_with_the_same_bytes(text: str):
+    assume(not md._NEEDS_SANITIZER.search(text))
+    runs = md._BLANK_LINES.split(md._NEWLINE.sub("\n", text).translate(md._OTHER_BLANKS).strip(" \t\n"))
+    sanitized = md.sanitize("\n\n".join(md._inline_run(run, md._cmark) for run in runs)).strip()
+    assert md._inline_html(text) == sanitized
