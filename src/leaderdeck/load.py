@@ -252,7 +252,8 @@ _RESOLVED_BY_FIRST_CHAR = frozenset("0123456789+-.~<=")
 
 def load_plain(path: Path) -> Any:
     """The file's data without positions, or None when it is not in the subset where this is
-    exactly what `load_yaml` would give; the caller then uses `load_yaml`."""
+    exactly what `load_yaml` would give; the caller then uses `load_yaml`. The data holds no
+    empty or blank text (which the model's schema refuses anyway): validation relies on that."""
     text = _read_text(path, Loaded(""))
     if text is None or _outside_fast_subset(text):
         return None
@@ -286,6 +287,6 @@ def _same_in_yaml_1_1(data: dict) -> bool:
     if not all(map(isinstance, strings, repeat(str))) or not _PYYAML_WORDS.isdisjoint(strings):
         return False
     if "" in strings or any(map(str.isspace, strings)):
-        return False  # yaml-rs reads an empty block scalar as "\n", PyYAML as ""
+        return False  # blank text, which validation counts on; also, yaml-rs reads an empty block scalar as "\n"
     suspects = [text for text in strings if text[0] in _RESOLVED_BY_FIRST_CHAR]
     return all(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG for text in suspects)

@@ -186,8 +186,9 @@ def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path) 
 
 def validate_lesson_quickly(data: dict, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
     """The fast path's check, for data read without positions: the lesson, or None when anything
-    is wrong. msgspec enforces the same model the schema is generated from, so the schema pass
-    (which exists to report every violation in an author's words) is not needed to say "valid"."""
+    is wrong. msgspec enforces the model the schema is generated from (all but "not blank", which
+    `load_plain` guarantees), so the schema pass, which exists to report every violation in an
+    author's words, is not needed to say "valid"."""
     try:
         lesson = msgspec.convert(data, Lesson)
     except msgspec.ValidationError:

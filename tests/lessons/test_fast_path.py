@@ -61,7 +61,7 @@ def test_a_problem_anywhere_gets_the_positional_messages(course_dir: Path):
 
 @pytest.mark.parametrize("text", [
     "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: b\n---\nc: d\n", "%YAML 1.1\n---\na: b\n", "a:\tb\n",
-    "a: b\r\nc: d\r\n", "a: b\u2028c\n", "a: \x07\n", "a: b\na: c\n", "- a\n",
+    "a: b\r\nc: d\r\n", "a: b\u2028c\n", "a: \x07\n", "a: b\na: c\n", "- a\n", "a: '  '\n", "a: ''\n",
 ])
 def test_the_fast_path_declines_what_it_cannot_read_like_pyyaml(tmp_path: Path, text: str):
     path = tmp_path / "lesson.yaml"
