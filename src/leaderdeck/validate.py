@@ -272,6 +272,9 @@ def _check_choice(loaded: Loaded, item: Choice, at: KeyPath) -> None:
 
 def _unique_in(loaded: Loaded, values: list[str], at: KeyPath, key: str, what: str,
                indices: list[int] | None = None) -> set[str]:
+    unique = set(values)
+    if len(unique) == len(values):
+        return unique  # the usual case, without building the report's index
     seen: dict[str, int] = {}
     for index, value in zip(indices or range(len(values)), values, strict=True):
         if value in seen:
@@ -287,7 +290,8 @@ def _normalise(text: str) -> str:
 
 
 def _check_cloze(loaded: Loaded, text: str, at: KeyPath) -> None:
-    numbers = sorted({int(m.group(1)) for m in CLOZE_PATTERN.finditer(text)})
+    deletions = list(CLOZE_PATTERN.finditer(text))
+    numbers = sorted({int(m.group(1)) for m in deletions})
     if text.count("{{") != text.count("}}"):
         loaded.problems.append(loaded.problem(at, "unbalanced braces: every '{{' needs a matching '}}'"))
     elif not numbers:
@@ -296,7 +300,7 @@ def _check_cloze(loaded: Loaded, text: str, at: KeyPath) -> None:
         missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
         message = f"deletions must be numbered from c1 without gaps; missing c{missing[0]}"
         loaded.problems.append(loaded.problem(at, message))
-    for match in CLOZE_PATTERN.finditer(text):
+    for match in deletions:
         if "{{" in match.group(2) or not match.group(2).strip():
             loaded.problems.append(loaded.problem(at, f"deletion c{match.group(1)} is empty or nested"))
 
