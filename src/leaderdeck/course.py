@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ._gc import without_gc
 from .errors import LeaderdeckError, LessonError, Problem, display_path
 from .load import Loaded, load_plain, load_yaml
 from .model import ITEM_KINDS, Course, CourseFile, Lesson
@@ -32,6 +33,7 @@ def lesson_files(lessons_dir: Path) -> list[Path]:
     return sorted(p for p in lessons_dir.glob("*.yaml") if p.name != COURSE_FILE)
 
 
+@without_gc
 def load_course(lessons_dir: Path | None = None) -> Course:
     """Load and validate the course in `lessons_dir`; raise `LessonError` with every problem."""
     lessons_dir = find_lessons_dir() if lessons_dir is None else Path(lessons_dir)

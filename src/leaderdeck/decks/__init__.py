@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._gc import without_gc
 from ..files import write_if_changed
 from ..model import Course
 from .compile import Compiled, LessonChanges, compile_course
@@ -53,6 +54,7 @@ def deck_paths(course: Course) -> tuple[Path, Path]:
     return Path(DECKS_DIR, f"{course.id}.apkg"), Path(DECKS_DIR, f"{course.id}.lock.json")
 
 
+@without_gc
 def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | None = None,
                 allow_schema_change: bool = False, allow_id_change: bool = False) -> DeckBuild:
     """Compile `course` into `out_root/decks/`. The lock is read from there, or else from
