@@ -17,12 +17,18 @@ class NoteKey:
     item: str
 
     def __str__(self) -> str:
-        return f"{self.course}/{self.lesson}/{self.item}"
+        return note_key_text(self.course, self.lesson, self.item)
 
     @classmethod
     def parse(cls, text: str) -> NoteKey:
         course, lesson, item = text.split("/")
         return cls(course, lesson, item)
+
+
+def note_key_text(course: str, lesson: str, item: str) -> str:
+    """`str(NoteKey(course, lesson, item))` without making the key: the deck compiler needs only
+    the text, for every item of a course."""
+    return f"{course}/{lesson}/{item}"
 
 
 @dataclass(frozen=True, order=True)

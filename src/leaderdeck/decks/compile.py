@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..errors import LeaderdeckError
-from ..identity import NoteKey
+from ..identity import NoteKey, note_key_text
 from ..markdown import render
 from ..model import Course, Lesson
 from .fields import Item, LessonFields
@@ -131,8 +131,7 @@ class _Builder:
 
     def _add_item(self, deck: _LessonDeck, item: Item) -> None:
         lesson = deck.lesson
-        key = NoteKey(self.course.id, lesson.id, item.id)
-        key_text = str(key)
+        key_text = note_key_text(self.course.id, lesson.id, item.id)
         note_type = NOTE_TYPES[item.kind]
         values = deck.fields.of(item, key_text)
         fields = tuple([values.get(name, "") for name in note_type.field_names])
@@ -191,7 +190,7 @@ def _check_tombstones(course: Course, lock: Lock) -> None:
     if not lock.tombstones:
         return
     reused = [(lesson, item) for lesson in course.lessons for item in lesson.items
-              if str(NoteKey(course.id, lesson.id, item.id)) in lock.tombstones]
+              if note_key_text(course.id, lesson.id, item.id) in lock.tombstones]
     if reused:
         lines = [f"lesson '{lesson.id}': item id '{item.id}' belonged to an item removed in an earlier "
                  "release; learners may still have that note, so ids are never reused: choose a new id"
