@@ -1,4 +1,6 @@
-"""Property tests: whatever bytes an author saves, the loader returns a lesson or raises LessonError."""
+"""Property tests: whatever bytes an author saves, the loader returns a lesson or raises LessonError;
+and the fast path (yaml-rs, no positions) only ever accepts what the positional loader accepts,
+reading the same data (see also test_fast_path.py)."""
 
 from __future__ import annotations
 
@@ -10,23 +12,30 @@ from hypothesis import strategies as st
 
 from leaderdeck.course import check_files
 from leaderdeck.errors import LessonError
+from leaderdeck.load import load_plain, load_yaml
 from leaderdeck.model import Lesson
+from leaderdeck.validate import validate_lesson, validate_lesson_quickly
 
 FIXTURE = Path(__file__).parent / "fixture"
 VALID = (FIXTURE / "01-door-decisions.yaml").read_text(encoding="utf-8")
 COURSE = (FIXTURE / "course.yaml").read_text(encoding="utf-8")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
+# Scalars include words YAML 1.1 and 1.2 read differently (yes, 1:20, 0x1f...), for the fast path.
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
+                    st.sampled_from(["yes", "no", "on", "off", "~", "null", "1:20", "0x1f", "1e3", ".5", "+1", "=",
+                                     "2001-12-14 21:59:43.10 -5", "a # b", "'q'", '"d"', "\\n", "é", "—", " "]))
 documents = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
         st.dictionaries(st.sampled_from(["id", "kind", "items", "front", "text", "options", "correct",
-                                         "concepts", "title", "steps", "x"]), children, max_size=5),
+                                         "concepts", "title", "steps", "x", "yes", "1"]), children, max_size=5),
     ),
     max_leaves=25,
 )
+styles = st.sampled_from([{}, {"default_flow_style": True}, {"default_style": '"'}, {"default_style": "|"},
+                          {"default_style": "'"}, {"allow_unicode": True}])
 
 
 def _check(tmp_path: Path, text: str | bytes) -> None:
@@ -41,12 +50,24 @@ def _check(tmp_path: Path, text: str | bytes) -> None:
             assert problem.line >= 1 and problem.column >= 1 and problem.message
     else:
         assert len(lessons) == 1 and isinstance(lessons[0], Lesson)
+    _fast_path_agrees(lesson, {"000_d2a678475de70dfb.txt"})
+
+
+def _fast_path_agrees(path: Path, sources: set[str]) -> None:
+    data = load_plain(path)
+    if data is None:
+        return  # declined: the positional loader decides, as checked above
+    slow = load_yaml(path)
+    assert not slow.problems and slow.data == data
+    lesson = validate_lesson_quickly(data, sources, path.parent)
+    if lesson is not None:
+        assert validate_lesson(slow, sources, path.parent) == lesson and not slow.problems
 
 
 @SETTINGS
-@given(documents)
-def test_random_yaml_documents(tmp_path_factory, document):
-    _check(tmp_path_factory.mktemp("doc"), yaml.safe_dump(document))
+@given(documents, styles)
+def test_random_yaml_documents(tmp_path_factory, document, style):
+    _check(tmp_path_factory.mktemp("doc"), yaml.safe_dump(document, **style))
 
 
 @SETTINGS
@@ -56,7 +77,7 @@ def test_random_bytes(tmp_path_factory, data):
 
 
 @SETTINGS
-@given(st.integers(0, len(VALID) - 1), st.integers(1, 40), st.text(max_size=8))
+@given(st.integers(0, len(VALID) - 1), st.integers(0, 40), st.text(max_size=8))
 def test_mutated_valid_lesson(tmp_path_factory, start, length, replacement):
     """Cut a slice out of a real lesson and splice in random text."""
     _check(tmp_path_factory.mktemp("mutant"), VALID[:start] + replacement + VALID[start + length:])
@@ -65,7 +86,7 @@ def test_mutated_valid_lesson(tmp_path_factory, start, length, replacement):
 @SETTINGS
 @given(st.lists(st.sampled_from(VALID.splitlines()), min_size=1, max_size=40))
 def test_shuffled_lines_of_a_valid_lesson(tmp_path_factory, lines):
-    _check(tmp_path_factory.mktemp("lines"), "\n".join(lines))
+    _check(tmp_path_factory.mktemp("lines"), "\n".join(lines) + "\n")
 
 
 @settings(max_examples=2000, deadline=None)
