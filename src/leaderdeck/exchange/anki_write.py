@@ -74,7 +74,10 @@ def scheduled_card(card: CardRow, progress: CardProgress, days: AnkiDays, retent
 def _card_data(memory: Memory, position: int, retention: float) -> str:
     data = {"pos": position, "s": round(memory.stability, 4), "d": round(memory.difficulty, 3),
             "dr": retention, "decay": _DECAY, "lrt": memory.last_review_ms // 1000}
-    return json.dumps(data, separators=(",", ":"))
+    return _COMPACT_JSON.encode(data)
+
+
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps would build one per card
 
 
 def revlog_rows(history: Mapping[int, Sequence[Review]]) -> list[RevlogRow]:
@@ -94,18 +97,20 @@ def revlog_rows(history: Mapping[int, Sequence[Review]]) -> list[RevlogRow]:
 
 
 def _revlog_row(at: int, card_id: int, review: Review) -> RevlogRow:
-    return RevlogRow(id=at, cid=card_id, usn=-1, ease=review.rating, ivl=_anki_interval(review.after),
-                     last_ivl=_anki_interval(review.before), factor=_difficulty_factor(review.after),
-                     time=min(review.duration_ms, MAX_ANSWER_MS), type=_review_kind(review.before))
+    # Positional: a NamedTuple built from keywords costs twice as much, once per review exported.
+    after, before = review.after, review.before
+    return RevlogRow(at, card_id, -1, review.rating, _anki_interval(after), _anki_interval(before),
+                     _difficulty_factor(after), min(review.duration_ms, MAX_ANSWER_MS), _review_kind(before))
 
 
 def _anki_interval(memory: Memory | None) -> int:
     """Days when positive, seconds when negative (learning steps), as Anki logs `ivl`/`lastIvl`."""
-    if memory is None or memory.interval_ms is None:
+    interval = None if memory is None else memory.interval_ms
+    if interval is None:
         return 0
     if memory.state == State.Review:
-        return _days(memory.interval_ms)
-    return -max(1, round(memory.interval_ms / 1000))
+        return _days(interval)
+    return -max(1, round(interval / 1000))
 
 
 def _difficulty_factor(memory: Memory) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .._gc import without_gc
 from ..decks import deck_paths
 from ..decks.compile import compile_course
 from ..decks.lock import read_lock
@@ -45,6 +46,7 @@ def default_export_path(course: Course) -> Path:
     return course.lessons_dir.parent / OUTPUT_DIR / f"{course.id}-with-progress.apkg"
 
 
+@without_gc
 def export_with_progress(course: Course, store: ProgressStore, out: Path, now: int,
                          utc_offset_s: int) -> ExportSummary:
     """Write the course's deck with the store's progress to `out`. `now` (seconds) stamps notes

@@ -7,9 +7,9 @@ course of a few hundred items gains little from spreading its reviews over neigh
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 from fsrs import Card, Rating, Scheduler, State
 
 from ..errors import LeaderdeckError
@@ -32,8 +32,7 @@ def from_ms(ms: int) -> datetime:
     return EPOCH + timedelta(milliseconds=ms)
 
 
-@dataclass(frozen=True)
-class Memory:
+class Memory(msgspec.Struct, frozen=True):
     """What the scheduler knows about one card: its fsrs state and when it is next due."""
 
     state: State

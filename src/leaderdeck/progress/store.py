@@ -16,9 +16,9 @@ import threading
 import time
 from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 from fsrs import State
 
 from ..errors import LeaderdeckError
@@ -57,8 +57,7 @@ def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("leaderdeck", appauthor=False)) / STORE_FILE
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(msgspec.Struct, frozen=True):
     """One row of the review log."""
 
     id: int
@@ -74,8 +73,7 @@ class Review:
     after: Memory
 
 
-@dataclass(frozen=True)
-class CardProgress:
+class CardProgress(msgspec.Struct, frozen=True):
     """One row of the card-state cache: the latest memory plus counters fsrs does not keep."""
 
     card: str
@@ -337,7 +335,7 @@ class ProgressStore:
         where, args = ("WHERE card = ?", (key,)) if key else ("", ())
         with self._reading() as db:
             rows = db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
-            return [_review_from_row(row) for row in rows]
+            return list(map(_review_from_row, rows))
 
     def review_count(self) -> int:
         with self._reading() as db:
@@ -479,16 +477,22 @@ def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, afte
             after.due_ms, after.last_review_ms, first, reps, lapses)
 
 
+_STATES = {state.value: state for state in State}  # a dict lookup: State(n) costs a µs, per review read
+
+
 def _card_from_row(row: tuple | None) -> CardProgress | None:
     if row is None:
         return None
     card, kind, state, step, stability, difficulty, due, last, first, reps, lapses = row
-    return CardProgress(card, kind, Memory(State(state), step, stability, difficulty, due, last),
+    return CardProgress(card, kind, Memory(_STATES[state], step, stability, difficulty, due, last),
                         first, reps, lapses)
 
 
 def _review_from_row(row: tuple) -> Review:
-    (id_, card, kind, origin, at, rating, correct, duration, response, *memories) = row
-    before = None if memories[0] is None else Memory(State(memories[0]), *memories[1:6])
-    after = Memory(State(memories[6]), *memories[7:11], at)
+    (id_, card, kind, origin, at, rating, correct, duration, response,
+     state_before, step_before, stability_before, difficulty_before, due_before, last_before,
+     state_after, step_after, stability_after, difficulty_after, due_after) = row
+    before = None if state_before is None else Memory(
+        _STATES[state_before], step_before, stability_before, difficulty_before, due_before, last_before)
+    after = Memory(_STATES[state_after], step_after, stability_after, difficulty_after, due_after, at)
     return Review(id_, card, kind, origin, at, rating, bool(correct), duration, response, before, after)
