@@ -97,7 +97,7 @@ def revlog_rows(history: Mapping[int, Sequence[Review]]) -> list[RevlogRow]:
 
 
 def _revlog_row(at: int, card_id: int, review: Review) -> RevlogRow:
-    # Positional: a NamedTuple built from keywords costs twice as much, once per review exported.
+    # Positional, and the helpers below kept plain: this runs once per review exported.
     after, before = review.after, review.before
     return RevlogRow(at, card_id, -1, review.rating, _anki_interval(after), _anki_interval(before),
                      _difficulty_factor(after), min(review.duration_ms, MAX_ANSWER_MS), _review_kind(before))
@@ -105,12 +105,12 @@ def _revlog_row(at: int, card_id: int, review: Review) -> RevlogRow:
 
 def _anki_interval(memory: Memory | None) -> int:
     """Days when positive, seconds when negative (learning steps), as Anki logs `ivl`/`lastIvl`."""
-    interval = None if memory is None else memory.interval_ms
-    if interval is None:
+    if memory is None or memory.last_review_ms is None:
         return 0
-    if memory.state == State.Review:
-        return _days(interval)
-    return -max(1, round(interval / 1000))
+    interval_ms = memory.due_ms - memory.last_review_ms  # (Memory.interval_ms, without the property call)
+    if memory.state is State.Review:
+        return max(1, round(interval_ms / DAY_MS))
+    return -max(1, round(interval_ms / 1000))
 
 
 def _difficulty_factor(memory: Memory) -> int:
@@ -119,9 +119,9 @@ def _difficulty_factor(memory: Memory) -> int:
 
 
 def _review_kind(before: Memory | None) -> int:
-    if before is None or before.state == State.Learning:
+    if before is None or before.state is State.Learning:
         return REVLOG_LEARN
-    return REVLOG_REVIEW if before.state == State.Review else REVLOG_RELEARN
+    return REVLOG_REVIEW if before.state is State.Review else REVLOG_RELEARN
 
 
 def _days(ms: int) -> int:
