@@ -73,6 +73,20 @@ def test_the_card_cache_rebuilds_exactly_from_the_log(tmp_path_factory, steps):
         assert store.cards() == cached
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ratings)
+def test_the_lean_review_log_says_what_the_full_history_says(tmp_path_factory, steps):
+    with open_store(tmp_path_factory.mktemp("log") / "p.sqlite3") as store:
+        at = T0
+        for card, rating, minutes in steps:
+            at += days(minutes / 1440)
+            store.record(answer(card, rating > 1, at, rating=rating))
+        expected = [(r.card, r.reviewed_at_ms, r.rating, r.duration_ms, r.before and r.before.state,
+                     r.before and r.before.interval_ms, r.after.state, r.after.interval_ms, r.after.difficulty)
+                    for r in store.history()]
+        assert [tuple(logged) for logged in store.review_log()] == expected
+
+
 def test_due_is_most_overdue_first_and_skips_removed_items(store):
     catalog = small_catalog()
     for n, card in enumerate([key("pick"), key("fill"), key("gone")]):

@@ -20,7 +20,7 @@ from fsrs import Scheduler, State
 
 from ..decks.package import CardRow, RevlogRow
 from ..progress.scheduler import DAY_MS, Memory
-from ..progress.store import CardProgress, Review
+from ..progress.store import CardProgress, LoggedReview
 
 DAY_S = 86_400
 ROLLOVER_HOUR = 4  # Anki's default start of the day
@@ -56,19 +56,23 @@ class AnkiDays:
 def scheduled_card(card: CardRow, progress: CardProgress, days: AnkiDays, retention: float) -> CardRow:
     """`card` (new, as compiled) carrying the learner's scheduling, counters and FSRS memory."""
     memory = progress.memory
-    common = dict(reps=progress.reps, lapses=progress.lapses, factor=DEFAULT_EASE,
-                  data=_card_data(memory, card.due, retention))
+    card_type, queue, due, ivl, left = _schedule(memory, days)
+    # Positional (CardRow's column order), not `_replace`: this runs once per studied card exported.
+    return CardRow(card.id, card.nid, card.did, card.ord, card.mod, card.usn, card_type, queue, due, ivl,
+                   DEFAULT_EASE, progress.reps, progress.lapses, left, card.odue, card.odid, card.flags,
+                   _card_data(memory, card.due, retention))
+
+
+def _schedule(memory: Memory, days: AnkiDays) -> tuple[int, int, int, int, int]:
+    """Anki's type, queue, due, interval and steps left for a card with this memory."""
     if memory.state == State.Review:
-        return card._replace(type=TYPE_REVIEW, queue=QUEUE_REVIEW, due=days.day_of(memory.due_ms),
-                       ivl=_days(memory.interval_ms or DAY_MS), left=0, **common)
+        return TYPE_REVIEW, QUEUE_REVIEW, days.day_of(memory.due_ms), _days(memory.interval_ms or DAY_MS), 0
     card_type = TYPE_LEARN if memory.state == State.Learning else TYPE_RELEARN
     left = max(1, _STEPS[memory.state] - (memory.step or 0))
     ivl = 0 if memory.state == State.Learning else 1
     if (memory.interval_ms or 0) < DAY_MS:
-        return card._replace(type=card_type, queue=QUEUE_LEARN, due=memory.due_ms // 1000, ivl=ivl,
-                       left=left, **common)
-    return card._replace(type=card_type, queue=QUEUE_DAY_LEARN, due=days.day_of(memory.due_ms), ivl=ivl,
-                   left=left, **common)
+        return card_type, QUEUE_LEARN, memory.due_ms // 1000, ivl, left
+    return card_type, QUEUE_DAY_LEARN, days.day_of(memory.due_ms), ivl, left
 
 
 def _card_data(memory: Memory, position: int, retention: float) -> str:
@@ -80,7 +84,7 @@ def _card_data(memory: Memory, position: int, retention: float) -> str:
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps would build one per card
 
 
-def revlog_rows(history: Mapping[int, Sequence[Review]]) -> list[RevlogRow]:
+def revlog_rows(history: Mapping[int, Sequence[LoggedReview]]) -> list[RevlogRow]:
     """Anki review-log rows for each card id's reviews, in time order. A revlog id is the review
     time in ms and must be unique, so a review sharing its millisecond with another card's moves
     one ms later (two answers in one ms only happen in generated data)."""
@@ -96,40 +100,40 @@ def revlog_rows(history: Mapping[int, Sequence[Review]]) -> list[RevlogRow]:
     return result
 
 
-def _revlog_row(at: int, card_id: int, review: Review) -> RevlogRow:
+def _revlog_row(at: int, card_id: int, review: LoggedReview) -> RevlogRow:
     # Positional, and the helpers below kept plain: this runs once per review exported.
-    after, before = review.after, review.before
-    return RevlogRow(at, card_id, -1, review.rating, _anki_interval(after), _anki_interval(before),
-                     _difficulty_factor(after), min(review.duration_ms, MAX_ANSWER_MS), _review_kind(before))
+    return RevlogRow(at, card_id, -1, review.rating, _anki_interval(review.state_after, review.interval_after_ms),
+                     _anki_interval(review.state_before, review.interval_before_ms),
+                     _difficulty_factor(review.difficulty_after), min(review.duration_ms, MAX_ANSWER_MS),
+                     _review_kind(review.state_before))
 
 
-def _anki_interval(memory: Memory | None) -> int:
+def _anki_interval(state: int | None, interval_ms: int | None) -> int:
     """Days when positive, seconds when negative (learning steps), as Anki logs `ivl`/`lastIvl`."""
-    if memory is None or memory.last_review_ms is None:
+    if interval_ms is None:
         return 0
-    interval_ms = memory.due_ms - memory.last_review_ms  # (Memory.interval_ms, without the property call)
-    if memory.state is State.Review:
+    if state == State.Review:
         return max(1, round(interval_ms / DAY_MS))
     return -max(1, round(interval_ms / 1000))
 
 
-def _difficulty_factor(memory: Memory) -> int:
+def _difficulty_factor(difficulty: float | None) -> int:
     """With FSRS, Anki logs difficulty (1–10) in the `factor` column, mapped onto 100–1100."""
-    return round(((memory.difficulty or 1) - 1) / 9 * 1000 + 100)
+    return round(((difficulty or 1) - 1) / 9 * 1000 + 100)
 
 
-def _review_kind(before: Memory | None) -> int:
-    if before is None or before.state is State.Learning:
+def _review_kind(state_before: int | None) -> int:
+    if state_before is None or state_before == State.Learning:
         return REVLOG_LEARN
-    return REVLOG_REVIEW if before.state is State.Review else REVLOG_RELEARN
+    return REVLOG_REVIEW if state_before == State.Review else REVLOG_RELEARN
 
 
 def _days(ms: int) -> int:
     return max(1, round(ms / DAY_MS))
 
 
-def group_by_card(reviews: Iterable[Review]) -> dict[str, list[Review]]:
-    grouped: dict[str, list[Review]] = {}
+def group_by_card(reviews: Iterable[LoggedReview]) -> dict[str, list[LoggedReview]]:
+    grouped: dict[str, list[LoggedReview]] = {}
     for review in reviews:
         grouped.setdefault(review.card, []).append(review)
     return grouped

@@ -17,6 +17,7 @@ import time
 from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import msgspec
 from fsrs import State
@@ -90,6 +91,24 @@ _REVIEW_COLUMNS = (
     "state_after, step_after, stability_after, difficulty_after, due_after")
 _CARD_COLUMNS = ("card, kind, state, step, stability, difficulty, due, last_review, first_review, "
                  "reps, lapses")
+
+
+class LoggedReview(NamedTuple):
+    """A review as a review log elsewhere (Anki's) needs it: states and intervals, not whole memories."""
+
+    card: str
+    reviewed_at_ms: int
+    rating: int
+    duration_ms: int
+    state_before: int | None  # a `State` value; None for a card's first review
+    interval_before_ms: int | None  # what the review before scheduled; None when there was none
+    state_after: int
+    interval_after_ms: int
+    difficulty_after: float | None
+
+
+_LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before, due_before - last_review_before, "
+                          "state_after, due_after - reviewed_at, difficulty_after")
 
 
 def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
@@ -336,6 +355,13 @@ class ProgressStore:
         with self._reading() as db:
             rows = db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
             return list(map(_review_from_row, rows))
+
+    def review_log(self) -> list[LoggedReview]:
+        """Every review, in recording order, with only what a review log needs: for a large log
+        a third of the cost of `history()`, which makes each memory whole."""
+        with self._reading() as db:
+            return list(map(LoggedReview._make, db.execute(
+                f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY id")))
 
     def review_count(self) -> int:
         with self._reading() as db:
