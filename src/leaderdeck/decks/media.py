@@ -32,7 +32,7 @@ class MediaPacker:
         """Replace each image reference by its hashed media name; `where` locates errors."""
         if "<img" not in field_html:
             return field_html
-        # markdown-it percent-encodes link targets (café.png → caf%C3%A9.png): decode to the file name
+        # cmark percent-encodes link targets (café.png → caf%C3%A9.png): decode to the file name
         return _IMG_SRC.sub(lambda m: m.group(1) + self._name(unquote(html.unescape(m.group(2))), where)
                             + m.group(3), field_html)
 
