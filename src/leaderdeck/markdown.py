@@ -73,20 +73,18 @@ def has_html_or_links(text: str) -> bool:
 # blank line between them render as themselves in one paragraph. Most option texts, steps and
 # feedback are like this, and skipping the parser for them makes large builds several times
 # faster. A property test holds this path equal to the parser's output.
-_OTHER_SPACE = re.compile(r"[^\S \n]")  # white space but space and newline (the parser treats it specially)
-_PLAIN_BODY = re.compile(r"""
-    (?: (?![-+=]|\d+[.)])                # a line that starts no list, heading underline or rule,
-        [^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\n\ ]    # neither starts
-        (?: [^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\n]*  # nor holds anything Markdown gives a meaning to
-            [^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\n\ ] )?  # nor ends with a space,
-        (?:\n|$) )+                       # and no blank line between lines
-""", re.VERBOSE)
+# A line's characters: none Markdown gives a meaning to, no control character, and no white space
+# but the plain space (the parser treats tabs and Unicode spaces specially). SOLID: not even a space.
+_TEXT = r"[^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_SOLID = r"[^\s\\`*_\[\]!<>&~|\#\x00-\x1f\x7f]"
+_PLAIN_LINE = rf"(?![-+=]|\d+[.)]){_SOLID}(?:{_TEXT}*{_SOLID})?"  # no list, heading underline or rule
+_PLAIN_BODY = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")  # and no blank line between lines
 
 
 def _plain_body(text: str) -> str | None:
     """The text without its trailing newlines, if the fast path applies to it; else None."""
     body = text.rstrip("\n")
-    if _PLAIN_BODY.fullmatch(body) and not _OTHER_SPACE.search(body) and ":-" not in body and "-:" not in body:
+    if _PLAIN_BODY.fullmatch(body) and ":-" not in body and "-:" not in body:
         return body  # (":-" and "-:" can make a one-column table's delimiter row)
     return None
 
