@@ -9,8 +9,7 @@ a tenth faster. Reference counting still frees everything as usual.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -18,24 +17,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    if not gc.isenabled():  # already paused by a caller: leave it to them
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def without_gc(function: Callable[P, R]) -> Callable[P, R]:
     """Run `function` with the cycle collector paused (see the module's note)."""
 
     @wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with gc_paused():
+        if not gc.isenabled():  # already paused by a caller (a build loads, then compiles): theirs to resume
             return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
 
     return wrapper
