@@ -13,7 +13,7 @@ forgetting curve's `decay` and the last review time `lrt` (seconds).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from fsrs import Scheduler, State
@@ -84,15 +84,18 @@ def _card_data(memory: Memory, position: int, retention: float) -> str:
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps would build one per card
 
 
-def revlog_rows(history: Mapping[int, Sequence[LoggedReview]]) -> list[RevlogRow]:
-    """Anki review-log rows for each card id's reviews, in time order. A revlog id is the review
-    time in ms and must be unique, so a review sharing its millisecond with another card's moves
-    one ms later (two answers in one ms only happen in generated data)."""
-    rows = sorted((review.reviewed_at_ms, card_id, review) for card_id, reviews in history.items()
-                  for review in reviews)
+def revlog_rows(reviews: Iterable[LoggedReview], card_ids: Mapping[str, int]) -> list[RevlogRow]:
+    """Anki review-log rows for the reviews (in time order) of the cards in `card_ids` (card key →
+    Anki card id); other reviews are left out. A revlog id is the review time in ms and must be
+    unique, so a review sharing its millisecond with another moves one ms later (two answers in
+    one ms only happen in generated data)."""
     used: set[int] = set()
     result = []
-    for at, card_id, review in rows:
+    for review in reviews:
+        card_id = card_ids.get(review.card)
+        if card_id is None:
+            continue
+        at = review.reviewed_at_ms
         while at in used:
             at += 1
         used.add(at)
@@ -130,10 +133,3 @@ def _review_kind(state_before: int | None) -> int:
 
 def _days(ms: int) -> int:
     return max(1, round(ms / DAY_MS))
-
-
-def group_by_card(reviews: Iterable[LoggedReview]) -> dict[str, list[LoggedReview]]:
-    grouped: dict[str, list[LoggedReview]] = {}
-    for review in reviews:
-        grouped.setdefault(review.card, []).append(review)
-    return grouped

@@ -19,7 +19,7 @@ from ..decks.package import COLLECTION_CREATED, CardRow, PackageContents, write_
 from ..errors import LeaderdeckError, display_path
 from ..model import Course
 from ..progress.store import CardProgress, LoggedReview, ProgressStore
-from .anki_write import AnkiDays, group_by_card, revlog_rows, scheduled_card
+from .anki_write import AnkiDays, revlog_rows, scheduled_card
 
 OUTPUT_DIR = "build"
 
@@ -60,22 +60,23 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     keys = {entry.id: key for key, entry in compiled.lock.notes.items()}
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
     contents = with_progress(compiled.contents, keys, {c.card: c for c in store.cards()},
-                             group_by_card(store.review_log()), days, store.scheduling.desired_retention)
+                             store.review_log(), days, store.scheduling.desired_retention)
     write_package(out, contents)
     return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), len(contents.revlog))
 
 
 def with_progress(contents: PackageContents, note_keys: dict[int, str], progress: dict[str, CardProgress],
-                  history: dict[str, list[LoggedReview]], days: AnkiDays, retention: float) -> PackageContents:
-    """`contents` with every studied card scheduled and its reviews logged; the rest stay new.
-    Cards are matched by their note's key (the GUID's source) and ordinal, never by card id."""
+                  review_log: list[LoggedReview], days: AnkiDays, retention: float) -> PackageContents:
+    """`contents` with every studied card scheduled and its reviews (`review_log`, in time order)
+    logged; the rest stay new. Cards are matched by their note's key (the GUID's source) and
+    ordinal, never by card id."""
     cards: list[CardRow] = []
-    reviews: dict[int, list[LoggedReview]] = {}
+    studied: dict[str, int] = {}  # card key → Anki card id
     for card in contents.cards:
         key = f"{note_keys[card.nid]}#{card.ord}"
         if key in progress:
             cards.append(scheduled_card(card, progress[key], days, retention))
-            reviews[card.id] = history.get(key, [])
+            studied[key] = card.id
         else:
             cards.append(card)
-    return replace(contents, cards=cards, revlog=revlog_rows(reviews))
+    return replace(contents, cards=cards, revlog=revlog_rows(review_log, studied))
