@@ -60,14 +60,19 @@ ratings = st.lists(st.tuples(st.sampled_from([key("a"), key("b"), key("c", 1)]),
                              st.integers(1, 30 * 24 * 60)), min_size=1, max_size=40)
 
 
+def _record(store, steps) -> None:
+    """Answer cards in turn: (card, rating, minutes after the previous answer)."""
+    at = T0
+    for card, rating, minutes in steps:
+        at += days(minutes / 1440)
+        store.record(answer(card, rating > 1, at, rating=rating))
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ratings)
 def test_the_card_cache_rebuilds_exactly_from_the_log(tmp_path_factory, steps):
     with open_store(tmp_path_factory.mktemp("rebuild") / "p.sqlite3") as store:
-        at = T0
-        for card, rating, minutes in steps:
-            at += days(minutes / 1440)
-            store.record(answer(card, rating > 1, at, rating=rating))
+        _record(store, steps)
         cached = store.cards()
         assert store.rebuild_cards() == len(cached)
         assert store.cards() == cached
@@ -77,10 +82,7 @@ def test_the_card_cache_rebuilds_exactly_from_the_log(tmp_path_factory, steps):
 @given(ratings)
 def test_the_lean_review_log_says_what_the_full_history_says(tmp_path_factory, steps):
     with open_store(tmp_path_factory.mktemp("log") / "p.sqlite3") as store:
-        at = T0
-        for card, rating, minutes in steps:
-            at += days(minutes / 1440)
-            store.record(answer(card, rating > 1, at, rating=rating))
+        _record(store, steps)
         expected = [(r.card, r.reviewed_at_ms, r.rating, r.duration_ms, r.before and r.before.state,
                      r.before and r.before.interval_ms, r.after.state, r.after.interval_ms, r.after.difficulty)
                     for r in store.history()]
