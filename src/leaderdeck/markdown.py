@@ -1,147 +1,142 @@
-"""Lesson Markdown → sanitized HTML. The only place this happens; notebooks and decks both use it.
+"""Lesson text → sanitized HTML. The only place this happens; notebooks, widgets and decks use it.
 
 Lesson files are untrusted: cmark-gfm (GitHub's CommonMark, with tables and strikethrough)
 renders them, then nh3 keeps only a small allowlist of tags and attributes, so scripts, event
-handlers, iframes and `javascript:` URLs never survive, whatever an author writes.
+handlers, iframes and `javascript:` URLs never survive, whatever an author writes. Every piece of
+lesson text takes this one route, plain text too (`render_text`): no text is trusted to hold no
+markup. Images must be files in the lessons folder: the sanitizer drops any other `src`, and
+`media_references` tells validation what the renderer produced. Anki's own markup (`[sound:…]`,
+`[latex]…`) is written as text, so Anki shows it rather than playing or typesetting it.
 """
 
 from __future__ import annotations
 
 import base64
+import html
 import mimetypes
 import re
-from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-ALLOWED_TAGS = {
-    "p", "br", "hr", "em", "strong", "del", "code", "pre", "kbd", "sub", "sup", "blockquote",
-    "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img",
+INLINE_TAGS = {"em", "strong", "del", "code", "kbd", "sub", "sup", "a", "img", "br"}
+ALLOWED_TAGS = INLINE_TAGS | {
+    "p", "hr", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}, "td": {"style"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
-_CLEANER = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=ALLOWED_SCHEMES,
-    link_rel="noopener noreferrer",
-    filter_style_properties={"text-align"},
-)
+# Image sources the sanitizer refused, while `media_references` listens; None otherwise.
+_REFUSED_MEDIA: ContextVar[list[str] | None] = ContextVar("refused_media", default=None)
+
+
+def is_local_media(reference: str) -> bool:
+    """Whether an image source, as the renderer wrote it, is a relative path that stays inside the
+    folder it is resolved from: no scheme, no absolute path, no `..`, no backslash or control
+    character (browsers read `\\` as `/` and drop tabs and newlines from URLs)."""
+    path = unquote(reference)
+    if not path or path != path.strip() or re.search(r"[\x00-\x1f\x7f\\:]", path) or path.startswith("/"):
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not is_local_media(value):
+        refused = _REFUSED_MEDIA.get()
+        if refused is not None:
+            refused.append(value)
+        return None
+    return value
+
+
+def _cleaner(tags: set[str]) -> nh3.Cleaner:
+    return nh3.Cleaner(tags=tags, attributes={t: a for t, a in ALLOWED_ATTRIBUTES.items() if t in tags},
+                       url_schemes=ALLOWED_SCHEMES, link_rel="noopener noreferrer",
+                       filter_style_properties={"text-align"}, attribute_filter=_keep_attribute)
+
+
+_BLOCK_CLEANER = _cleaner(ALLOWED_TAGS)
+# Option texts, steps and titles sit inside our own `<li>` or `<div>`: with block tags gone,
+# `Alpha</li><li>Injected` stays one option.
+_INLINE_CLEANER = _cleaner(INLINE_TAGS)
+
+# Anki reads these in any field, wherever they are: it plays `[sound:x]`, speaks `[anki:tts]`, and
+# runs LaTeX on `[latex]`, `[$]` and `[$$]`. A character reference for the bracket shows the same.
+_ANKI_MARKUP = re.compile(r"\[(?=sound:|/?anki:|/?latex\]|/?\$\$?\])", re.IGNORECASE)
+
+
+def sanitize(html_text: str, *, inline: bool = False) -> str:
+    """HTML → HTML with only allowlisted tags, attributes and URLs, and Anki's markup as text."""
+    clean = (_INLINE_CLEANER if inline else _BLOCK_CLEANER).clean(html_text)
+    return _ANKI_MARKUP.sub("&#91;", clean) if "[" in clean else clean
+
 
 # Of GitHub's extensions only tables and strikethrough: autolink, tagfilter and tasklist would
 # change what lesson text means. Strikethrough is `~~x~~` only (`~x~` stays text), and a column's
 # alignment is a style attribute, the one the sanitizer keeps on cells. Raw HTML goes through
 # (UNSAFE): the sanitizer, not the renderer, decides what is safe.
 _EXTENSIONS = ("table", "strikethrough")
-_OPTIONS = Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE \
+    | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
 # The extensions can only act on text with a pipe, a tilde, or a table delimiter row without
 # pipes (`:-`, `-:`; cmark also reads \v and \f as its blanks). Other text renders the same
-# through plain cmark (a property test holds them equal), which is four times faster and keeps
-# memory flat: the binding's extension path never frees its syntax tree, about 1.4 KB a call.
+# through plain cmark (a property test holds them equal), and the binding's extension path never
+# frees its syntax tree (about 1.4 KB a call). Either way the HTML then meets the sanitizer.
 _NEEDS_EXTENSIONS = re.compile(r"[|~\v\f]|:-|-:")
 
 
-def _cmark(text: str, *, unsafe: bool = True) -> str:
-    options = _OPTIONS | Options.CMARK_OPT_UNSAFE if unsafe else _OPTIONS
+def _cmark(text: str) -> str:
     if _NEEDS_EXTENSIONS.search(text):
-        return cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=_EXTENSIONS)
-    return cmarkgfm.markdown_to_html(text, options=options)
-
-
-def sanitize(html: str) -> str:
-    return _CLEANER.clean(html)
-
-
-def has_html_or_links(text: str) -> bool:
-    """Whether the Markdown holds raw HTML, a link or an image.
-
-    cmark's safe mode replaces raw HTML by a marker comment; text cannot produce that or a tag,
-    as cmark escapes its `<`. `<!` is counted too: cmark-gfm follows CommonMark 0.29, where
-    `<!X>` is not yet a declaration, but newer readers (notebook viewers) take it as HTML.
-    """
-    html = _cmark(text, unsafe=False)
-    return "<!" in text or "<!-- raw HTML omitted -->" in html or "<a " in html or "<img " in html
-
-
-# Lines with no character Markdown gives a meaning to, no block marker at their start and no
-# blank line between them render as themselves in one paragraph. Most option texts, steps and
-# feedback are like this, and skipping the parser for them makes large builds several times
-# faster. A property test holds this path equal to the parser's output.
-# A line's characters: none Markdown gives a meaning to, no control character, and no white space
-# but the plain space (the parser treats tabs and Unicode spaces specially). SOLID: not even a space.
-_TEXT = r"[^\\`*_\[\]!<>&~|\#\x00-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-_SOLID = r"[^\s\\`*_\[\]!<>&~|\#\x00-\x1f\x7f]"
-_PLAIN_LINE = rf"(?![-+=]|\d+[.)]){_SOLID}(?:{_TEXT}*{_SOLID})?"  # no list, heading underline or rule
-_PLAIN_BODY = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")  # and no blank line between lines
-
-
-def _plain_body(text: str) -> str | None:
-    """The text without its trailing newlines, if the fast path applies to it; else None."""
-    body = text.rstrip("\n")
-    if _PLAIN_BODY.fullmatch(body) and ":-" not in body and "-:" not in body:
-        return body  # (":-" and "-:" can make a one-column table's delimiter row)
-    return None
+        return cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
+    return cmarkgfm.markdown_to_html(text, options=_OPTIONS)
 
 
 @lru_cache(maxsize=8192)
 def render(text: str) -> str:
     """Markdown → safe HTML block(s)."""
-    body = _plain_body(text)
-    if body is not None:
-        return f"<p>{body}</p>"  # nothing to escape or sanitize: the fast path excludes & < >
-    return _block_html(text)
-
-
-# Text with no `<` (so no raw HTML, no autolink), no `[` (so no link, no image) and nothing for the
-# extensions can only become tags cmark itself writes, with no URL and no attribute but a list's
-# start number and a code block's language. For it cmark's safe mode is sanitizer enough, and nh3,
-# the costliest step of a large build, is skipped; its output is then written the way nh3 writes
-# it, so both paths give the same bytes (a property test holds them equal).
-_NEEDS_SANITIZER = re.compile(r"[<\[|~\v\f]|:-|-:")
-_CMARK_ONLY_ATTRIBUTE = re.compile(r'<(ol) start="\d+">|<(code) class="language-[^"]*">')
-
-
-def _safe_html(text: str) -> str | None:
-    """cmark's own (safe mode) HTML as nh3 would write it, for text that needs no sanitizer; else None."""
-    if _NEEDS_SANITIZER.search(text):
-        return None
-    return _as_sanitizer_writes(_cmark_safe(text))
-
-
-def _as_sanitizer_writes(html: str) -> str:
-    if "<ol start" in html or "<code class" in html:
-        html = _CMARK_ONLY_ATTRIBUTE.sub(r"<\1\2>", html)
-    return html.replace("&quot;", '"').replace("\xa0", "&nbsp;").replace(" />", ">")
-
-
-def _block_html(text: str) -> str:
-    html = _safe_html(text)
-    return (html if html is not None else sanitize(_cmark(text))).strip()
+    return sanitize(_cmark(text)).strip()
 
 
 @lru_cache(maxsize=8192)
 def render_inline(text: str) -> str:
-    """Markdown → safe HTML without the surrounding paragraph, for options, steps and titles.
+    """Markdown → safe inline HTML (no paragraph, list or other block), for options, steps and titles.
 
     The text is inline only: a line that would start a list, heading, quote, rule, table or code
-    block shows as written, and a blank line is kept as white space, not a new paragraph.
+    block shows as written, and a blank line is kept as white space, not a new paragraph. Block
+    tags written as raw HTML are removed, keeping their text.
     """
-    body = _plain_body(text)
-    if body is not None:
-        return body
-    return _inline_html(text)
+    runs = _BLANK_LINES.split(_NEWLINE.sub("\n", text).translate(_OTHER_BLANKS).strip(" \t\n"))
+    return sanitize("\n\n".join(_inline_run(run) for run in runs), inline=True).strip()
+
+
+def render_text(plain: str) -> str:
+    """Plain text (a title, a file name) → safe HTML that shows exactly that text."""
+    return sanitize(html.escape(plain, quote=False), inline=True)
+
+
+# What a Markdown reader could take as syntax in a line of text (emphasis, code, links, images,
+# math, a heading's closing #), and line breaks, after which a line could start a block.
+_MARKDOWN_SYNTAX = re.compile(r"(&(?:#\d+|#x[0-9a-f]+|[a-z]+);)|([\\`*_\[\]()<>!#~|$^{}\n\r\x85\u2028\u2029])",
+                              re.IGNORECASE)
+
+
+def markdown_text(plain: str) -> str:
+    """Plain text → Markdown for one line that shows exactly that text: the sanitized HTML text,
+    with each character a Markdown reader could take as syntax written as a character reference."""
+    return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) or f"&#{ord(m.group(2))};", render_text(plain))
 
 
 # A backslash before a block marker makes it text (an escaped punctuation character renders as
 # itself). Only what would really start a block is escaped, as a backslash inside a code span
 # that runs over lines would show. Lines lose their indent, which would make code. A line that
-# starts with block-level raw HTML (`<div>`, `<!--`) still starts an HTML block, as in `render`.
+# starts with block-level raw HTML (`<div>`, `<!--`) still starts an HTML block, whose block tags
+# the inline sanitizer then removes.
 _NEWLINE = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n[ \t\n]*")
 _MAYBE_BLOCK_START = re.compile(r"^[ \t\d#>+*_=|:`~\[-]", re.MULTILINE)  # most inline text has none
@@ -156,47 +151,73 @@ _BLOCK_MARKER = re.compile(r"""^(?=
   | `{3,}[^`]*$ | ~{3,}                                         # code fence
   | \[(?:[^\]\\]|\\.)+\]:                                       # link reference definition
 )""", re.VERBOSE | re.MULTILINE)
-
-
 _OTHER_BLANKS = str.maketrans("\v\f", "  ")  # blanks to cmark's block syntax: as spaces, the patterns see them
 
 
-def _inline_html(text: str) -> str:
-    runs = _BLANK_LINES.split(_NEWLINE.sub("\n", text).translate(_OTHER_BLANKS).strip(" \t\n"))
-    if _NEEDS_SANITIZER.search(text):
-        return sanitize("\n\n".join(_inline_run(run, _cmark) for run in runs)).strip()
-    return _as_sanitizer_writes("\n\n".join(_inline_run(run, _cmark_safe) for run in runs)).strip()
-
-
-def _cmark_safe(text: str) -> str:
-    return cmarkgfm.markdown_to_html(text, options=_OPTIONS)
-
-
-def _inline_run(text: str, to_html: Callable[[str], str]) -> str:
+def _inline_run(text: str) -> str:
     """One run of lines without a blank one → HTML, unwrapped from the paragraph cmark makes."""
     if _MAYBE_BLOCK_START.search(text):
         text = _BLOCK_MARKER.sub(r"\\", _ORDERED_ITEM.sub(r"\1\\", _LINE_INDENT.sub("", text)))
-    html = to_html(text)
-    if html.startswith("<p>") and html.endswith("</p>\n") and html.count("</p>") == 1:
-        return html[3:-5]
-    return html
+    html_text = _cmark(text)
+    if html_text.startswith("<p>") and html_text.endswith("</p>\n") and html_text.count("</p>") == 1:
+        return html_text[3:-5]
+    return html_text
 
+
+# --- media ----------------------------------------------------------------------------------------
 
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
-def inline_images(html: str, media_root: Path) -> str:
+def media_references(text: str) -> list[str]:
+    """Every image source the renderer produces for this Markdown, decoded to a path: those the
+    sanitizer keeps and those it refuses (a URL, an absolute path, `..`), however they were
+    written (inline, reference-style, raw HTML)."""
+    refused: list[str] = []
+    token = _REFUSED_MEDIA.set(refused)
+    try:
+        kept = [m.group(2) for m in _IMG_SRC.finditer(sanitize(_cmark(text)))]
+    finally:
+        _REFUSED_MEDIA.reset(token)
+    return [unquote(html.unescape(src)) for src in kept] + refused
+
+
+def media_problem(reference: str, lessons_dir: Path) -> str | None:
+    """Why a media reference is refused, or None when it names a file inside `lessons_dir`."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", reference.strip(), re.IGNORECASE) or reference.strip().startswith("//"):
+        return f"media '{reference}' must be a file in the lessons folder, not a URL"
+    if not is_local_media(reference):
+        return f"media path '{reference}' leaves the lessons folder"
+    try:
+        target = (lessons_dir / PurePosixPath(reference)).resolve()
+        if not target.is_relative_to(lessons_dir.resolve()):
+            return f"media path '{reference}' leaves the lessons folder through a link"
+        if not target.is_file():
+            return f"media file '{reference}' not found in the lessons folder ({lessons_dir.resolve().name}/)"
+    except (OSError, RuntimeError, ValueError):
+        return f"media path '{reference}' cannot be read"
+    return None
+
+
+def media_problems(text: str, lessons_dir: Path) -> list[str]:
+    """Why each image this Markdown renders to is refused (validation reports them)."""
+    if "<" not in text and "[" not in text:
+        return []  # no link, image or raw HTML: the renderer can make no image
+    return [problem for reference in media_references(text) if (problem := media_problem(reference, lessons_dir))]
+
+
+def inline_images(html_text: str, media_root: Path) -> str:
     """Embed images that name files under `media_root` as data URIs, for views (widgets) that
-    cannot load files from the lessons folder. Anything else is left alone; the validator has
-    already reported references that are missing or leave the folder."""
+    cannot load files from the lessons folder. Anything else is left alone: the sanitizer only
+    keeps relative paths, and the validator has reported missing ones."""
     root = media_root.resolve()
 
     def embed(match: re.Match[str]) -> str:
-        target = (root / match.group(2)).resolve()
+        target = (root / unquote(html.unescape(match.group(2)))).resolve()
         if not target.is_relative_to(root) or not target.is_file():
             return match.group(0)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         data = base64.b64encode(target.read_bytes()).decode("ascii")
         return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"
 
-    return _IMG_SRC.sub(embed, html) if "<img" in html else html
+    return _IMG_SRC.sub(embed, html_text) if "<img" in html_text else html_text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, TypeVar
 
 import jsonschema_rs
@@ -165,8 +165,6 @@ def did_you_mean(word: str, choices: Any) -> str:
 
 # --- rules that span fields -------------------------------------------------------------------
 
-_MEDIA = re.compile(r"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))")
-_HTML_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _WORDS = re.compile(r"[^\w]+")
 
 
@@ -245,7 +243,7 @@ def check_lesson_rules(loaded: Loaded, lesson: Lesson, item_indices: list[int] |
         elif isinstance(item, Order):
             _check_order(loaded, item, at)
     text = _all_text_lowercased(loaded.data)  # one scan tells which of the costlier rules can apply
-    if text is None or b"](" in text or b"<img" in text:
+    if text is None or b"![" in text or b"<img" in text:
         _check_media(loaded, lessons_dir)
         _check_no_image(loaded, lesson.summary, ("summary",), "a lesson summary")
     if text is None or b"<" in text or b"&" in text:
@@ -312,19 +310,19 @@ def _check_order(loaded: Loaded, item: Order, at: KeyPath) -> None:
 
 
 def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
-    """Every image must be a file inside the lessons folder: no URLs, no escaping the folder."""
+    """Every image the renderer produces must be a file inside the lessons folder."""
+    from .markdown import media_problems
+
     for key_path, value in _strings(loaded.data, ()):
-        if "](" not in value and "<img" not in value.lower():
-            continue  # most text has no media: skip the regexes
-        for match in (*_MEDIA.finditer(value), *_HTML_SRC.finditer(value)):
-            problem = media_problem(next(group for group in match.groups() if group), lessons_dir)
-            if problem:
-                loaded.problems.append(loaded.problem(key_path, problem))
+        for problem in media_problems(value, lessons_dir):
+            loaded.problems.append(loaded.problem(key_path, problem))
 
 
 def _check_no_image(loaded: Loaded, text: str, at: KeyPath, what: str) -> None:
     """A summary becomes an Anki deck description, and Anki only imports media that notes use."""
-    if _MEDIA.search(text) or _HTML_SRC.search(text):
+    from .markdown import media_references
+
+    if media_references(text):
         message = (f"{what} cannot hold images: it becomes an Anki deck description, and Anki does not "
                    "import images used only there; put the image in a concept")
         loaded.problems.append(loaded.problem(at, message))
@@ -368,21 +366,6 @@ def _check_rendered(loaded: Loaded, lesson: Lesson, indices: list[int]) -> None:
         for number, option in enumerate(getattr(item, "options", ())):
             check(option.text, ("items", index, "options", number, "text"))
             check(option.feedback, ("items", index, "options", number, "feedback"))
-
-
-def media_problem(reference: str, lessons_dir: Path) -> str | None:
-    """Why a media reference is refused, or None when it names a file inside `lessons_dir`."""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", reference, re.IGNORECASE) or reference.startswith("//"):
-        return f"media '{reference}' must be a file in the lessons folder, not a URL"
-    relative = PurePosixPath(reference)
-    if relative.is_absolute() or ".." in relative.parts:
-        return f"media path '{reference}' leaves the lessons folder"
-    target = (lessons_dir / relative).resolve()
-    if not target.is_relative_to(lessons_dir.resolve()):
-        return f"media path '{reference}' leaves the lessons folder through a link"
-    if not target.is_file():
-        return f"media file '{reference}' not found in the lessons folder ({lessons_dir.resolve().name}/)"
-    return None
 
 
 def _strings(data: Any, key_path: KeyPath):

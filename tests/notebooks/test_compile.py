@@ -55,7 +55,8 @@ def test_a_lesson_is_concepts_as_markdown_each_followed_by_a_one_line_quiz(cours
                       ("markdown", "concept-two-way"), ("code", "quiz-two-way"), ("markdown", "next")]
     assert book.cells[1].source == "import leaderdeck"
     assert book.cells[3].source == 'leaderdeck.quiz("doors", concept="one-way")'
-    assert book.cells[2].source == "## One-way doors\n\nA **one-way door** cannot be undone."
+    assert book.cells[2].source == ('## One-way doors\n\n<div class="ld-text"><p>A <strong>one-way door</strong> '
+                                    'cannot be undone.</p></div>')
     assert "[A second lesson](02-second.ipynb)" in book.cells[-1].source
 
 

@@ -8,9 +8,8 @@ build time, with a permutation seeded from the note's Uid, so every build shows 
 from __future__ import annotations
 
 import hashlib
-import html
 
-from ..markdown import render, render_inline
+from ..markdown import render, render_inline, render_text
 from ..model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection
 
 Item = Flashcard | Cloze | Choice | Order | Reflection
@@ -18,12 +17,12 @@ Item = Flashcard | Cloze | Choice | Order | Reflection
 
 class LessonFields:
     """Field values for one lesson's items. What its items share (lesson and concept titles,
-    source lines) is escaped once per lesson, not once per item: large courses have many items."""
+    source lines) is sanitized once per lesson, not once per item: large courses have many items."""
 
     def __init__(self, course: Course, lesson: Lesson):
         self._course = course
-        self._lesson_title = html.escape(lesson.title)
-        self._concepts = {concept.id: html.escape(concept.title) for concept in lesson.concepts}
+        self._lesson_title = render_text(lesson.title)
+        self._concepts = {concept.id: render_text(concept.title) for concept in lesson.concepts}
         self._sources: dict[str, str] = {}
 
     def of(self, item: Item, uid: str) -> dict[str, str]:
@@ -38,8 +37,8 @@ class LessonFields:
 
     def _source(self, file: str) -> str:
         if file not in self._sources:
-            self._sources[file] = (f"{html.escape(self._course.source_title(file))} <span class=\"ld-file\">"
-                                   f"({html.escape(file)})</span>")
+            self._sources[file] = (f"{render_text(self._course.source_title(file))} <span class=\"ld-file\">"
+                                   f"({render_text(file)})</span>")
         return self._sources[file]
 
 

@@ -1,7 +1,8 @@
 """Images referenced from lessons, packed under content-hashed names.
 
-The validator already refuses bad media paths, but the compiler does not trust that: it checks
-every `<img src>` in the rendered HTML again, so a missing file or a path that leaves `lessons/`
+The validator already refuses bad media paths (and the sanitizer drops any image source that is not
+a relative path), but the compiler does not trust that: it checks every `<img src>` in the rendered
+HTML again, symlinks included, so a missing file or a path that leaves `lessons/`
 is an error with its location, never a broken card. A content hash in the name means an edited
 image reaches learners (Anki never replaces a media file whose name it already has).
 """
@@ -15,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from ..errors import LeaderdeckError, display_path
-from ..validate import media_problem
+from ..markdown import media_problem
 
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 
@@ -38,7 +39,7 @@ class MediaPacker:
 
     def _name(self, reference: str, where: str) -> str:
         if reference not in self._names:
-            problem = media_problem(reference, self.lessons_dir) or self._escapes(reference)
+            problem = media_problem(reference, self.lessons_dir)
             if problem:
                 raise LeaderdeckError(f"{_locate(self.lessons_dir, reference) or where}: {problem}")
             path = self.lessons_dir / PurePosixPath(reference)
@@ -47,13 +48,6 @@ class MediaPacker:
             self.packed[name] = path
             self._names[reference] = name
         return self._names[reference]
-
-    def _escapes(self, reference: str) -> str | None:
-        """Symlinks can point out of the folder even when the written path does not."""
-        resolved = (self.lessons_dir / PurePosixPath(reference)).resolve()
-        if not resolved.is_relative_to(self.lessons_dir.resolve()):
-            return f"media path '{reference}' leaves the lessons folder"
-        return None
 
 
 def _locate(lessons_dir: Path, reference: str) -> str | None:

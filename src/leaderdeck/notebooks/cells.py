@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LeaderdeckError
-from ..markdown import has_html_or_links, render
+from ..markdown import render
 
 NotebookNode = dict[str, Any]
 NBFORMAT, NBFORMAT_MINOR = 4, 5
@@ -75,17 +75,17 @@ def _validator() -> Any:
 
 
 def lesson_markdown(text: str, media_prefix: str = "../lessons/") -> str:
-    """Author Markdown for a cell: kept verbatim when safe, else our sanitized HTML.
+    """Author Markdown for a Markdown cell: `leaderdeck.markdown.render`'s sanitized HTML, with
+    image paths made relative to the notebooks folder, as one HTML block on one line.
 
-    Verbatim Markdown reads best on a code host and in diffs. It is kept only when it has no raw
-    HTML and no links or images (whose targets a notebook viewer would resolve differently);
-    anything else is replaced by `leaderdeck.markdown.render`'s sanitized HTML, with image
-    paths made relative to the notebooks folder.
+    Never the author's Markdown itself: notebook viewers render Markdown cells with their own
+    reader, and Voila does not sanitize the result. One line, because a Markdown reader ends an
+    HTML block at a blank line and reads what follows as Markdown again (a `<pre>` with a blank
+    line in it would let `[x](javascript:…)` through): line breaks are written as character
+    references, which show the same in HTML and are never Markdown syntax.
     """
-    if _is_plain_markdown(text):
-        return text.strip()
-    return _IMAGE_SRC.sub(lambda m: f'{m.group(1)}{media_prefix}{m.group(2)}"', render(text))
+    html = _IMAGE_SRC.sub(lambda m: f'{m.group(1)}{media_prefix}{m.group(2)}"', render(text))
+    return f'<div class="ld-text">{_LINE_BREAKS.sub(lambda m: f"&#{ord(m.group(0))};", html)}</div>'
 
 
-def _is_plain_markdown(text: str) -> bool:
-    return not has_html_or_links(text)
+_LINE_BREAKS = re.compile(r"[\n\r\x85\u2028\u2029]")

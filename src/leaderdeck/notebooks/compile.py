@@ -7,11 +7,12 @@ The code cells only ever call the public API; all behaviour lives in the package
 
 from __future__ import annotations
 
-import html
+import json
 import re
 from pathlib import Path
 
 from ..files import write_if_changed
+from ..markdown import markdown_text
 from ..model import Course, Lesson
 from .cells import NotebookNode, code, lesson_markdown, markdown, notebook, to_text
 from .cells import cell_id as cid
@@ -23,8 +24,8 @@ _LESSON_NOTEBOOK = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
 
 
 def _text(plain: str) -> str:
-    """Plain authored text (a title) made safe to place in Markdown: no HTML, no link syntax."""
-    return html.escape(plain, quote=False).replace("[", "\\[").replace("]", "\\]")
+    """Plain authored text (a title) as Markdown that shows exactly it: sanitized, no syntax."""
+    return markdown_text(plain)
 
 
 def lesson_file_name(course: Course, lesson: Lesson) -> str:
@@ -40,7 +41,8 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
         cells.append(markdown(cid("concept", concept.id),
                               f"## {_text(concept.title)}\n\n{lesson_markdown(concept.body)}"))
         if concept.id in quizzed:
-            cells.append(code(cid("quiz", concept.id), f'leaderdeck.quiz("{lesson.id}", concept="{concept.id}")'))
+            call = f"leaderdeck.quiz({json.dumps(lesson.id)}, concept={json.dumps(concept.id)})"
+            cells.append(code(cid("quiz", concept.id), call))
     cells.append(markdown("next", _lesson_outro(course, lesson)))
     return notebook(cells)
 

@@ -300,7 +300,7 @@ class OrderView(CardView):
         rows = []
         for position, index in enumerate(self.arranged):
             mark = "" if marks is None else (f"{RIGHT} " if marks[position] else f"{WRONG} ")
-            label = self.block(f"{mark}{position + 1}. {html.escape(item.steps[index])}", "ld-step")
+            label = self.block(f"{mark}{position + 1}. {self.inline(item.steps[index])}", "ld-step")
             up = button("↑ Up", f"Move step {position + 1} up", "ld-move")
             down = button("↓ Down", f"Move step {position + 1} down", "ld-move")
             checked = marks is not None
@@ -317,7 +317,7 @@ class OrderView(CardView):
         self.disable(self.check_button)
         self._draw(grading.step_verdicts(self.arranged))
         right_order = "" if outcome.correct else "<p>The right order:</p><ol>" + "".join(
-            f"<li>{html.escape(text)}</li>" for text in item.steps) + "</ol>"
+            f"<li>{self.inline(text)}</li>" for text in item.steps) + "</ol>"
         self.show_feedback(outcome.correct, verdict(outcome.correct) + right_order + self.explanation())
         self.submit(outcome)
 
