@@ -172,18 +172,23 @@ _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 def media_references(text: str) -> list[str]:
     """Every image source the renderer produces for this Markdown, decoded to a path: those the
     sanitizer keeps and those it refuses (a URL, an absolute path, `..`), however they were
-    written (inline, reference-style, raw HTML)."""
+    written (inline, reference-style, raw HTML). A source refused for its URL scheme before our
+    filter sees it (`file:`, `javascript:`) is listed as ""."""
     refused: list[str] = []
     token = _REFUSED_MEDIA.set(refused)
     try:
-        kept = [m.group(2) for m in _IMG_SRC.finditer(sanitize(_cmark(text)))]
+        html_text = sanitize(_cmark(text))
     finally:
         _REFUSED_MEDIA.reset(token)
-    return [unquote(html.unescape(src)) for src in kept] + refused
+    kept = [unquote(html.unescape(m.group(2))) for m in _IMG_SRC.finditer(html_text)]
+    without_source = html_text.count("<img") - len(kept) - len(refused)
+    return kept + refused + [""] * without_source
 
 
 def media_problem(reference: str, lessons_dir: Path) -> str | None:
     """Why a media reference is refused, or None when it names a file inside `lessons_dir`."""
+    if not reference:
+        return "an image needs a file in the lessons folder as its source"
     if re.match(r"^[a-z][a-z0-9+.-]*:", reference.strip(), re.IGNORECASE) or reference.strip().startswith("//"):
         return f"media '{reference}' must be a file in the lessons folder, not a URL"
     if not is_local_media(reference):
