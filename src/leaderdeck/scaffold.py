@@ -106,7 +106,8 @@ def _lessons_node(text: str, course_file: Path) -> yaml.SequenceNode:
 
 def _scalar(value: str) -> str:
     """One YAML scalar, on one line, quoted only where YAML needs it (`yes`, `123`, `a: b`, `\\`)."""
-    return yaml.safe_dump(value, allow_unicode=True, width=10**6, default_flow_style=True).removesuffix("\n...\n").removesuffix("\n")
+    dumped = yaml.safe_dump(value, allow_unicode=True, width=10**6)
+    return dumped.removesuffix("\n...\n").removesuffix("\n")
 
 
 def skeleton(lesson_id: str, title: str, source: str) -> str:

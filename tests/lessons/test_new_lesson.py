@@ -57,7 +57,8 @@ def test_control_and_invisible_characters_are_refused_clearly(course_dir: Path, 
     ("lessons: [\n  door-decisions,  # first\n]\n", "lessons: [\n  door-decisions, think-big,  # first\n]\n"),
     ("lessons: [ door-decisions ] # all\n", "lessons: [ door-decisions, think-big ] # all\n"),
     ("lessons:\n- door-decisions\n", "lessons:\n- door-decisions\n- think-big\n"),
-    ("lessons:\n    - door-decisions  # first\n# end\n", "lessons:\n    - door-decisions  # first\n    - think-big\n# end\n"),
+    ("lessons:\n    - door-decisions  # first\n# end\n",
+     "lessons:\n    - door-decisions  # first\n    - think-big\n# end\n"),
     ("lessons:\n  - door-decisions", "lessons:\n  - door-decisions\n  - think-big\n"),
 ])
 def test_the_course_list_is_extended_in_its_own_style(course_dir: Path, written: str, expected: str):

@@ -66,8 +66,8 @@ def test_check_refuses_them(tmp_path: Path, capsys: pytest.CaptureFixture[str], 
     shutil.copytree(HOSTILE, tmp_path / "lessons")
     lesson = tmp_path / "lessons" / "01-hostile.yaml"
     source = lesson.read_text(encoding="utf-8")
+    indented = text.replace("\n", "\n      ")
     lesson.write_text(source.replace("    body: |\n      Active tags:",
-                                     f"    body: |\n      {text.replace(chr(10), chr(10) + '      ')}\n\n      Active tags:", 1),
-                      encoding="utf-8")
+                                     f"    body: |\n      {indented}\n\n      Active tags:", 1), encoding="utf-8")
     assert main(["check", str(tmp_path / "lessons")]) == 1
     assert "concepts[0].body: media" in capsys.readouterr().err
