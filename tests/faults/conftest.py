@@ -27,11 +27,22 @@ def python(script: str, *args: object, **kwargs) -> subprocess.Popen:
                             text=True, **kwargs)
 
 
+def finish(*processes: subprocess.Popen | None) -> None:
+    """Kill what still runs and close every pipe."""
+    for process in processes:
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+
 def checksums(path: Path) -> dict[str, str | None]:
-    """sha256 of the store and its -wal (None when absent)."""
+    """sha256 of the store and its -wal. An empty -wal counts as none: SQLite ignores it, and a
+    read-write connection makes one on its first read (-shm holds no data and is not compared)."""
     found = {}
     for file in (path, Path(f"{path}-wal")):
-        found[file.name] = hashlib.sha256(file.read_bytes()).hexdigest() if file.exists() else None
+        data = file.read_bytes() if file.exists() else b""
+        found[file.name] = hashlib.sha256(data).hexdigest() if data or file == path else None
     return found
 
 

@@ -12,7 +12,7 @@ import pytest
 from leaderdeck.progress.locks import writer_pids
 from leaderdeck.progress.store import open_store
 
-from .conftest import python
+from .conftest import finish, python
 
 pytestmark = pytest.mark.faults
 
@@ -56,14 +56,6 @@ db.execute("SELECT count(*) FROM reviews").fetchone()
 print("open", flush=True)
 time.sleep(60)
 """
-
-
-def finish(*processes) -> None:
-    for process in processes:
-        if process is not None:
-            if process.poll() is None:
-                process.kill()
-            process.communicate()
 
 
 def ask(process, n: int) -> str:

@@ -150,21 +150,25 @@ def unmarked_version(connection: sqlite3.Connection,
                      migrations: Sequence[Migration] = MIGRATIONS) -> int | None:
     """For a file without our mark: the schema version if its schema is exactly what our
     migrations up to that version create (a store from before the mark), else None."""
-    found = _schema(connection)
-    for count in range(1, len(migrations) + 1):
-        reference = sqlite3.connect(":memory:", isolation_level=None)
-        try:
-            migrate(reference, 0, migrations[:count])
-            if _schema(reference) == found:
-                versions = [v for (v,) in connection.execute("SELECT version FROM schema_migrations")]
-                expected = [m.version for m in migrations[:count]]
-                if sorted(versions) == expected:
-                    return expected[-1]
-        finally:
-            reference.close()
+    found = schema_of(connection)
+    for migration in migrations:
+        if reference_schema(migration.version, migrations) == found:
+            versions = [v for (v,) in connection.execute("SELECT version FROM schema_migrations")]
+            if sorted(versions) == [m.version for m in migrations if m.version <= migration.version]:
+                return migration.version
     return None
 
 
-def _schema(connection: sqlite3.Connection) -> set[tuple]:
+def reference_schema(version: int, migrations: Sequence[Migration] = MIGRATIONS) -> set[tuple]:
+    """The tables and indexes our migrations up to `version` create, as `schema_of` lists them."""
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(reference, 0, [m for m in migrations if m.version <= version])
+        return schema_of(reference)
+    finally:
+        reference.close()
+
+
+def schema_of(connection: sqlite3.Connection) -> set[tuple]:
     return set(connection.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))

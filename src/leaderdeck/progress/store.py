@@ -26,6 +26,7 @@ from ..events import Answer
 from . import migrations
 from .catalog import Catalog
 from .files import (
+    DamagedValue,
     StoreDamagedError,
     StoreError,
     StoreLockedError,
@@ -485,7 +486,12 @@ def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, afte
             after.due_ms, after.last_review_ms, first, reps, lapses)
 
 
-_STATES = {state.value: state for state in State}  # a dict lookup: State(n) costs a µs, per review read
+class _States(dict):
+    def __missing__(self, value: object) -> State:
+        raise DamagedValue(f"a card state of {value!r} is not one FSRS has")
+
+
+_STATES = _States({state.value: state for state in State})  # a dict lookup: State(n) costs a µs, per review read
 
 
 def _card_from_row(row: tuple | None) -> CardProgress | None:
