@@ -16,12 +16,12 @@ from pathlib import Path
 
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey
-from leaderdeck.progress.api import gather
+from leaderdeck.progress.api import dashboard_of, gather
 from leaderdeck.progress.catalog import Catalog, CatalogCard
 from leaderdeck.progress.migrations import MIGRATIONS
 from leaderdeck.progress.review import todays_queue
 from leaderdeck.progress.scheduler import DAY_MS, from_ms, to_ms
-from leaderdeck.progress.stats import day_edges, summarize, week_edges
+from leaderdeck.progress.stats import day_edges, format_dashboard, summarize, week_edges
 from leaderdeck.progress.store import open_store
 
 from .harness import Row, median_seconds
@@ -84,8 +84,35 @@ def rows(quick: bool) -> list[Row]:
     bare = sqlite3.connect(path, isolation_level=None)
     bare.execute("PRAGMA synchronous=NORMAL")
     with open_store(path) as store:
-        return [_due(store, bare, catalog, repeat), _queue(store, bare, catalog, repeat),
-                _record(store, bare, catalog, repeat), *_dashboard(store, bare, catalog, max(5, repeat // 10))]
+        measured = [_due(store, bare, catalog, repeat), _queue(store, bare, catalog, repeat),
+                    _record(store, bare, catalog, repeat), *_dashboard(store, bare, catalog, max(5, repeat // 10))]
+    return [*measured, _stats(path, catalog, max(3, repeat // 10)), *_checks(bare)]
+
+
+def _stats(path: Path, catalog: Catalog, repeat: int) -> Row:
+    """`leaderdeck stats` after the course is loaded: open (probe, schema check), aggregate, format."""
+    def run() -> None:
+        with open_store(path) as store:
+            format_dashboard(dashboard_of(store, catalog, NOW))
+
+    seconds = median_seconds(run, repeat)
+    return Row("stats: open, aggregate, format (100k cards, 1M reviews)", seconds * 1000, "ms", "< 1000 ms",
+               seconds < 1.0)
+
+
+def _checks(bare: sqlite3.Connection) -> list[Row]:
+    """What verifying the file before the first write in a process costs at 1M reviews."""
+    rows = []
+    for pragma, target in (("quick_check", 1.5), ("integrity_check", 6.0)):
+        seconds = median_seconds(lambda p=pragma: bare.execute(f"PRAGMA {p}").fetchall(), 1, warmup=0)
+        rows.append(Row(f"PRAGMA {pragma} (1M reviews, {_size_mib(bare)} MiB)", seconds * 1000, "ms",
+                        f"< {target * 1000:g} ms", seconds < target))
+    return rows
+
+
+def _size_mib(bare: sqlite3.Connection) -> int:
+    pages, size = (bare.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "page_size"))
+    return pages * size >> 20
 
 
 def _row(figure: str, seconds: float, target_ms: float, baseline: str, bare_seconds: float) -> Row:

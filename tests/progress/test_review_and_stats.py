@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from leaderdeck.cli import main
 from leaderdeck.progress import api
 from leaderdeck.progress.catalog import Catalog
@@ -164,3 +166,16 @@ def test_local_now_carries_the_zones_rules_not_a_fixed_offset(monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         tzlocal.reload_localzone()
+
+
+@pytest.mark.parametrize("zone", ["UTC-14", "CET-1CEST,M3.5.0,M10.5.0/3", "Not/AZone"])
+def test_a_time_zone_we_cannot_use_falls_back_to_utc_with_one_warning(zone, monkeypatch, capsys):
+    monkeypatch.setenv("TZ", zone)
+    monkeypatch.setattr(api, "_zone_warned", False)
+    monkeypatch.setattr("tzlocal.unix._cache_tz", None)  # as in a process started with this TZ
+    assert api.local_now().utcoffset() == timedelta(0)
+    lessons = Path(__file__).resolve().parents[2] / "lessons"
+    assert main(["stats", "--lessons", str(lessons)]) == 0
+    api.local_now()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and zone in err and "UTC" in err, err

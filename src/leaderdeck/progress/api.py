@@ -6,8 +6,10 @@ These are the functions the notebooks and the `leaderdeck` command use:
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from ..events import Answer, AnswerHandler
@@ -18,14 +20,30 @@ from .store import ProgressStore, default_store_path, open_store
 
 _shared: dict[Path, ProgressStore] = {}
 _shared_lock = threading.Lock()
+_zone_warned = False
 
 
 def local_now() -> datetime:
     """Now in the learner's time zone, with its rules (not a fixed offset), so days, the daily new
     limit and the 14-day chart follow their clock across daylight-saving changes."""
+    return datetime.now(local_zone())
+
+
+def local_zone() -> tzinfo:
+    """The learner's zone; UTC, with one warning line per process, when it is not a zone name
+    (`TZ=UTC-14`, a POSIX rule string, a misspelling) that tzlocal and zoneinfo can use."""
     from tzlocal import get_localzone
 
-    return datetime.now(get_localzone())
+    global _zone_warned
+    try:
+        return get_localzone()
+    except (LookupError, ValueError, OSError) as error:  # ZoneInfoNotFoundError is a KeyError
+        if not _zone_warned:
+            _zone_warned = True
+            named = os.environ.get("TZ") or str(error).split(chr(10))[0]
+            print(f"warning: the time zone {named!r} is not a zone name leaderdeck can use "
+                  "(like Europe/Berlin); counting days in UTC.", file=sys.stderr)
+        return UTC
 
 
 def shared_store(path: Path | str | None = None) -> ProgressStore:

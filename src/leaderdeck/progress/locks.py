@@ -1,68 +1,74 @@
-"""Who holds a locked store: so the message can name the program to close, not just 'locked'.
+"""Who is writing to a locked store: so the message can name the program to close, not just 'locked'.
 
-SQLite locks with POSIX advisory locks, which the kernel can report (F_GETLK returns the pid of
-a conflicting holder). In WAL mode the writer holds byte 120 of the `-shm` file; in rollback
-mode the lock bytes sit at 1 GiB in the database file. Anything we cannot find falls back to
-the processes that have the file open. Linux-first; elsewhere the message names no process.
+SQLite locks with POSIX advisory locks. The writer of a WAL store holds an exclusive lock on byte
+120 of `-shm` (121 and 122 while checkpointing or recovering); in rollback mode the writer holds
+the reserved or pending byte at 1 GiB in the database file. Only that holder is named: readers
+that merely have the store open are not in the way.
+
+This must never open the store's files: POSIX locks belong to the whole process, and closing
+any descriptor of a file drops every lock the process holds on it, SQLite's included. Another
+process may then think it is the store's last user and delete `-wal`/`-shm` under our feet. So
+the kernel's table, `/proc/locks`, is read instead (with `stat`, which opens nothing). Where it
+cannot be read (not Linux), the message says "another program".
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import struct
 from pathlib import Path
 
-WAL_LOCK_BYTES = (120, 8)  # write, checkpoint, recover and the five read-mark locks
-DB_LOCK_BYTES = (0x40000000, 512)  # pending, reserved and the shared range
-_FLOCK = "hhqqi4x"  # struct flock on Linux: type, whence, start, len, pid
+WAL_WRITER_BYTES = range(120, 123)  # write, checkpoint and recover locks in -shm
+DB_WRITER_BYTES = range(0x40000000, 0x40000002)  # pending and reserved bytes in the database file
+PROC_LOCKS = Path("/proc/locks")
 
 
-def lock_holders(database: Path) -> list[int]:
-    """Pids of other processes holding a lock on the store, or with it open if none is found."""
-    pids = _locking_pids(Path(f"{database}-shm"), *WAL_LOCK_BYTES)
-    pids += _locking_pids(database, *DB_LOCK_BYTES)
-    return sorted(set(pids)) or _opening_pids(database)
+def writer_pids(database: Path, proc_locks: Path = PROC_LOCKS) -> list[int]:
+    """Pids of other processes holding SQLite's write lock on the store, per the kernel."""
+    targets = {_file_id(Path(f"{database}-shm")): WAL_WRITER_BYTES, _file_id(database): DB_WRITER_BYTES}
+    targets.pop(None, None)
+    try:
+        table = proc_locks.read_text()
+    except OSError:
+        return []
+    pids = set()
+    for line in table.splitlines():
+        lock = _parse(line)
+        if lock is None:
+            continue
+        pid, file_id, start, end = lock
+        wanted = targets.get(file_id)
+        if wanted and pid > 0 and pid != os.getpid() and any(start <= byte <= end for byte in wanted):
+            pids.add(pid)
+    return sorted(pids)
 
 
 def describe_holders(database: Path) -> str:
-    """'pid 123 (python -m ipykernel_launcher …)' for each holder, or 'another program'."""
-    described = [f"pid {pid} ({_command_line(pid)})" for pid in lock_holders(database)]
+    """'pid 123 (python -m ipykernel_launcher …)' for each writer, or 'another program'."""
+    described = [f"pid {pid} ({_command_line(pid)})" for pid in writer_pids(database)]
     return ", ".join(described) if described else "another program"
 
 
-def _locking_pids(path: Path, start: int, length: int) -> list[int]:
+def _file_id(path: Path) -> tuple[int, int, int] | None:
     try:
-        fd = os.open(path, os.O_RDONLY)
+        st = os.stat(path)
     except OSError:
-        return []
-    try:
-        pids = []
-        for offset in range(start, start + min(length, 8)):  # a few probes cover every lock kind
-            query = struct.pack(_FLOCK, fcntl.F_WRLCK, os.SEEK_SET, offset, 1, 0)
-            kind, _, _, _, pid = struct.unpack(_FLOCK, fcntl.fcntl(fd, fcntl.F_GETLK, query))
-            if kind != fcntl.F_UNLCK and pid > 0:
-                pids.append(pid)
-        return pids
-    except OSError:
-        return []
-    finally:
-        os.close(fd)
+        return None
+    return os.major(st.st_dev), os.minor(st.st_dev), st.st_ino
 
 
-def _opening_pids(database: Path) -> list[int]:
-    target = str(database.resolve())
-    found = []
-    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
-        pid = int(fd_dir.parent.name)
-        if pid == os.getpid():
-            continue
-        try:
-            if any(os.readlink(link) == target for link in fd_dir.iterdir()):
-                found.append(pid)
-        except OSError:
-            continue
-    return found
+def _parse(line: str) -> tuple[int, tuple[int, int, int], int, float] | None:
+    """A granted POSIX write lock from a `/proc/locks` line, e.g.
+    `1: POSIX  ADVISORY  WRITE 7360 fe:00:2146450 120 120` (blocked waiters have `->`)."""
+    fields = line.split()
+    if len(fields) < 8 or "->" in fields or fields[1] not in ("POSIX", "OFDLCK") or fields[3] != "WRITE":
+        return None
+    try:
+        major, minor, inode = fields[5].split(":")
+        file_id = (int(major, 16), int(minor, 16), int(inode))
+        end = float("inf") if fields[7] == "EOF" else int(fields[7])
+        return int(fields[4]), file_id, int(fields[6]), end
+    except ValueError:
+        return None
 
 
 def _command_line(pid: int) -> str:

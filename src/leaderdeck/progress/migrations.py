@@ -3,6 +3,11 @@
 `schema_migrations` records each applied migration by number and name. Opening a store runs the
 ones it lacks, so a store written by an older leaderdeck upgrades itself; if any statement fails,
 the transaction rolls back and the store stays exactly as it was.
+
+A store is recognised by its header, never by its table names (Rails and golang-migrate keep a
+`schema_migrations` table too): `PRAGMA application_id` is `APPLICATION_ID` ("LDPR", LeaderDeck
+PRogress) and `PRAGMA user_version` is the schema version, both read without parsing any table.
+Stores made before the mark carry our exact schema and are marked by migration 4.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+APPLICATION_ID = 0x4C445052  # b"LDPR" in the header at offset 68: this file is a leaderdeck progress store
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "(present, lesson, concept, state, last_review, stability, lapses)",
         "CREATE TABLE catalog_sync (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL)",
     )),
+    Migration(4, "mark the file as a leaderdeck progress store", (
+        f"PRAGMA application_id = {APPLICATION_ID}",
+    )),
 )
 
 LEDGER = """
@@ -127,8 +137,38 @@ def migrate(connection: sqlite3.Connection, now_ms: int,
                 connection.execute(statement)
             connection.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                                (migration.version, migration.name, now_ms))
+        if todo:
+            connection.execute(f"PRAGMA user_version = {int(todo[-1].version)}")  # in the transaction
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
     return todo
+
+
+def unmarked_version(connection: sqlite3.Connection,
+                     migrations: Sequence[Migration] = MIGRATIONS) -> int | None:
+    """For a file without our mark: the schema version if its schema is exactly what our
+    migrations up to that version create (a store from before the mark), else None."""
+    found = schema_of(connection)
+    for migration in migrations:
+        if reference_schema(migration.version, migrations) == found:
+            versions = [v for (v,) in connection.execute("SELECT version FROM schema_migrations")]
+            if sorted(versions) == [m.version for m in migrations if m.version <= migration.version]:
+                return migration.version
+    return None
+
+
+def reference_schema(version: int, migrations: Sequence[Migration] = MIGRATIONS) -> set[tuple]:
+    """The tables and indexes our migrations up to `version` create, as `schema_of` lists them."""
+    reference = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(reference, 0, [m for m in migrations if m.version <= version])
+        return schema_of(reference)
+    finally:
+        reference.close()
+
+
+def schema_of(connection: sqlite3.Connection) -> set[tuple]:
+    return set(connection.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))

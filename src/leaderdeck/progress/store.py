@@ -22,30 +22,30 @@ from typing import NamedTuple
 import msgspec
 from fsrs import State
 
-from ..errors import LeaderdeckError
 from ..events import Answer
 from . import migrations
 from .catalog import Catalog
-from .locks import describe_holders
-from .migrations import migrate, schema_version
+from .files import (
+    DamagedValue,
+    StoreDamagedError,
+    StoreError,
+    StoreLockedError,
+    connect,
+    read_only_message,
+    refuse_newer,
+    translated_errors,
+    verify,
+)
+from .migrations import migrate
 from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, to_ms
 
 STORE_FILE = "progress.sqlite3"
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 3.0
 _BATCH = 500  # keys per `IN (...)` query, well under SQLite's variable limit
 
 
-class StoreError(LeaderdeckError):
-    """The progress store cannot be used as it is; the message says what to do."""
-
-
-class StoreLockedError(StoreError):
-    """Another program held the store for longer than the busy timeout."""
-
-
-class StoreDamagedError(StoreError):
-    """The file is not a progress store SQLite can read; it was left untouched."""
+__all__ = ["StoreDamagedError", "StoreError", "StoreLockedError", "ProgressStore", "open_store",
+           "default_store_path"]
 
 
 def default_store_path() -> Path:
@@ -113,53 +113,21 @@ _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before,
 
 def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
                busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> ProgressStore:
-    """Open (creating or upgrading as needed) the progress store at `path` or the default place."""
+    """Open (creating or upgrading as needed) the progress store at `path` or the default place.
+    Files that are not ours, damaged, empty or newer are refused and left as they were (`files`)."""
     path = Path(path).expanduser() if path is not None else default_store_path()
     scheduling = Scheduling(desired_retention)
-    _refuse_foreign_file(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise StoreError(f"cannot create the folder for the progress store {path}: {error.strerror}. "
-                         "Set LEADERDECK_HOME to a folder you can write to.") from error
+    connection, read_only = connect(path, busy_timeout)
+    store = ProgressStore(path, connection, scheduling, busy_timeout, read_only=read_only)
     with translated_errors(path, busy_timeout):
-        connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None,
-                                     check_same_thread=False)
         try:
-            _prepare(connection, path)
+            _ensure_math(connection)
+            if not read_only:
+                store._prepare()
         except BaseException:
             connection.close()
             raise
-    return ProgressStore(path, connection, scheduling, busy_timeout)
-
-
-def _refuse_foreign_file(path: Path) -> None:
-    """Never open (and so never let SQLite rewrite) a file that is not an SQLite database."""
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise StoreError(f"cannot read the progress store {path}: {error.strerror}") from error
-    if header and header != SQLITE_HEADER:  # an empty file is a new, empty database
-        raise StoreDamagedError(_damaged_message(path, "it is not an SQLite database"))
-
-
-def _prepare(connection: sqlite3.Connection, path: Path) -> None:
-    # Read-only checks first: switching to WAL rewrites the header of a file that is not ours.
-    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if tables and "schema_migrations" not in tables:
-        raise StoreDamagedError(_damaged_message(
-            path, "it is an SQLite database but not a leaderdeck progress store"))
-    known = migrations.MIGRATIONS  # looked up now, so tests can add a migration
-    if schema_version(connection) > known[-1].version:
-        raise StoreError(f"the progress store {path} was written by a newer leaderdeck "
-                         f"(schema {schema_version(connection)}); upgrade leaderdeck to use it")
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    _ensure_math(connection)
-    migrate(connection, time.time_ns() // 1_000_000, known)
+    return store
 
 
 def _ensure_math(connection: sqlite3.Connection) -> None:
@@ -171,46 +139,38 @@ def _ensure_math(connection: sqlite3.Connection) -> None:
         connection.create_function("pow", 2, math.pow, deterministic=True)
 
 
-def _damaged_message(path: Path, why: str) -> str:
-    return (f"the progress store {path} cannot be read: {why}. It was left untouched.\n"
-            f"  To try to recover its reviews: sqlite3 '{path}' .recover | sqlite3 recovered.sqlite3,\n"
-            f"  then move recovered.sqlite3 to '{path}'.\n"
-            f"  To start afresh instead: rename it (for example to '{path.name}.damaged'); "
-            "a new store is created on the next answer.\n"
-            "  Or point LEADERDECK_HOME at another folder.")
-
-
-@contextmanager
-def translated_errors(path: Path, busy_timeout: float) -> Iterator[None]:
-    """Turn SQLite's errors into messages that name the file and say what to do."""
-    try:
-        yield
-    except sqlite3.OperationalError as error:
-        text = str(error)
-        if "locked" in text or "busy" in text:
-            raise StoreLockedError(
-                f"the progress store {path} is locked by {describe_holders(path)}; waited "
-                f"{busy_timeout:g} s. Finish or close that notebook or program, then try again "
-                "(nothing was recorded).") from error
-        raise StoreError(f"the progress store {path} cannot be used: {text}. Check that the "
-                         "disk is not full and the folder is writable.") from error
-    except sqlite3.DatabaseError as error:
-        if type(error) is not sqlite3.DatabaseError:  # integrity and programming errors are bugs
-            raise
-        raise StoreDamagedError(_damaged_message(path, f"SQLite says '{error}'")) from error
-
-
 class ProgressStore:
     """Reads and writes one store. Safe to share between threads; open one per process."""
 
     def __init__(self, path: Path, connection: sqlite3.Connection, scheduling: Scheduling,
-                 busy_timeout: float):
+                 busy_timeout: float, *, read_only: bool = False):
         self.path = path
         self.scheduling = scheduling
+        self.read_only = read_only  # opened immutable: the file was not writable
         self._db = connection
         self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
+        self._verified = False  # `quick_check` passed in this process: writing is safe
+
+    def _prepare(self) -> None:
+        """Check again on the read-write connection, then make it WAL and migrate, verifying the
+        file first when either would write."""
+        db = self._db
+        refuse_newer(self.path, db.execute("PRAGMA user_version").fetchone()[0])
+        known = migrations.MIGRATIONS  # looked up now, so tests can add a migration
+        wal = db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if not wal or migrations.pending(db, known):
+            self._verify()
+        if not wal:
+            db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        migrate(db, time.time_ns() // 1_000_000, known)
+
+    def _verify(self) -> None:
+        if not self._verified:
+            verify(self._db, self.path)
+            self._verified = True
 
     def close(self) -> None:
         with self._lock:
@@ -230,7 +190,10 @@ class ProgressStore:
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is committed, or none of it."""
+        if self.read_only:
+            raise StoreError(read_only_message(self.path))
         with self._reading() as db:
+            self._verify()
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -243,35 +206,35 @@ class ProgressStore:
     # -- writing ---------------------------------------------------------------------------
 
     def record(self, answer: Answer, origin: str = "leaderdeck") -> Review:
-        """Append the answer to the log and update its card. Recording the same answer twice
-        (same card, same millisecond) stores it once and returns the stored review."""
-        key, at = str(answer.card), to_ms(answer.answered_at)
+        """Append the answer to the log and update its card; return the stored review.
+
+        (card, reviewed_at ms) identifies a review. Recording the same answer again (same card,
+        millisecond, rating and response: a retry) stores nothing and returns the stored review.
+        A different answer to the card in a millisecond already taken is stored in the next free
+        millisecond, so an acknowledged answer is always a row of the log."""
+        key = str(answer.card)
         with self._writing() as db:
+            at, stored = _slot(db, key, to_ms(answer.answered_at), answer)
+            if stored is not None:
+                return stored
             progress = _card_from_row(db.execute(
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
-            if progress and at < progress.memory.last_review_ms:
-                # Another process committed a later review of this card first: replay the card
-                # in time order, so the cache stays what a rebuild from the log would give.
-                if not db.execute("SELECT 1 FROM reviews WHERE card = ? AND reviewed_at = ?", (key, at)).fetchone():
-                    self._merge_card(db, key, {at: answer}, origin)
-            else:
-                review = self._append(db, key, at, answer, origin, progress)
-                if review:
-                    return review
-        return next(r for r in self.history(key) if r.reviewed_at_ms == at)
+            if progress is None or at >= progress.memory.last_review_ms:
+                return self._append(db, key, at, answer, origin, progress)
+            # Another process committed a later review of this card first: replay the card in
+            # time order, so the cache stays what a rebuild from the log would give.
+            self._merge_card(db, key, {at: answer}, origin)
+            return _review_from_row(db.execute(_REVIEW_AT, (key, at)).fetchone())
 
     def _append(self, db: sqlite3.Connection, key: str, at: int, answer: Answer, origin: str,
-                progress: CardProgress | None) -> Review | None:
+                progress: CardProgress | None) -> Review:
         before = progress.memory if progress else None
         after = self.scheduling.review(before, int(answer.rating), at)
         cursor = db.execute(
-            f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)}) "
-            "ON CONFLICT (card, reviewed_at) DO NOTHING",
+            f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
             (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
              max(0, answer.duration_ms), answer.response, *_memory_values(before),
              *_memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
-        if not cursor.rowcount:
-            return None
         self._store_card(db, _next_card_row(key, answer, progress, after, at), progress is None)
         return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating),
                       answer.correct, max(0, answer.duration_ms), answer.response, before, after)
@@ -414,6 +377,8 @@ class ProgressStore:
         card cache. Runs only when the catalog differs from the one last copied (or new cards
         were reviewed without one), so usually it is one single-row read."""
         self._catalog = catalog
+        if self.read_only:  # the cache keeps the catalog last copied; the file stays as it is
+            return
         with self._reading() as db:
             synced = db.execute("SELECT fingerprint FROM catalog_sync").fetchone()
         if synced == (catalog.fingerprint,):
@@ -470,6 +435,24 @@ class ProgressStore:
         return counts
 
 
+_REVIEW_AT = f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? AND reviewed_at = ?"
+_MAX_SHIFT_MS = 1000  # a card answered differently in each of 1,000 consecutive ms is not a learner
+
+
+def _slot(db: sqlite3.Connection, key: str, at: int, answer: Answer) -> tuple[int, Review | None]:
+    """The millisecond to store `answer` at, or the stored review that is this very answer."""
+    for shifted in range(at, at + _MAX_SHIFT_MS):
+        row = db.execute(_REVIEW_AT, (key, shifted)).fetchone()
+        if row is None:
+            return shifted, None
+        stored = _review_from_row(row)
+        if (stored.rating, stored.correct, stored.response, stored.kind, stored.duration_ms) == (
+                int(answer.rating), answer.correct, answer.response, answer.kind, max(0, answer.duration_ms)):
+            return shifted, stored
+    raise StoreError(f"card {key} already has {_MAX_SHIFT_MS} different answers from {at} ms on; "
+                     "this answer was not recorded")
+
+
 _UPDATE_CARD = ", ".join(f"{c} = excluded.{c}" for c in _CARD_COLUMNS.split(", ")[1:])
 
 # The latest review by time, not by row id: reviews imported from Anki can be older than rows
@@ -503,7 +486,12 @@ def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, afte
             after.due_ms, after.last_review_ms, first, reps, lapses)
 
 
-_STATES = {state.value: state for state in State}  # a dict lookup: State(n) costs a µs, per review read
+class _States(dict):
+    def __missing__(self, value: object) -> State:
+        raise DamagedValue(f"a card state of {value!r} is not one FSRS has")
+
+
+_STATES = _States({state.value: state for state in State})  # a dict lookup: State(n) costs a µs, per review read
 
 
 def _card_from_row(row: tuple | None) -> CardProgress | None:

@@ -1,0 +1,171 @@
+"""Which files the store opens, and what it leaves behind: ours only, healthy only, unchanged
+when refused; never an acknowledged answer that was not written."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from leaderdeck.errors import LeaderdeckError
+from leaderdeck.progress import api, migrations
+from leaderdeck.progress.migrations import APPLICATION_ID, MIGRATIONS, schema_version
+from leaderdeck.progress.store import StoreDamagedError, StoreError, open_store
+
+from .conftest import T0, answer, key
+
+
+def files(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+# -- one answer, one row ------------------------------------------------------------------------
+
+def test_a_different_answer_in_the_same_millisecond_is_stored_one_millisecond_later(store):
+    first = store.record(answer(key("pick"), True, T0))
+    second = store.record(answer(key("pick"), False, T0))
+    assert second != first and not second.correct
+    assert second.reviewed_at_ms == first.reviewed_at_ms + 1 and second.before == first.after
+    assert store.record(answer(key("pick"), False, T0)) == second  # a retry finds its own row
+    assert store.record(answer(key("pick"), True, T0)) == first
+    assert store.review_count() == 2 and store.card(key("pick")).reps == 2
+    cached = store.cards()
+    store.rebuild_cards()
+    assert store.cards() == cached
+
+
+# -- ours, by application_id -------------------------------------------------------------------
+
+def test_a_new_store_is_marked_as_ours(tmp_path):
+    with open_store(tmp_path / "p.sqlite3") as store:
+        assert store._db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+        assert store._db.execute("PRAGMA user_version").fetchone() == (MIGRATIONS[-1].version,)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.sqlite3"]
+
+
+def test_a_store_from_before_the_mark_is_marked_by_a_named_migration(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    migrations.migrate(old, 0, [m for m in MIGRATIONS if m.version <= 3])
+    old.execute("PRAGMA application_id = 0")
+    old.execute("PRAGMA user_version = 0")
+    old.close()
+    with open_store(path) as store:
+        assert store._db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
+        assert schema_version(store._db) == MIGRATIONS[-1].version
+        names = [n for (n,) in store._db.execute("SELECT name FROM schema_migrations")]
+        assert "mark the file as a leaderdeck progress store" in names
+
+
+FOREIGN = {
+    "rails": ["CREATE TABLE schema_migrations (version varchar NOT NULL PRIMARY KEY)",
+              "CREATE TABLE ar_internal_metadata (key varchar PRIMARY KEY, value varchar)",
+              "INSERT INTO schema_migrations VALUES ('20240101120000')"],
+    "golang-migrate": ["CREATE TABLE schema_migrations (version uint64, dirty bool)",
+                       "INSERT INTO schema_migrations VALUES (3, 0)"],
+    "lookalike": [*(s for m in MIGRATIONS[:3] for s in m.statements), "CREATE TABLE extra (x)"],
+    "recipes": ["CREATE TABLE recipes (name TEXT)"],
+    "other application_id": ["PRAGMA application_id = 1234", "CREATE TABLE recipes (name TEXT)"],
+}
+
+
+@pytest.mark.parametrize("kind", FOREIGN)
+def test_another_programs_database_is_refused_by_its_mark_and_left_untouched(tmp_path, kind):
+    path = tmp_path / "progress.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    for statement in FOREIGN[kind]:
+        other.execute(statement)
+    other.close()
+    before = files(tmp_path)
+    with pytest.raises(StoreDamagedError, match="not a leaderdeck progress store") as caught:
+        open_store(path)
+    assert shlex.quote(str(path)) in str(caught.value)
+    assert files(tmp_path) == before
+
+
+def test_inside_a_quiz_a_foreign_database_is_our_error_not_a_crash(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    for statement in FOREIGN["rails"]:
+        other.execute(statement)
+    other.close()
+    with pytest.raises(LeaderdeckError):
+        api.default_answer_handler(path)(answer(key("pick")))
+
+
+# -- empty, newer, read-only, damaged ------------------------------------------------------------
+
+def test_a_zero_byte_store_is_refused_not_silently_replaced(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    path.write_bytes(b"")
+    with pytest.raises(StoreDamagedError, match="is empty") as caught:
+        open_store(path)
+    assert "delete it" in str(caught.value)
+    assert files(tmp_path) == {"progress.sqlite3": hashlib.sha256(b"").hexdigest()}
+
+
+def _hot_copy(source: Path, target: Path, statement: str) -> None:
+    """Copy a store and its -wal while a writer holds it open: a crash left the WAL behind."""
+    writer = sqlite3.connect(source, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute(statement)
+    for suffix in ("", "-wal"):
+        shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
+    writer.close()
+
+
+def test_a_newer_store_with_a_hot_wal_is_refused_and_left_byte_identical(tmp_path):
+    source, path = tmp_path / "source.sqlite3", tmp_path / "copy" / "progress.sqlite3"
+    path.parent.mkdir()
+    open_store(source).close()
+    _hot_copy(source, path, "PRAGMA user_version = 99")
+    before = files(path.parent)
+    assert set(before) == {"progress.sqlite3", "progress.sqlite3-wal"}
+    with pytest.raises(StoreError, match="newer leaderdeck"):
+        open_store(path)
+    after = files(path.parent)
+    after.pop("progress.sqlite3-shm", None)  # SQLite's shared index: no data in it
+    assert after == before
+
+
+def test_reading_a_read_only_store_leaves_no_wal_or_shm(tmp_path, monkeypatch):
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as store:
+        store.record(answer(key("pick")))
+    os.chmod(path, 0o444)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == path and mode & os.W_OK
+                        else real_access(p, mode, **kw))  # root may write anything: act as a user
+    with open_store(path) as store:
+        assert store.review_count() == 1
+        with pytest.raises(StoreError, match="read-only"):
+            store.record(answer(key("pick"), at=T0.replace(hour=10)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.sqlite3"]
+
+
+def test_an_invalid_text_value_is_reported_as_damage(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as store:
+        store.record(answer(key("pick")))
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("UPDATE reviews SET response = CAST(x'fffe41' AS TEXT)")
+    raw.close()
+    with open_store(path) as store, pytest.raises(StoreDamagedError) as caught:
+        store.history()
+    assert "damaged" in str(caught.value) and "disk is not full" not in str(caught.value)
+
+
+def test_the_recovery_command_quotes_the_path(tmp_path):
+    folder = tmp_path / "it's mine"
+    folder.mkdir()
+    path = folder / "progress.sqlite3"
+    path.write_text("not a database at all\n")
+    with pytest.raises(StoreDamagedError) as caught:
+        open_store(path)
+    message = str(caught.value)
+    assert f"sqlite3 {shlex.quote(str(path))} .recover" in message
