@@ -28,7 +28,7 @@ from . import migrations
 from .catalog import Catalog
 from .locks import describe_holders
 from .migrations import migrate, schema_version
-from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, to_ms
+from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, StudyDays, to_ms
 
 STORE_FILE = "progress.sqlite3"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -112,10 +112,12 @@ _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before,
 
 
 def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
-               busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> ProgressStore:
-    """Open (creating or upgrading as needed) the progress store at `path` or the default place."""
+               busy_timeout: float = BUSY_TIMEOUT_SECONDS, days: StudyDays | None = None,
+               parameters: Sequence[float] | None = None) -> ProgressStore:
+    """Open (creating or upgrading as needed) the progress store at `path` or the default place.
+    `days` says when the learner's days begin (default: 4 am UTC); `parameters` are FSRS's."""
     path = Path(path).expanduser() if path is not None else default_store_path()
-    scheduling = Scheduling(desired_retention)
+    scheduling = Scheduling(desired_retention, days, parameters)
     _refuse_foreign_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -428,6 +430,8 @@ class ProgressStore:
         """Per (lesson, concept) of the catalog: reviewed cards, those still learning, the sum of
         predicted recall now (the forgetting curve of `Scheduling.recall`, in SQL) and lapses."""
         factor, decay = self.scheduling.forgetting_curve
+        days = self.scheduling.days  # elapsed days as `StudyDays.elapsed_days` counts them:
+        now_ms = days.start_of(days.day_of(now_ms) + 1)  # whole days up to the next day's start
         with self._reading() as db:
             return db.execute(
                 "SELECT lesson, concept, count(*), sum(c.state != ?), "
