@@ -167,3 +167,16 @@ def test_parameters_from_anki_are_used_and_fsrs5_sets_are_completed():
     assert Scheduling(parameters=custom).review(None, 3, 0).stability == 5.0
     with pytest.raises(LeaderdeckError, match="FSRS parameters"):
         Scheduling(parameters=[1000.0] * 21)
+
+
+def test_passing_intervals_keep_annkis_order_hard_before_good_before_easy():
+    """A weak review card: FSRS alone would give Hard, Good and Easy one day each; Anki gives each
+    at least a day more than the rating below it."""
+    scheduling = Scheduling()
+    last = _at("2026-11-02T10:00")
+    weak = Memory(State.Review, None, 0.5, 9.0, _at("2026-11-03T04:00"), last)
+    intervals = []
+    for rating in (2, 3, 4):
+        after = scheduling.review(weak, rating, _at("2026-11-03T10:00"))
+        intervals.append((date.fromordinal(scheduling.days.day_of(after.due_ms)) - date(2026, 11, 3)).days)
+    assert intervals[0] >= 1 and intervals[1] >= intervals[0] + 1 and intervals[2] >= intervals[1] + 1

@@ -13,6 +13,7 @@ before the review; the memory keeps the true time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -135,13 +136,30 @@ class Scheduling:
     def review(self, memory: Memory | None, rating: int, at_ms: int) -> Memory:
         """The memory after a review with `rating` (1 Again … 4 Easy) at `at_ms`."""
         memory = memory or new_memory(at_ms)
-        reviewed, _ = self._fsrs.review_card(self._fsrs_card(memory, at_ms), Rating(rating), from_ms(at_ms))
+        card = self._fsrs_card(memory, at_ms)
+        reviewed, _ = self._fsrs.review_card(card, Rating(rating), from_ms(at_ms))
         after = _from_card(reviewed)
         if after.state != State.Review:
             return after  # learning steps are minutes from now, not days
-        interval_days = (reviewed.due - reviewed.last_review).days
+        interval_days = self._interval(card, memory.state, rating, at_ms)
         due = self.days.start_of(self.days.day_of(at_ms) + interval_days)
         return msgspec.structs.replace(after, due_ms=due)
+
+    def _interval(self, card: Card, state: State, rating: int, at_ms: int) -> int:
+        """Days to the next review, as Anki sets them: FSRS's interval for each passing rating,
+        rounded, then Hard < Good < Easy enforced in a review (each at least one day more than
+        the one before), and Easy beyond Good when a learning card graduates."""
+        def days(grade: int) -> int:
+            stability = self._fsrs.review_card(card, Rating(grade), from_ms(at_ms))[0].stability
+            interval = stability / self._factor * (self.desired_retention ** (1 / self._decay) - 1)
+            return min(max(1, math.floor(interval + 0.5)), self._fsrs.maximum_interval)  # Rust's round
+
+        if state != State.Review:
+            return days(rating) if rating != Rating.Easy else max(days(Rating.Easy), days(Rating.Good) + 1)
+        interval = 0
+        for grade in range(Rating.Hard, rating + 1):
+            interval = min(max(days(grade), interval + 1), self._fsrs.maximum_interval)
+        return interval
 
     def _fsrs_card(self, memory: Memory, at_ms: int) -> Card:
         """`memory` as an fsrs Card whose last review lies exactly the study days elapsed before
