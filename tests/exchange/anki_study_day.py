@@ -3,11 +3,14 @@ Rust backend reads the system clock, so each simulated day is a process started 
 
     python anki_study_day.py COLLECTION ACTION [ARGUMENT]
 
-ACTION is `setup HOUR [PACKAGE]` (a new collection: FSRS on, load balancing off, the day starting
-at HOUR, our deck imported without scheduling), `study DAY` (answer every due card of the deck,
-and on day 0 every new one, with ratings fixed by card and day; learning cards up to three times), `import PACKAGE` (a package
-with progress, scheduling included) or `report` (each card's scheduling, and the memory Anki
-computes from the card's review log, as JSON on stdout).
+ACTION is one of:
+  setup HOUR [PACKAGE]  a new collection: FSRS on, load balancing off, the day starting at HOUR,
+                        our deck imported without scheduling;
+  study DAY             answer every due card of the deck (on day 0 every new one too), ratings
+                        fixed by card and day, learning cards up to three times;
+  import PACKAGE        a package with progress, scheduling included;
+  report                each card's scheduling, and the memory Anki computes from its review
+                        log, as JSON on stdout.
 Run with ANKI_TEST_MODE=1: Anki then leaves out interval fuzz, which our scheduler does not add.
 """
 
