@@ -78,7 +78,7 @@ def anki_report(collection: Path, at: str, rollover: int) -> dict[tuple[str, int
     cards = {}
     for card in report["cards"]:
         if card["reps"]:
-            in_days = card["queue"] in (2, 3)  # review and interday learning: a day number
+            in_days = card["due"] < 1_000_000_000  # a day number, else (intraday learning) epoch seconds
             card["due_date"] = (today + timedelta(days=card["due"] - report["today"]) if in_days
                                 else date.fromordinal(days.day_of(card["due"] * 1000)))
             cards[(card["guid"], card["ord"])] = card
