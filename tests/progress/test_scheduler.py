@@ -1,15 +1,25 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fsrs import State
+from fsrs.scheduler import DEFAULT_PARAMETERS
 from hypothesis import given
 from hypothesis import strategies as st
 
 from leaderdeck.errors import LeaderdeckError
-from leaderdeck.progress.scheduler import DAY_MS, Memory, Scheduling, from_ms, new_memory, to_ms
+from leaderdeck.progress.scheduler import (
+    DAY_MS,
+    Memory,
+    Scheduling,
+    StudyDays,
+    from_ms,
+    fsrs_parameters,
+    new_memory,
+    to_ms,
+)
 
 from .conftest import T0
 
@@ -80,3 +90,93 @@ def test_recall_matches_the_library(stability, elapsed_ms, retention):
 def test_recall_of_an_unreviewed_card_is_zero():
     assert Scheduling().recall(None, None, 0) == 0.0
     assert Scheduling().recall(3.0, to_ms(T0), to_ms(T0 + timedelta(hours=5))) == 1.0  # whole days only
+
+
+# -- days as Anki counts them (issue 14) ------------------------------------------------------
+
+def _at(text: str, zone: str = "UTC") -> int:
+    return to_ms(datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone)))
+
+
+def test_a_day_later_by_the_calendar_is_a_day_for_fsrs_even_a_few_ms_short_of_24_hours():
+    """Anki gives FSRS one day between 10:00:00.689 and 10:00:00.400 the next day; fed raw
+    datetimes, py-fsrs saw 0 days and applied its same-day formula."""
+    scheduling = Scheduling()
+    first = scheduling.review(None, 3, _at("2026-11-02T10:00:00.689"))
+    second = scheduling.review(first, 3, _at("2026-11-03T10:00:00.400"))
+    a_day = scheduling.review(first, 3, _at("2026-11-03T10:00:00.689"))
+    same_day = scheduling.review(first, 3, _at("2026-11-02T23:00"))
+    assert second.stability == a_day.stability != same_day.stability
+    assert second.last_review_ms == _at("2026-11-03T10:00:00.400")  # the true time is kept
+
+
+def test_a_review_before_the_rollover_hour_belongs_to_the_day_before():
+    scheduling = Scheduling()
+    first = scheduling.review(None, 3, _at("2026-11-02T22:00"))
+    before_rollover = scheduling.review(first, 3, _at("2026-11-03T03:30"))
+    after_rollover = scheduling.review(first, 3, _at("2026-11-03T04:30"))
+    assert before_rollover.stability == scheduling.review(first, 3, _at("2026-11-02T22:30")).stability
+    assert after_rollover.stability == scheduling.review(first, 3, _at("2026-11-04T03:00")).stability
+    assert before_rollover.stability != after_rollover.stability
+
+
+def test_review_cards_fall_due_at_the_start_of_their_study_day():
+    scheduling = Scheduling(days=StudyDays(ZoneInfo("Asia/Tokyo"), 4))
+    memory = None
+    for at in ("2026-11-02T10:00", "2026-11-02T10:10", "2026-11-03T21:15:00.5"):
+        memory = scheduling.review(memory, 3, _at(at, "Asia/Tokyo"))
+    assert memory.state == State.Review
+    due = datetime.fromtimestamp(memory.due_ms / 1000, ZoneInfo("Asia/Tokyo"))
+    assert (due.hour, due.minute, due.second, due.microsecond) == (4, 0, 0, 0)
+    assert due.date() > date(2026, 11, 3)
+    learning = scheduling.review(None, 3, _at("2026-11-02T23:55", "Asia/Tokyo"))
+    assert learning.due_ms - learning.last_review_ms == 10 * 60_000  # steps stay in minutes
+
+
+def test_study_days_begin_at_the_rollover_hour_in_the_learners_zone_across_daylight_saving():
+    days = StudyDays(ZoneInfo("Europe/Berlin"), 4)
+    assert days.day_of(_at("2025-03-30T03:59", "Europe/Berlin")) == date(2025, 3, 29).toordinal()
+    assert days.day_of(_at("2025-03-30T04:00", "Europe/Berlin")) == date(2025, 3, 30).toordinal()
+    # clocks went forward at 2 am: 4 am on the 30th is 02:00 UTC, the day before 03:00 UTC
+    assert days.start_of(date(2025, 3, 30).toordinal()) == _at("2025-03-30T02:00")
+    assert days.start_of(date(2025, 3, 29).toordinal()) == _at("2025-03-29T03:00")
+    midnight = StudyDays(UTC, 0)
+    assert midnight.elapsed_days(_at("2026-11-02T23:59"), _at("2026-11-03T00:01")) == 1
+    assert midnight.elapsed_days(_at("2026-11-03T00:01"), _at("2026-11-02T23:59")) == 0
+
+
+@pytest.mark.parametrize("hour", [-1, 24, 4.5])
+def test_a_rollover_hour_outside_the_day_is_a_user_error(hour):
+    with pytest.raises(LeaderdeckError, match="from 0 to 23"):
+        StudyDays(UTC, hour)
+
+
+def test_recall_counts_study_days():
+    scheduling = Scheduling()
+    last = _at("2026-11-02T10:00")
+    assert scheduling.recall(3.0, last, _at("2026-11-03T03:59")) == 1.0  # still the same day
+    assert scheduling.recall(3.0, last, _at("2026-11-03T04:00")) < 1.0  # 18 hours on: a new day
+
+
+def test_parameters_from_anki_are_used_and_fsrs5_sets_are_completed():
+    assert fsrs_parameters([]) is None and fsrs_parameters([0.4] * 17) is None
+    fsrs5 = list(DEFAULT_PARAMETERS[:19])
+    assert fsrs_parameters(fsrs5) == (*DEFAULT_PARAMETERS[:19], 0.0, 0.5)
+    custom = list(DEFAULT_PARAMETERS)
+    custom[2] = 5.0  # the first Good's stability
+    assert Scheduling(parameters=custom).review(None, 3, 0).stability == 5.0
+    with pytest.raises(LeaderdeckError, match="FSRS parameters"):
+        Scheduling(parameters=[1000.0] * 21)
+
+
+def test_passing_intervals_keep_annkis_order_hard_before_good_before_easy():
+    """A weak review card: FSRS alone would give Hard, Good and Easy one day each; Anki gives each
+    at least a day more than the rating below it."""
+    scheduling = Scheduling()
+    last = _at("2026-11-02T10:00")
+    weak = Memory(State.Review, None, 0.5, 9.0, _at("2026-11-03T04:00"), last)
+    intervals = []
+    for rating in (2, 3, 4):
+        after = scheduling.review(weak, rating, _at("2026-11-03T10:00"))
+        intervals.append((date.fromordinal(scheduling.days.day_of(after.due_ms)) - date(2026, 11, 3)).days)
+    assert intervals[0] >= 1 and intervals[1] >= intervals[0] + 1 and intervals[2] >= intervals[1] + 1

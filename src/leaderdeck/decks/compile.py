@@ -19,7 +19,7 @@ from .fields import Item, LessonFields
 from .lock import ID_STRIDE, Lock, NoteEntry, Tombstone, TypeEntry, update_note, update_type
 from .media import MediaPacker
 from .notetypes import NOTE_TYPES, model_json
-from .package import CardRow, NoteRow, PackageContents, deck_json
+from .package import PRESET_RETENTION, CardRow, NoteRow, PackageContents, deck_json, deck_preset
 
 
 @dataclass
@@ -68,9 +68,11 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
         _check_renamed_ids(set(removed), set(builder.entries) - set(lock.notes))
     root = deck_json(_deck_id(course.info.deck), course.info.deck, render(course.info.description))
     models = [model_json(nt, types[kind].mod, root["id"]) for kind, nt in NOTE_TYPES.items()]
+    preset = deck_preset(_deck_id(f"preset:{course.id}"), course.info.deck, PRESET_RETENTION)
     contents = PackageContents(models=models, decks=[root, *builder.decks], notes=builder.notes,
                                cards=builder.cards, media=builder.media.packed,
-                               mod=max([e.mod for e in builder.entries.values()] + [t.mod for t in types.values()]))
+                               mod=max([e.mod for e in builder.entries.values()] + [t.mod for t in types.values()]),
+                               preset=preset)
     decks = {lesson.id: deck_name(course, n, lesson) for n, lesson in enumerate(course.lessons, start=1)}
     next_lock = Lock(notes=builder.entries, note_types=types, tombstones={**lock.tombstones, **removed},
                      decks=decks)

@@ -33,6 +33,9 @@ _COLLECTION_CREATED = 1_735_689_600  # fixed: a package's collection is never op
 # Public for packages carrying progress: Anki counts review cards' due days from this `crt`.
 COLLECTION_CREATED = _COLLECTION_CREATED
 _TAG = re.compile(r"<[^>]*>")
+# The notebook's default desired retention (`progress.scheduler.DEFAULT_RETENTION`, a test holds
+# them equal), not imported: building a deck need not load the scheduler.
+PRESET_RETENTION = 0.9
 
 
 # Rows are NamedTuples: immutable and typed, cheap to make by the ten thousand, and already the
@@ -91,6 +94,7 @@ class PackageContents:
     revlog: Sequence[RevlogRow] = ()
     media: dict[str, Path] = field(default_factory=dict)  # name in the collection → file
     mod: int = _COLLECTION_CREATED
+    preset: dict | None = None  # the deck options every deck of the package uses (`deck_preset`)
 
 
 def write_package(path: Path, contents: PackageContents) -> bool:
@@ -185,9 +189,11 @@ def _col_row(contents: PackageContents) -> tuple:
 
     conf = {**_COLLECTION_CONF, "curModel": str(contents.models[0]["id"]) if contents.models else None}
     models = {str(m["id"]): m for m in contents.models}
-    decks = {str(d["id"]): d for d in [_DEFAULT_DECK, *contents.decks]}
+    ours = contents.decks if contents.preset is None else [{**d, "conf": contents.preset["id"]} for d in contents.decks]
+    decks = {str(d["id"]): d for d in [_DEFAULT_DECK, *ours]}
+    presets = {"1": _DECK_CONFIG, **({str(contents.preset["id"]): contents.preset} if contents.preset else {})}
     return (_COLLECTION_CREATED, contents.mod * 1000, _COLLECTION_CREATED * 1000,
-            dump(conf), dump(models), dump(decks), dump({"1": _DECK_CONFIG}))
+            dump(conf), dump(models), dump(decks), dump(presets))
 
 
 def _note_values(note: NoteRow) -> tuple:
@@ -224,6 +230,17 @@ _COLLECTION_CONF = {"schedVer": 2, "activeDecks": [1], "curDeck": 1, "addToCur":
                     "collapseTime": 1200, "dueCounts": True, "estTimes": True, "newSpread": 0,
                     "nextPos": 1, "sortBackwards": False, "sortType": "noteFld", "timeLim": 0}
 _DEFAULT_DECK = deck_json(1, "Default", "")
+
+
+def deck_preset(preset_id: int, name: str, desired_retention: float) -> dict:
+    """Our deck options. Not Anki's id 1, which its importer never overwrites, so the preset
+    arrives: siblings buried (new, review and interday learning, so a flashcard's reverse never
+    follows it the same day) and the desired retention FSRS schedules for."""
+    return {**_DECK_CONFIG, "id": preset_id, "name": name, "mod": _COLLECTION_CREATED,
+            "new": {**_DECK_CONFIG["new"], "bury": True}, "rev": {**_DECK_CONFIG["rev"], "bury": True},
+            "buryInterdayLearning": True, "desiredRetention": desired_retention}
+
+
 _DECK_CONFIG = {
     "id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": True, "timer": 0,
     "replayq": True, "dyn": False,

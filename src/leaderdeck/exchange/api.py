@@ -11,7 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ..course import load_course
+from ..progress.api import learner_days
 from ..progress.store import open_store
+from .anki_settings import read_anki_settings
 from .export import ExportSummary, default_export_path, export_with_progress
 from .merge import ImportSummary, merge_matched, reviews_for_course
 
@@ -35,5 +37,7 @@ def import_anki(path: Path | str, lessons_dir: Path | str | None = None, *,
     """Merge the reviews of this course's cards from an Anki collection, .colpkg or .apkg."""
     course = load_course(Path(lessons_dir) if lessons_dir is not None else None)
     matched = reviews_for_course(Path(path), course)  # a bad file stops here: the store is not opened
-    with open_store(store) as progress:
+    settings = read_anki_settings(Path(path), course.info.deck)  # replayed as that Anki schedules
+    with open_store(store, days=learner_days(settings.rollover_hour), parameters=settings.parameters,
+                    desired_retention=settings.desired_retention) as progress:
         return merge_matched(Path(path), matched, progress)

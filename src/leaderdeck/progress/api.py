@@ -12,9 +12,10 @@ import threading
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
 from .catalog import Catalog, catalog_of
-from .scheduler import to_ms
+from .scheduler import ROLLOVER_HOUR, StudyDays, to_ms
 from .stats import Dashboard, ProgressRows, day_edges, summarize, week_edges
 from .store import ProgressStore, default_store_path, open_store
 
@@ -46,12 +47,25 @@ def local_zone() -> tzinfo:
         return UTC
 
 
+def learner_days(rollover_hour: int | None = None) -> StudyDays:
+    """The learner's study days: their time zone, and a new day from `rollover_hour`, else
+    `$LEADERDECK_ROLLOVER_HOUR`, else 4 am (Anki's "next day starts at"; keep the two equal)."""
+    if rollover_hour is None:
+        text = os.environ.get("LEADERDECK_ROLLOVER_HOUR", "").strip()
+        try:
+            rollover_hour = int(text) if text else ROLLOVER_HOUR
+        except ValueError:
+            raise LeaderdeckError(f"LEADERDECK_ROLLOVER_HOUR is {text!r}: set it to the hour a new day "
+                                  "starts at, a whole number from 0 to 23 (Anki's default is 4)") from None
+    return StudyDays(local_zone(), rollover_hour)
+
+
 def shared_store(path: Path | str | None = None) -> ProgressStore:
     """One open store per file per process, reused by every quiz and review in a notebook."""
     resolved = Path(path).expanduser().resolve() if path is not None else default_store_path().resolve()
     with _shared_lock:
         if resolved not in _shared:
-            _shared[resolved] = open_store(resolved)
+            _shared[resolved] = open_store(resolved, days=learner_days())
         return _shared[resolved]
 
 

@@ -67,16 +67,20 @@ def build_queue(catalog: Catalog, due: Sequence[tuple[str, int]], new_keys: Sequ
 
 
 def day_start(now: datetime) -> datetime:
-    """Midnight of `now`'s day in `now`'s own time zone: the daily new limit resets then."""
+    """Midnight of `now`'s day in `now`'s own time zone: where the calendar's days begin (the
+    dashboard's charts). Study days begin at the rollover hour: `StudyDays`."""
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def todays_queue(store: ProgressStore, catalog: Catalog, now: datetime, *,
                  new_per_day: int = NEW_PER_DAY, limit: int = 500) -> list[QueuedCard]:
-    """Everything to study at `now`: due reviews, then today's remaining new cards."""
+    """Everything to study at `now`: due reviews (a review card is due from the start of its
+    study day, as in Anki), then today's remaining new cards; the daily new limit resets when
+    the store's study day begins (the rollover hour), not at midnight."""
     now_ms = to_ms(now)
+    days = store.scheduling.days
     due = store.due(now_ms, limit, present=catalog)
-    introduced = store.introduced_since(to_ms(day_start(now)), present=catalog)
+    introduced = store.introduced_since(days.start_of(days.day_of(now_ms)), present=catalog)
     allowance = min(new_allowance(new_per_day, introduced), max(0, limit - len(due)))
     new_keys = store.unseen(catalog.keys, allowance) if allowance else []
     return build_queue(catalog, due, new_keys)

@@ -3,11 +3,20 @@
 Times are integer epoch milliseconds, the unit the store keeps. Fuzzing is off: fsrs draws its
 fuzz from the module-global `random`, which would make a review depend on hidden state, and a
 course of a few hundred items gains little from spreading its reviews over neighbouring days.
+
+Days are counted as Anki counts them (`StudyDays`): a study day begins at the rollover hour in the
+learner's time zone, FSRS is given the number of day starts between two reviews rather than whole
+24-hour periods, and a review card falls due at the start of its due day. py-fsrs measures
+`(review time - last review).days`, so it is handed a last review moved to exactly that many days
+before the review; the memory keeps the true time.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 import msgspec
 from fsrs import Card, Rating, Scheduler, State
@@ -18,6 +27,8 @@ DEFAULT_RETENTION = 0.9
 MAX_RETENTION = 0.97  # above this, intervals shrink so fast that reviews pile up
 DAY_MS = 86_400_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ROLLOVER_HOUR = 4  # Anki's default "next day starts at"
+FSRS6_PARAMETERS = 21
 
 
 def to_ms(moment: datetime) -> int:
@@ -32,6 +43,36 @@ def from_ms(ms: int) -> datetime:
     return EPOCH + timedelta(milliseconds=ms)
 
 
+@dataclass(frozen=True)
+class StudyDays:
+    """How the learner's days are numbered: each begins at `rollover_hour` in `zone` (Anki's
+    "next day starts at", 4 am by default). A value passed in, so the core never reads the clock
+    or the machine's time zone."""
+
+    zone: tzinfo = UTC
+    rollover_hour: int = ROLLOVER_HOUR
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.rollover_hour, int) and 0 <= self.rollover_hour <= 23):
+            raise LeaderdeckError(f"the hour a new day starts at is {self.rollover_hour!r}: choose a whole "
+                                  f"hour from 0 to 23 (the default, as in Anki, is {ROLLOVER_HOUR})")
+
+    def day_of(self, ms: int) -> int:
+        """The study day `ms` falls in (a proleptic ordinal: only differences mean anything)."""
+        local = from_ms(ms).astimezone(self.zone)
+        return (local - timedelta(hours=self.rollover_hour)).date().toordinal()
+
+    def start_of(self, day: int) -> int:
+        """When study day `day` begins, epoch milliseconds."""
+        start = datetime.combine(date.fromordinal(day), time(self.rollover_hour), tzinfo=self.zone)
+        return to_ms(start)
+
+    def elapsed_days(self, last_ms: int, now_ms: int) -> int:
+        """Days between a review and now as Anki gives them to FSRS: whole days from the review to
+        the start of the next study day (`next_day_at - last_review` in Anki), never negative."""
+        return max(0, (self.start_of(self.day_of(now_ms) + 1) - last_ms) // DAY_MS)
+
+
 class Memory(msgspec.Struct, frozen=True):
     """What the scheduler knows about one card: its fsrs state and when it is next due."""
 
@@ -44,7 +85,8 @@ class Memory(msgspec.Struct, frozen=True):
 
     @property
     def interval_ms(self) -> int | None:
-        """The interval the last review scheduled (due minus last review); None before any review."""
+        """Due minus last review; None before any review. A review card is due at the start of a
+        study day, so this is its interval in days less the part of the review's day already gone."""
         return None if self.last_review_ms is None else self.due_ms - self.last_review_ms
 
 
@@ -53,16 +95,36 @@ def new_memory(now_ms: int) -> Memory:
     return Memory(State.Learning, 0, None, None, now_ms, None)
 
 
-class Scheduling:
-    """FSRS with a chosen desired retention; every method takes the time it should act at."""
+def fsrs_parameters(values: Sequence[float]) -> tuple[float, ...] | None:
+    """FSRS-6's 21 parameters from a set Anki stored: FSRS-6 as it is, FSRS-5's 19 completed as
+    Anki completes them (no stability term in same-day reviews, decay 0.5); None for anything
+    else (none, or FSRS-4.5's 17), meaning the defaults."""
+    values = tuple(float(v) for v in values)
+    if len(values) == FSRS6_PARAMETERS:
+        return values
+    if len(values) == FSRS6_PARAMETERS - 2:
+        return (*values, 0.0, 0.5)
+    return None
 
-    def __init__(self, desired_retention: float = DEFAULT_RETENTION):
+
+class Scheduling:
+    """FSRS with a chosen desired retention and parameters, counting days as `days` says; every
+    method takes the time it should act at."""
+
+    def __init__(self, desired_retention: float = DEFAULT_RETENTION, days: StudyDays | None = None,
+                 parameters: Sequence[float] | None = None):
         if not 0 < desired_retention <= MAX_RETENTION:
             raise LeaderdeckError(
                 f"desired retention {desired_retention} is out of range: choose a value above 0 "
                 f"and at most {MAX_RETENTION} (the default is {DEFAULT_RETENTION})")
         self.desired_retention = desired_retention
-        self._fsrs = Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+        self.days = days or StudyDays()
+        try:
+            self._fsrs = Scheduler(**({"parameters": parameters} if parameters else {}),
+                                   desired_retention=desired_retention, enable_fuzzing=False)
+        except ValueError as error:
+            raise LeaderdeckError(f"these FSRS parameters cannot be used: {error}") from None
+        self.parameters = self._fsrs.parameters
         self._decay = -self._fsrs.parameters[20]
         self._factor = 0.9 ** (1 / self._decay) - 1
 
@@ -73,31 +135,61 @@ class Scheduling:
 
     def review(self, memory: Memory | None, rating: int, at_ms: int) -> Memory:
         """The memory after a review with `rating` (1 Again … 4 Easy) at `at_ms`."""
-        card = _to_card(memory or new_memory(at_ms))
+        memory = memory or new_memory(at_ms)
+        card = self._fsrs_card(memory, at_ms)
         reviewed, _ = self._fsrs.review_card(card, Rating(rating), from_ms(at_ms))
-        return _from_card(reviewed)
+        after = _from_card(reviewed)
+        if after.state != State.Review:
+            return after  # learning steps are minutes from now, not days
+        interval_days = self._interval(card, memory.state, rating, at_ms)
+        due = self.days.start_of(self.days.day_of(at_ms) + interval_days)
+        return msgspec.structs.replace(after, due_ms=due)
+
+    def _interval(self, card: Card, state: State, rating: int, at_ms: int) -> int:
+        """Days to the next review, as Anki sets them: FSRS's interval for each passing rating,
+        rounded, then Hard < Good < Easy enforced in a review (each at least one day more than
+        the one before), and Easy beyond Good when a learning card graduates."""
+        def days(grade: int) -> int:
+            stability = self._fsrs.review_card(card, Rating(grade), from_ms(at_ms))[0].stability
+            interval = stability / self._factor * (self.desired_retention ** (1 / self._decay) - 1)
+            return min(max(1, math.floor(interval + 0.5)), self._fsrs.maximum_interval)  # Rust's round
+
+        if state != State.Review:
+            return days(rating) if rating != Rating.Easy else max(days(Rating.Easy), days(Rating.Good) + 1)
+        interval = 0
+        for grade in range(Rating.Hard, rating + 1):
+            interval = min(max(days(grade), interval + 1), self._fsrs.maximum_interval)
+        return interval
+
+    def _fsrs_card(self, memory: Memory, at_ms: int) -> Card:
+        """`memory` as an fsrs Card whose last review lies exactly the study days elapsed before
+        `at_ms`, so that fsrs's whole 24-hour periods count what Anki counts."""
+        last = memory.last_review_ms
+        if last is not None:
+            last = at_ms - self.days.elapsed_days(last, at_ms) * DAY_MS
+        return _to_card(memory, last)
 
     def recall(self, stability: float | None, last_review_ms: int | None, now_ms: int) -> float:
-        """Predicted probability of recall now: the FSRS forgetting curve, over whole elapsed days.
+        """Predicted probability of recall now: the FSRS forgetting curve, over elapsed study days.
 
         The same formula as `fsrs.Scheduler.get_card_retrievability` (a test holds them equal),
         taking plain numbers so the dashboard can run it over 100,000 cards without building Cards.
         """
         if stability is None or last_review_ms is None:
             return 0.0
-        elapsed_days = max(0, (now_ms - last_review_ms) // DAY_MS)
+        elapsed_days = self.days.elapsed_days(last_review_ms, now_ms)
         return (1 + self._factor * elapsed_days / stability) ** self._decay
 
     def library_recall(self, memory: Memory, now_ms: int) -> float:
         """Recall as fsrs computes it, for checking `recall` against the library."""
-        return self._fsrs.get_card_retrievability(_to_card(memory), from_ms(now_ms))
+        return self._fsrs.get_card_retrievability(self._fsrs_card(memory, now_ms), from_ms(now_ms))
 
 
-def _to_card(memory: Memory) -> Card:
+def _to_card(memory: Memory, last_review_ms: int | None) -> Card:
     # card_id given: without it, Card() sleeps 1 ms to make ids unique
     return Card(card_id=1, state=memory.state, step=memory.step, stability=memory.stability,
                 difficulty=memory.difficulty, due=from_ms(memory.due_ms),
-                last_review=None if memory.last_review_ms is None else from_ms(memory.last_review_ms))
+                last_review=None if last_review_ms is None else from_ms(last_review_ms))
 
 
 def _from_card(card: Card) -> Memory:

@@ -37,7 +37,7 @@ from .files import (
     verify,
 )
 from .migrations import migrate
-from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, to_ms
+from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, StudyDays, to_ms
 
 STORE_FILE = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 3.0
@@ -112,11 +112,13 @@ _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before,
 
 
 def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
-               busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> ProgressStore:
+               busy_timeout: float = BUSY_TIMEOUT_SECONDS, days: StudyDays | None = None,
+               parameters: Sequence[float] | None = None) -> ProgressStore:
     """Open (creating or upgrading as needed) the progress store at `path` or the default place.
-    Files that are not ours, damaged, empty or newer are refused and left as they were (`files`)."""
+    Files that are not ours, damaged, empty or newer are refused and left as they were (`files`).
+    `days` says when the learner's days begin (default: 4 am UTC); `parameters` are FSRS's."""
     path = Path(path).expanduser() if path is not None else default_store_path()
-    scheduling = Scheduling(desired_retention)
+    scheduling = Scheduling(desired_retention, days, parameters)
     connection, read_only = connect(path, busy_timeout)
     store = ProgressStore(path, connection, scheduling, busy_timeout, read_only=read_only)
     with translated_errors(path, busy_timeout):
@@ -393,6 +395,8 @@ class ProgressStore:
         """Per (lesson, concept) of the catalog: reviewed cards, those still learning, the sum of
         predicted recall now (the forgetting curve of `Scheduling.recall`, in SQL) and lapses."""
         factor, decay = self.scheduling.forgetting_curve
+        days = self.scheduling.days  # elapsed days as `StudyDays.elapsed_days` counts them:
+        now_ms = days.start_of(days.day_of(now_ms) + 1)  # whole days up to the next day's start
         with self._reading() as db:
             return db.execute(
                 "SELECT lesson, concept, count(*), sum(c.state != ?), "

@@ -1,0 +1,126 @@
+"""The learner's scheduling settings in an Anki file: when their day starts, and the FSRS
+parameters and desired retention of the preset our deck uses. A replay of their reviews with
+these gives the memory Anki computed.
+
+Collections since Anki 2.1.50 (schema 18) keep settings in tables of their own, the presets as
+protocol-buffer messages; older ones (schema 11, legacy exports) keep JSON in the `col` row. Both
+are read here with the standard library: the `anki` package is AGPL and only ever a test tool.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..progress.scheduler import DEFAULT_RETENTION, MAX_RETENTION, ROLLOVER_HOUR, fsrs_parameters
+from .anki_read import _collection_copy
+
+# Field numbers in Anki's protocol buffers (proto/anki/deck_config.proto, decks.proto)
+_KIND_NORMAL, _NORMAL_CONFIG_ID = 1, 1
+_PARAMS = (6, 5)  # fsrs_params_6, fsrs_params_5 (newest first)
+_DESIRED_RETENTION = 37
+
+
+@dataclass(frozen=True)
+class AnkiSettings:
+    rollover_hour: int = ROLLOVER_HOUR
+    parameters: tuple[float, ...] | None = None  # FSRS-6's 21; None: the defaults
+    desired_retention: float = DEFAULT_RETENTION
+
+
+def read_anki_settings(path: Path, deck_name: str) -> AnkiSettings:
+    """The settings in the Anki file at `path` for the deck named `deck_name` (the course's
+    top-level deck); Anki's defaults for whatever the file does not say."""
+    with _collection_copy(path) as (database, _):
+        connection = sqlite3.connect(database)
+        connection.create_collation("unicase", _unicase)  # Anki's deck names are indexed with it
+        try:
+            tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+            read = _read_current if "deck_config" in tables else _read_legacy
+            rollover, params, retention = read(connection, deck_name)
+        except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error):
+            return AnkiSettings()  # settings are a refinement: an odd file is read for its reviews
+        finally:
+            connection.close()
+    return AnkiSettings(_hour(rollover), fsrs_parameters(params or ()),
+                        retention if retention and 0 < retention <= MAX_RETENTION else DEFAULT_RETENTION)
+
+
+def _unicase(a: str, b: str) -> int:
+    return (a.casefold() > b.casefold()) - (a.casefold() < b.casefold())
+
+
+def _hour(value: object) -> int:
+    return value if isinstance(value, int) and 0 <= value <= 23 else ROLLOVER_HOUR
+
+
+def _read_current(db: sqlite3.Connection, deck_name: str) -> tuple[object, list[float], float | None]:
+    row = db.execute("SELECT val FROM config WHERE key = 'rollover'").fetchone()
+    rollover = json.loads(row[0]) if row else None
+    deck = db.execute("SELECT kind FROM decks WHERE name = ?", (deck_name,)).fetchone()
+    if deck is None:
+        return rollover, [], None
+    normal = _fields(_fields(deck[0]).get(_KIND_NORMAL, [b""])[0])
+    config_id = normal.get(_NORMAL_CONFIG_ID, [1])[0]
+    preset = db.execute("SELECT config FROM deck_config WHERE id = ?", (config_id,)).fetchone()
+    if preset is None:
+        return rollover, [], None
+    config = _fields(preset[0])
+    params = next((_floats(config[n][0]) for n in _PARAMS if n in config), [])
+    retention = config.get(_DESIRED_RETENTION, [None])[0]
+    # stored as a 32-bit float: 0.85 reads back as 0.8500000238
+    return rollover, params, round(struct.unpack("<f", retention)[0], 4) if retention else None
+
+
+def _read_legacy(db: sqlite3.Connection, deck_name: str) -> tuple[object, list[float], float | None]:
+    conf, decks, dconf = (json.loads(text) for text in db.execute("SELECT conf, decks, dconf FROM col").fetchone())
+    deck = next((d for d in decks.values() if d.get("name") == deck_name), None)
+    preset = dconf.get(str(deck.get("conf", 1))) if deck else None
+    if preset is None:
+        return conf.get("rollover"), [], None
+    params = preset.get("fsrsParams6") or preset.get("fsrsParams5") or preset.get("fsrsWeights") or []
+    return conf.get("rollover"), params, preset.get("desiredRetention")
+
+
+def _fields(message: bytes) -> dict[int, list]:
+    """A protocol-buffer message's fields: number → values (varints as ints, the rest as bytes)."""
+    fields: dict[int, list] = {}
+    for number, value in _wire(message):
+        fields.setdefault(number, []).append(value)
+    return fields
+
+
+def _wire(data: bytes) -> Iterator[tuple[int, int | bytes]]:
+    at = 0
+    while at < len(data):
+        key, at = _varint(data, at)
+        number, kind = key >> 3, key & 7
+        if kind == 0:
+            value, at = _varint(data, at)
+        elif kind in (1, 5):
+            size = 8 if kind == 1 else 4
+            value, at = data[at:at + size], at + size
+        elif kind == 2:
+            size, at = _varint(data, at)
+            value, at = data[at:at + size], at + size
+        else:
+            raise ValueError(f"protocol-buffer wire type {kind} is not read here")
+        yield number, value
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at, shift = at + 1, shift + 7
+        if byte < 0x80:
+            return value, at
+
+
+def _floats(packed: bytes) -> list[float]:
+    return list(struct.unpack(f"<{len(packed) // 4}f", packed))
