@@ -114,9 +114,11 @@ def _declared_sources(data: object) -> set[str]:
 
 
 def _summarise(loaded: Loaded, lesson: Lesson | None) -> tuple[Loaded, Lesson | None]:
-    """The same file with its data and positions dropped, but for where its id is."""
-    kept = Loaded(loaded.path, problems=loaded.problems)
-    kept.values[("id",)] = loaded.where(("id",))
+    """The same file with its data and positions dropped, but for where its id is (or the
+    text to find it in, when no position has been needed yet)."""
+    kept = Loaded(loaded.path, problems=loaded.problems, text=loaded.text)
+    if loaded.text is None:
+        kept.values[("id",)] = loaded.where(("id",))
     return kept, lesson
 
 
@@ -130,14 +132,13 @@ def _check_course_lessons(course: Loaded | None, info: CourseFile | None,
     for loaded, lesson in loaded_lessons:
         if lesson is None:
             continue
-        at = loaded.where(("id",))
         if lesson.id in first_file:
             message = f"duplicate lesson id '{lesson.id}' (also in {first_file[lesson.id]})"
-            problems.append(Problem(loaded.path, at.line, at.column, "id", message))
+            problems.append(loaded.problem(("id",), message))
         elif whole and lesson.id not in info.lessons:
             message = (f"lesson '{lesson.id}' is not listed in {COURSE_FILE} 'lessons'"
                        + did_you_mean(lesson.id, info.lessons))
-            problems.append(Problem(loaded.path, at.line, at.column, "id", message))
+            problems.append(loaded.problem(("id",), message))
         first_file.setdefault(lesson.id, loaded.path)
     failed = any(lesson is None for _, lesson in loaded_lessons)
     for index, lesson_id in enumerate(info.lessons):

@@ -67,9 +67,14 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     complete: bool = True
     reported: set[KeyPath] = field(default_factory=set)
+    text: str | None = field(default=None, repr=False)  # kept to find positions when first asked
 
     def where(self, key_path: KeyPath, *, key: bool = False) -> Position:
         """The closest known position for a key path (walking up to its parents)."""
+        if self.text is not None:  # positions are found only once a problem needs one
+            found = Loaded(self.path)
+            _Builder(found, self.text, positions=True).run()
+            self.values, self.keys, self.text = found.values, found.keys, None
         table = self.keys if key else self.values
         for depth in range(len(key_path), -1, -1):
             found = table.get(key_path[:depth]) or self.values.get(key_path[:depth])
@@ -97,9 +102,24 @@ def load_yaml(path: Path) -> Loaded:
     """Read one YAML file; every problem found is in `.problems`, never raised."""
     loaded = Loaded(display_path(path))
     text = read_text(path, loaded)
-    if text is not None:
-        _Builder(loaded, text).run()
+    if text is None:
+        return loaded
+    try:
+        _Builder(loaded, text, positions=False).run()
+        loaded.text = text
+    except _NeedPositions:  # a duplicate key, whose message names where the first one is
+        loaded = Loaded(loaded.path)
+        _Builder(loaded, text, positions=True).run()
     return loaded
+
+
+class _NeedPositions(Exception):
+    pass
+
+
+class _AnyText:
+    def __contains__(self, _: object) -> bool:
+        return True
 
 
 def read_text(path: Path, loaded: Loaded) -> str | None:
@@ -177,13 +197,17 @@ class _Builder:
     the event stream goes on; what cannot be kept is skipped whole (`skipping` counts the
     collections still open inside a skipped node)."""
 
-    def __init__(self, loaded: Loaded, text: str):
+    def __init__(self, loaded: Loaded, text: str, *, positions: bool):
+        self.positions = positions  # record every key's and value's position (only when asked)
         self.loaded = loaded
         self.text = text
         self.stack: list[_Frame] = []
         self.skipping = 0
         self.documents = 0
         self.scalars = _Loader("")
+        # YAML reads a plain scalar as a number, date, bool or null only by its first character
+        resolvers = self.scalars.yaml_implicit_resolvers
+        self.typed_first_characters = _AnyText() if None in resolvers else {"", *resolvers}
         self.tab_lines = self._tab_problems()
 
     def run(self) -> None:
@@ -246,7 +270,8 @@ class _Builder:
                 self._place(None)
             return
         key_path = self._child_path(frame)
-        self.loaded.values[key_path] = _position(event)
+        if self.positions:
+            self.loaded.values[key_path] = _position(event)
         if isinstance(event, yaml.AliasEvent):
             self._refuse(event, key_path, _NO_ANCHORS)
             return
@@ -276,11 +301,14 @@ class _Builder:
         key = event.value
         child = (*frame.key_path, key)
         if key in frame.container:
+            if not self.positions:
+                raise _NeedPositions
             first = self.loaded.keys[child]
             self._report(event, child, f"duplicate key (first set on line {first.line})")
             frame.key = _SKIP_VALUE
             return
-        self.loaded.keys[child] = _position(event)
+        if self.positions:
+            self.loaded.keys[child] = _position(event)
         frame.key = key
 
     def _child_path(self, frame: _Frame | None) -> KeyPath:
@@ -319,7 +347,9 @@ class _Builder:
     def _scalar(self, event: yaml.ScalarEvent, key_path: KeyPath) -> Any:
         tag = event.tag
         if tag is None:
-            tag = self.scalars.resolve(yaml.ScalarNode, event.value, event.implicit)
+            value = event.value
+            plain_may_be_typed = event.implicit[0] and value[:1] in self.typed_first_characters
+            tag = self.scalars.resolve(yaml.ScalarNode, value, event.implicit) if plain_may_be_typed else _STR_TAG
         if tag in _TEXT_TAGS:
             found = FORBIDDEN_CHARACTERS.search(event.value)
             if found:

@@ -32,6 +32,13 @@ def test_a_fifo_named_like_a_lesson_is_refused_without_reading(course_dir: Path,
                              "files") for line in err)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_named_on_the_command_line_is_refused_without_reading(course_dir: Path, capsys):
+    os.mkfifo(course_dir / "99-x.yaml")
+    code, err = _check([course_dir / "99-x.yaml"], capsys)
+    assert code == 1 and any("99-x.yaml:1:1: not a regular file" in line for line in err)
+
+
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
 def test_a_lesson_linked_to_a_device_is_refused_without_reading(course_dir: Path, capsys):
     (course_dir / "99-zero.yaml").symlink_to("/dev/zero")
