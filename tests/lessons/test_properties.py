@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 from leaderdeck.course import check_files
 from leaderdeck.errors import LessonError, Problem
+from leaderdeck.load import load_yaml
 from leaderdeck.model import Lesson
 
 FIXTURE = Path(__file__).parent / "fixture"
+SHIPPED = Path(__file__).parents[2] / "lessons"
 VALID = (FIXTURE / "01-door-decisions.yaml").read_text(encoding="utf-8")
 COURSE = (FIXTURE / "course.yaml").read_text(encoding="utf-8")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -63,7 +65,18 @@ def _check(tmp_path: Path, text: str | bytes) -> tuple[Problem, ...]:
 @SETTINGS
 @given(documents, styles)
 def test_random_yaml_documents(tmp_path_factory, document, style):
-    _check(tmp_path_factory.mktemp("doc"), yaml.safe_dump(document, **style))
+    folder = tmp_path_factory.mktemp("doc")
+    text = yaml.safe_dump(document, **style)
+    _check(folder, text)
+    loaded = load_yaml(folder / "lesson.yaml")
+    if not loaded.problems:  # the event builder reads what PyYAML's own constructor reads
+        assert loaded.data == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize("path", sorted(SHIPPED.glob("*.yaml")), ids=lambda path: path.name)
+def test_shipped_lessons_read_as_pyyaml_reads_them(path: Path):
+    loaded = load_yaml(path)
+    assert not loaded.problems and loaded.data == yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @SETTINGS
