@@ -19,6 +19,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-app
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
 lab: $(VENV)/.installed-app build
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) notebooks/00-start-here.ipynb
 
@@ -33,7 +37,7 @@ check: $(VENV)/.installed-app
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
 
 serve: $(VENV)/.installed-app build

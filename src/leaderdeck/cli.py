@@ -114,8 +114,8 @@ def _check(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise LeaderdeckError("no such file or folder: " + ", ".join(missing))
-    files = [p for p in args.paths if p.is_file()]
-    folders = [p for p in args.paths if not p.is_file()]
+    folders = [p for p in args.paths if p.is_dir()]
+    files = [p for p in args.paths if not p.is_dir()]  # anything else is read as a lesson, or refused
     if not args.paths or folders:
         lessons = [lesson for folder in folders or [None] for lesson in load_course(folder).lessons]
     else:

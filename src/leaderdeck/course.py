@@ -1,4 +1,5 @@
-"""Wires load → validate for a whole course: the one place the stages meet.
+"""Wires load → validate for a whole course: the one place the stages meet, and the one route
+every caller loads through (`check`, `build`, `new`, `quiz()`, `review()`, `dashboard()`).
 
 `load_course` returns a typed `Course` or raises `LessonError` holding every problem in every
 file, sorted by file and line, so an author fixes everything in one pass.
@@ -7,13 +8,14 @@ file, sorted by file and line, so an author fixes everything in one pass.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from ._gc import without_gc
 from .errors import LeaderdeckError, LessonError, Problem, display_path
-from .load import Loaded, load_plain, load_yaml
+from .load import Loaded, load_yaml
 from .model import ITEM_KINDS, Course, CourseFile, Lesson
-from .validate import did_you_mean, validate_course_file, validate_lesson, validate_lesson_quickly
+from .validate import did_you_mean, validate_course_file, validate_lesson
 
 COURSE_FILE = "course.yaml"
 
@@ -30,89 +32,78 @@ def find_lessons_dir(start: Path | None = None) -> Path:
 
 
 def lesson_files(lessons_dir: Path) -> list[Path]:
-    return sorted(p for p in lessons_dir.glob("*.yaml") if p.name != COURSE_FILE)
+    """Every `*.yaml` but the course file; dot-files (editor backups, `.x.yaml`) are not lessons."""
+    return sorted(p for p in lessons_dir.glob("*.yaml") if p.name != COURSE_FILE and not p.name.startswith("."))
 
 
 @without_gc
-def load_course(lessons_dir: Path | None = None) -> Course:
-    """Load and validate the course in `lessons_dir`; raise `LessonError` with every problem."""
+def load_course(lessons_dir: Path | None = None, *, files: Sequence[Path] | None = None) -> Course:
+    """Load and validate the course in `lessons_dir`; raise `LessonError` with every problem.
+
+    With `files`, only those lesson files are loaded (each checked exactly as in the whole
+    course, against the same course file), and the course holds just them.
+    """
     lessons_dir = find_lessons_dir() if lessons_dir is None else Path(lessons_dir)
     if not (lessons_dir / COURSE_FILE).is_file():
         what = "no such folder" if not lessons_dir.exists() else f"not a lessons folder (it has no {COURSE_FILE})"
         raise LeaderdeckError(f"{display_path(lessons_dir)}: {what}")
-    return _load_valid_course_quickly(lessons_dir) or _load_course_with_positions(lessons_dir)
-
-
-def _load_valid_course_quickly(lessons_dir: Path) -> Course | None:
-    """The course, read without positions (see `load.load_plain`), when nothing is wrong with it;
-    else None, and `_load_course_with_positions` finds and places every problem. Files outside
-    the fast path's subset are read with positions here already."""
-    course_data = load_plain(lessons_dir / COURSE_FILE)
-    course_loaded = Loaded("", course_data) if course_data is not None else load_yaml(lessons_dir / COURSE_FILE)
-    info = validate_course_file(course_loaded) if not course_loaded.problems else None
-    if info is None or course_loaded.problems:
-        return None
-    known = {s.file for s in info.sources}
-    lessons = []
-    for path in lesson_files(lessons_dir):
-        data = load_plain(path)
-        lesson = (validate_lesson_quickly(data, known, lessons_dir) if data is not None
-                  else _load_lesson(path, known, lessons_dir, check_sources=True)[1])
-        if lesson is None:
-            return None
-        lessons.append(lesson)
-    if sorted(lesson.id for lesson in lessons) != sorted(info.lessons):
-        return None  # a lesson missing, unlisted or twice: the positional pass says which
-    return _course(info, lessons, lessons_dir)
-
-
-def _course(info: CourseFile, lessons: list[Lesson], lessons_dir: Path) -> Course:
-    order = {lesson_id: index for index, lesson_id in enumerate(info.lessons)}
-    return Course(info=info, lessons=tuple(sorted(lessons, key=lambda lesson: order[lesson.id])),
-                  lessons_dir=lessons_dir.resolve())
-
-
-def _load_course_with_positions(lessons_dir: Path) -> Course:
-    course_loaded = load_yaml(lessons_dir / COURSE_FILE)
-    info = validate_course_file(course_loaded) if not course_loaded.problems else None
-    known = {s.file for s in info.sources} if info else set()
-    # Keep only what the course checks need of each file, not its positions: a large course
-    # would otherwise hold every node's position of every lesson at once.
-    loaded_lessons = [_summarise(*_load_lesson(path, known, lessons_dir, check_sources=info is not None))
-                      for path in lesson_files(lessons_dir)]
-    problems = list(course_loaded.problems)
-    for loaded, _ in loaded_lessons:
-        problems += loaded.problems
-    lessons = [lesson for _, lesson in loaded_lessons if lesson]
-    problems += _check_course_lessons(course_loaded, info, loaded_lessons)
+    info, lessons, problems = _load(lessons_dir, files)
     if problems or info is None:
         raise LessonError(problems)
-    return _course(info, lessons, lessons_dir)
+    order = {lesson_id: index for index, lesson_id in enumerate(info.lessons)}
+    ordered = sorted(lessons, key=lambda lesson: order.get(lesson.id, len(order)))
+    return Course(info=info, lessons=tuple(ordered), lessons_dir=lessons_dir.resolve())
 
 
-def check_files(paths: list[Path]) -> list[Lesson]:
-    """Validate lesson files named one by one, each against the course of its own folder."""
+def check_files(paths: Sequence[Path]) -> list[Lesson]:
+    """Validate lesson files named one by one, each against the course of its own folder (or,
+    in a folder without one, against the sources the lesson declares)."""
     problems: list[Problem] = []
     lessons: list[Lesson] = []
-    for path in paths:
-        lessons_dir = path.parent
-        course = load_yaml(lessons_dir / COURSE_FILE)
-        info = validate_course_file(course) if not course.problems else None
-        known = {s.file for s in info.sources} if info else set()
-        loaded, lesson = _load_lesson(path, known, lessons_dir, check_sources=info is not None)
-        problems += loaded.problems
-        lessons += [lesson] if lesson else []
+    by_folder: dict[Path, list[Path]] = {}
+    for path in map(Path, paths):
+        by_folder.setdefault(path.parent, []).append(path)
+    for folder, files in by_folder.items():
+        _, found, found_problems = _load(folder, files)
+        lessons += found
+        problems += found_problems
     if problems:
         raise LessonError(problems)
     return lessons
 
 
-def _load_lesson(path: Path, known_sources: set[str], lessons_dir: Path,
-                 *, check_sources: bool) -> tuple[Loaded, Lesson | None]:
+def _load(lessons_dir: Path, files: Sequence[Path] | None) -> tuple[CourseFile | None, list[Lesson], list[Problem]]:
+    """The one route: the course file, then each lesson file (all, or `files`) against it."""
+    course_file = lessons_dir / COURSE_FILE
+    course_loaded = load_yaml(course_file) if course_file.exists() or course_file.is_symlink() else None
+    info = validate_course_file(course_loaded) if course_loaded is not None else None
+    known = _course_sources(course_loaded)
+    # Keep only what the course checks need of each file, not its positions: a large course
+    # would otherwise hold every node's position of every lesson at once.
+    loaded_lessons = [_summarise(*_load_lesson(path, known, lessons_dir))
+                      for path in (lesson_files(lessons_dir) if files is None else files)]
+    problems = list(course_loaded.problems) if course_loaded is not None else []
+    for loaded, _ in loaded_lessons:
+        problems += loaded.problems
+    problems += _check_course_lessons(course_loaded, info, loaded_lessons, whole=files is None)
+    return info, [lesson for _, lesson in loaded_lessons if lesson], problems
+
+
+def _course_sources(course: Loaded | None) -> set[str] | None:
+    """The source files the course file declares, even when the rest of it is broken (so a
+    broken course file hides no unknown source); None when it declares no readable list."""
+    data = course.data if course is not None else None
+    sources = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(sources, list):
+        return None
+    return {s["file"] for s in sources if isinstance(s, dict) and isinstance(s.get("file"), str)}
+
+
+def _load_lesson(path: Path, known_sources: set[str] | None, lessons_dir: Path) -> tuple[Loaded, Lesson | None]:
     loaded = load_yaml(path)
-    if loaded.problems:
+    if loaded.data is None and loaded.problems:
         return loaded, None
-    sources = known_sources if check_sources else _declared_sources(loaded.data)
+    sources = known_sources if known_sources is not None else _declared_sources(loaded.data)
     return loaded, validate_lesson(loaded, sources, lessons_dir)
 
 
@@ -123,34 +114,35 @@ def _declared_sources(data: object) -> set[str]:
 
 
 def _summarise(loaded: Loaded, lesson: Lesson | None) -> tuple[Loaded, Lesson | None]:
-    """The same file with its data and positions dropped, but for where its id is."""
-    kept = Loaded(loaded.path, problems=loaded.problems)
-    kept.values[("id",)] = loaded.where(("id",))
+    """The same file with its data and positions dropped, but for where its id is (or the
+    text to find it in, when no position has been needed yet)."""
+    kept = Loaded(loaded.path, problems=loaded.problems, text=loaded.text)
+    if loaded.text is None:
+        kept.values[("id",)] = loaded.where(("id",))
     return kept, lesson
 
 
-def _check_course_lessons(course: Loaded, info: CourseFile | None,
-                          loaded_lessons: list[tuple[Loaded, Lesson | None]]) -> list[Problem]:
-    """Every listed lesson has exactly one file, and every file is listed."""
-    if info is None:
+def _check_course_lessons(course: Loaded | None, info: CourseFile | None,
+                          loaded_lessons: list[tuple[Loaded, Lesson | None]], *, whole: bool) -> list[Problem]:
+    """Every listed lesson has exactly one file, and (for the whole course) every file is listed."""
+    if info is None or course is None:
         return []
     problems = []
     first_file: dict[str, str] = {}
     for loaded, lesson in loaded_lessons:
         if lesson is None:
             continue
-        at = loaded.where(("id",))
         if lesson.id in first_file:
             message = f"duplicate lesson id '{lesson.id}' (also in {first_file[lesson.id]})"
-            problems.append(Problem(loaded.path, at.line, at.column, "id", message))
-        elif lesson.id not in info.lessons:
+            problems.append(loaded.problem(("id",), message))
+        elif whole and lesson.id not in info.lessons:
             message = (f"lesson '{lesson.id}' is not listed in {COURSE_FILE} 'lessons'"
                        + did_you_mean(lesson.id, info.lessons))
-            problems.append(Problem(loaded.path, at.line, at.column, "id", message))
+            problems.append(loaded.problem(("id",), message))
         first_file.setdefault(lesson.id, loaded.path)
     failed = any(lesson is None for _, lesson in loaded_lessons)
     for index, lesson_id in enumerate(info.lessons):
-        if lesson_id not in first_file and not failed:
+        if whole and lesson_id not in first_file and not failed:
             problems.append(course.problem(("lessons", index), f"no lesson file has id '{lesson_id}'"))
     return problems
 

@@ -43,8 +43,12 @@ class LessonError(LeaderdeckError):
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
+    """A path as the user would type it: relative to the working directory when inside it.
+    Only the folder is resolved: a link is named as itself, never as its target (which may
+    not exist, or loop)."""
+    path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        full = path.resolve() if path.name in ("", "..") else path.parent.resolve() / path.name
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)

@@ -1,15 +1,20 @@
 """Stage 1, load: a YAML file → plain data plus the source position of every key and value.
 
-Lesson files are untrusted. We only *compose* YAML (never construct arbitrary objects), refuse
-aliases, duplicate keys and tab indentation, and cap the file size, so a hostile file can cost
-neither memory nor surprises. Positions are 1-based, as editors show them.
+Lesson files are untrusted. Only regular files are read, at most `MAX_FILE_BYTES` of them; the
+YAML is read as a stream of parser events (PyYAML over libyaml, the one parser) and built into
+dicts, lists and plain scalars without recursion, so neither nesting nor aliases can cost memory
+or the stack. Each problem is recorded and loading goes on, so one file yields every problem it
+has: after a syntax error, the data read so far is kept and marked incomplete. Positions are
+1-based, as editors show them.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +23,23 @@ import yaml
 from .errors import Problem, display_path
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 50  # a lesson needs six levels; a deep file only costs the later stages
+_MAX_NUMBER = 2**63
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Cheap test for text that may hold an anchor (&a) or alias (*a); the parser then decides.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},*]+(?=\s|$|[\]},])", re.MULTILINE)
-_STR_TAG = "tag:yaml.org,2002:str"
+# After unescaping ("\x1f", "\e", "\a"): C0 and C1 controls but tab and line feed, DEL, and the
+# bidi overrides and isolates that make text read differently from what it holds. U+001F in any
+# field breaks an Anki package (it separates fields); ESC reaches terminals.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+_TAG = "tag:yaml.org,2002:"
+_STR_TAG = _TAG + "str"
+_PLAIN_TAGS = {_TAG + name for name in ("null", "bool", "int", "float")}
+_TEXT_TAGS = {_STR_TAG, "!", _TAG + "merge", _TAG + "value"}  # '<<' and '=' written as values are text
+_COLLECTION_TAGS = {None, "!", _TAG + "seq", _TAG + "map"}
+
+_NO_ANCHORS = "anchors and aliases are not allowed in lessons: write the text out"
 
 KeyPath = tuple[str | int, ...]
 
@@ -36,16 +52,29 @@ class Position:
 
 @dataclass
 class Loaded:
-    """A loaded document: its data, and where each key path's value and key start."""
+    """A loaded document: its data, and where each key path's value and key start.
+
+    `complete` is False when a syntax error stopped reading: the data holds what came before it,
+    so missing keys are not worth reporting. `reported` holds the key paths whose value already
+    has a problem (a date, an alias, nesting too deep): their value is None, and validation
+    says nothing more about them.
+    """
 
     path: str
     data: Any = None
     values: dict[KeyPath, Position] = field(default_factory=dict)
     keys: dict[KeyPath, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    complete: bool = True
+    reported: set[KeyPath] = field(default_factory=set)
+    text: str | None = field(default=None, repr=False)  # kept to find positions when first asked
 
     def where(self, key_path: KeyPath, *, key: bool = False) -> Position:
         """The closest known position for a key path (walking up to its parents)."""
+        if self.text is not None:  # positions are found only once a problem needs one
+            found = Loaded(self.path)
+            _Builder(found, self.text, positions=True).run()
+            self.values, self.keys, self.text = found.values, found.keys, None
         table = self.keys if key else self.values
         for depth in range(len(key_path), -1, -1):
             found = table.get(key_path[:depth]) or self.values.get(key_path[:depth])
@@ -57,6 +86,9 @@ class Loaded:
         at = self.where(key_path, key=key)
         return Problem(self.path, at.line, at.column, format_key_path(key_path), message)
 
+    def already_reported(self, key_path: KeyPath) -> bool:
+        return bool(self.reported) and any(key_path[:depth] in self.reported for depth in range(len(key_path) + 1))
+
 
 def format_key_path(key_path: KeyPath) -> str:
     """('items', 2, 'answer') → 'items[2].answer'."""
@@ -67,49 +99,77 @@ def format_key_path(key_path: KeyPath) -> str:
 
 
 def load_yaml(path: Path) -> Loaded:
-    shown = display_path(path)
-    loaded = Loaded(shown)
-    text = _read_text(path, loaded)
+    """Read one YAML file; every problem found is in `.problems`, never raised."""
+    loaded = Loaded(display_path(path))
+    text = read_text(path, loaded)
     if text is None:
         return loaded
-    tabs = [m.end() for m in _TAB_INDENT.finditer(text)]
-    for offset in tabs:
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1)
-        loaded.problems.append(
-            Problem(shown, line, column, "", "tab character in indentation: indent with spaces")
-        )
-    if tabs:
-        return loaded
-    if _MAYBE_ANCHOR.search(text):
-        anchors = _anchor_problems(shown, text)
-        if anchors:
-            loaded.problems += anchors
-            return loaded
     try:
-        documents = list(yaml.compose_all(text, Loader=_Loader))
-    except yaml.YAMLError as error:
-        loaded.problems.append(_syntax_problem(shown, error, text))
-        return loaded
-    if len(documents) != 1 or documents[0] is None:
-        what = "is empty" if not documents or documents[0] is None else "holds several YAML documents"
-        loaded.problems.append(Problem(shown, 1, 1, "", f"the file {what}: write exactly one mapping"))
-        return loaded
-    loaded.data = _Converter(loaded).convert(documents[0], ())
+        _Builder(loaded, text, positions=False).run()
+        loaded.text = text
+    except _NeedPositions:  # a duplicate key, whose message names where the first one is
+        loaded = Loaded(loaded.path)
+        _Builder(loaded, text, positions=True).run()
     return loaded
 
 
-def _read_text(path: Path, loaded: Loaded) -> str | None:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            message = f"the file is {size:,} bytes; a lesson may be at most {MAX_FILE_BYTES:,} bytes"
-            loaded.problems.append(Problem(loaded.path, 1, 1, "", message))
-            return None
-        raw = path.read_bytes()
-    except OSError as error:
-        loaded.problems.append(Problem(loaded.path, 1, 1, "", f"cannot read the file: {error.strerror}"))
+class _NeedPositions(Exception):
+    pass
+
+
+class _AnyText:
+    def __contains__(self, _: object) -> bool:
+        return True
+
+
+def read_text(path: Path, loaded: Loaded) -> str | None:
+    """The file's text, or None with a problem recorded. Only regular files are opened (a FIFO
+    would block, a device never ends), and at most one byte more than the limit is read."""
+    problem = _not_a_regular_file(path)
+    if problem is None:
+        try:
+            raw = _read_at_most(path, MAX_FILE_BYTES + 1)
+        except OSError as error:
+            problem = f"cannot read the file: {error.strerror or error}"
+    if problem is not None:
+        loaded.problems.append(Problem(loaded.path, 1, 1, "", problem))
         return None
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"the file is more than {MAX_FILE_BYTES:,} bytes; a lesson may be at most {MAX_FILE_BYTES:,} bytes"
+        loaded.problems.append(Problem(loaded.path, 1, 1, "", message))
+        return None
+    return _decode(raw, loaded)
+
+
+def _not_a_regular_file(path: Path) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if error.errno == errno.ENOENT and os.path.islink(path):
+            return "it is a symbolic link to a file that does not exist"
+        return f"cannot read the file: {error.strerror or error}"
+    except ValueError:  # a NUL in the name
+        return "cannot read the file: its name holds a NUL character"
+    if stat.S_ISDIR(mode):
+        return "it is a folder, not a lesson file"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a device, pipe or socket): lessons must be plain files"
+    size = os.stat(path).st_size
+    if size > MAX_FILE_BYTES:
+        return f"the file is {size:,} bytes; a lesson may be at most {MAX_FILE_BYTES:,} bytes"
+    return None
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # swapped for something else since the check
+            raise OSError(0, "not a regular file")
+        return file.read(limit)
+
+
+def _decode(raw: bytes, loaded: Loaded) -> str | None:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -120,173 +180,233 @@ def _read_text(path: Path, loaded: Loaded) -> str | None:
         return None
 
 
-def _anchor_problems(shown: str, text: str) -> list[Problem]:
-    """Anchors and aliases let a small file expand into a huge one, and lessons never need them."""
-    problems = []
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                problems.append(Problem(shown, mark.line + 1, mark.column + 1, "",
-                                        "anchors and aliases are not allowed in lessons: write the text out"))
-    except yaml.YAMLError:
-        pass  # composing reports the syntax error with its position
-    return problems
+_EXPECTING_KEY = object()
+_SKIPPING_KEY = object()  # a key that is a list or mapping, being skipped; its value goes too
+_SKIP_VALUE = object()
+
+
+@dataclass(slots=True)
+class _Frame:
+    container: dict | list
+    key_path: KeyPath
+    key: Any  # in a mapping: the key whose value comes next, or what to do with the next node
+
+
+class _Builder:
+    """Parser events → data, an explicit stack instead of recursion. Problems are recorded and
+    the event stream goes on; what cannot be kept is skipped whole (`skipping` counts the
+    collections still open inside a skipped node)."""
+
+    def __init__(self, loaded: Loaded, text: str, *, positions: bool):
+        self.positions = positions  # record every key's and value's position (only when asked)
+        self.loaded = loaded
+        self.text = text
+        self.stack: list[_Frame] = []
+        self.skipping = 0
+        self.documents = 0
+        self.scalars = _Loader("")
+        # YAML reads a plain scalar as a number, date, bool or null only by its first character
+        resolvers = self.scalars.yaml_implicit_resolvers
+        self.typed_first_characters = _AnyText() if None in resolvers else {"", *resolvers}
+        self.tab_lines = self._tab_problems()
+
+    def run(self) -> None:
+        parser = None
+        try:
+            parser = _Loader(self.text)
+            while (event := parser.get_event()) is not None and self._take(event):
+                pass
+        except yaml.YAMLError as error:
+            self.loaded.complete = False
+            problem = _syntax_problem(self.loaded.path, error, self.text)
+            if problem.line not in self.tab_lines:  # a tab in the indentation is reported already
+                self.loaded.problems.append(problem)
+        finally:
+            if parser is not None:
+                parser.dispose()
+        loaded = self.loaded
+        if self.documents == 0 or (loaded.data is None and loaded.complete and () not in loaded.reported):
+            loaded.problems.append(Problem(loaded.path, 1, 1, "", "the file is empty: write exactly one mapping"))
+
+    def _tab_problems(self) -> set[int]:
+        lines = set()
+        for match in _TAB_INDENT.finditer(self.text):
+            offset = match.end()
+            line = self.text.count("\n", 0, offset) + 1
+            column = offset - (self.text.rfind("\n", 0, offset) + 1)
+            self.loaded.problems.append(
+                Problem(self.loaded.path, line, column, "", "tab character in indentation: indent with spaces"))
+            lines.add(line)
+        return lines
+
+    def _take(self, event: yaml.Event) -> bool:
+        """Handle one event; False to stop reading."""
+        kind = type(event)
+        if self.skipping:
+            self.skipping += (kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent)) - (
+                kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent))
+            if not self.skipping:
+                self._place(None)
+        elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            self.stack.pop()
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                self._report(event, (), "the file holds several YAML documents: write exactly one mapping")
+                return False
+        elif isinstance(event, yaml.NodeEvent):
+            self._node(event)
+        return True
+
+    def _node(self, event: yaml.NodeEvent) -> None:
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.key is _EXPECTING_KEY:
+            self._key(frame, event)
+            return
+        if frame is not None and frame.key is _SKIP_VALUE:
+            if isinstance(event, yaml.CollectionStartEvent):
+                self.skipping = 1
+            else:
+                self._place(None)
+            return
+        key_path = self._child_path(frame)
+        if self.positions:
+            self.loaded.values[key_path] = _position(event)
+        if isinstance(event, yaml.AliasEvent):
+            self._refuse(event, key_path, _NO_ANCHORS)
+            return
+        if event.anchor is not None:  # reported, and the node is kept: it is all there
+            self._report(event, key_path, _NO_ANCHORS)
+        if isinstance(event, yaml.ScalarEvent):
+            self._place(self._scalar(event, key_path))
+        elif len(self.stack) >= MAX_DEPTH:
+            self._refuse(event, key_path, f"nested more than {MAX_DEPTH} levels deep: lessons need a handful")
+        elif event.tag not in _COLLECTION_TAGS:
+            self._refuse(event, key_path, f"unsupported YAML tag {event.tag!r}: write a plain list or mapping")
+        else:
+            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
+            self._place(container)
+            self.stack.append(_Frame(container, key_path, _EXPECTING_KEY if container == {} else None))
+
+    def _key(self, frame: _Frame, event: yaml.NodeEvent) -> None:
+        if not isinstance(event, yaml.ScalarEvent):
+            self._report(event, frame.key_path, "keys must be plain words")
+            if isinstance(event, yaml.AliasEvent):
+                frame.key = _SKIP_VALUE
+            else:
+                frame.key, self.skipping = _SKIPPING_KEY, 1
+            return
+        if event.anchor is not None:
+            self._report(event, frame.key_path, _NO_ANCHORS)
+        key = event.value
+        child = (*frame.key_path, key)
+        if key in frame.container:
+            if not self.positions:
+                raise _NeedPositions
+            first = self.loaded.keys[child]
+            self._report(event, child, f"duplicate key (first set on line {first.line})")
+            frame.key = _SKIP_VALUE
+            return
+        if self.positions:
+            self.loaded.keys[child] = _position(event)
+        frame.key = key
+
+    def _child_path(self, frame: _Frame | None) -> KeyPath:
+        if frame is None:
+            return ()
+        if isinstance(frame.container, list):
+            return (*frame.key_path, len(frame.container))
+        return (*frame.key_path, frame.key)
+
+    def _place(self, value: Any) -> None:
+        """Put a finished value where it belongs: the document, a list, or under its key."""
+        if not self.stack:
+            if self.documents == 1:
+                self.loaded.data = value
+            return
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            frame.container.append(value)
+        elif frame.key is _SKIP_VALUE:
+            frame.key = _EXPECTING_KEY
+        elif frame.key is _SKIPPING_KEY:
+            frame.key = _SKIP_VALUE
+        else:
+            frame.container[frame.key] = value
+            frame.key = _EXPECTING_KEY
+
+    def _refuse(self, event: yaml.NodeEvent, key_path: KeyPath, message: str) -> None:
+        """Report the node, keep None in its place, and skip whatever it holds."""
+        self._report(event, key_path, message)
+        self.loaded.reported.add(key_path)
+        if isinstance(event, yaml.CollectionStartEvent):
+            self.skipping = 1
+        else:
+            self._place(None)
+
+    def _scalar(self, event: yaml.ScalarEvent, key_path: KeyPath) -> Any:
+        tag = event.tag
+        if tag is None:
+            value = event.value
+            plain_may_be_typed = event.implicit[0] and value[:1] in self.typed_first_characters
+            tag = self.scalars.resolve(yaml.ScalarNode, value, event.implicit) if plain_may_be_typed else _STR_TAG
+        if tag in _TEXT_TAGS:
+            found = FORBIDDEN_CHARACTERS.search(event.value)
+            if found:
+                message = f"control or bidi character U+{ord(found.group()):04X} is not allowed in text"
+                self._report(event, key_path, message)
+            return event.value
+        if tag in _PLAIN_TAGS:
+            return self._plain(event, tag, key_path)
+        if tag == _TAG + "timestamp":
+            message = f"{event.value} reads as a date or time: put it in quotes to make it text"
+            return self._bad(event, key_path, message)
+        return self._bad(event, key_path, f"unsupported YAML tag {tag!r}: write a plain value")
+
+    def _plain(self, event: yaml.ScalarEvent, tag: str, key_path: KeyPath) -> Any:
+        try:
+            value = self.scalars.construct_object(yaml.ScalarNode(tag, event.value))
+        except yaml.YAMLError:  # '!!int x'
+            return self._bad(event, key_path, f"{event.value[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}")
+        except ValueError:  # more digits than Python converts
+            return self._bad(event, key_path, "the number is too large")
+        if isinstance(value, int) and not isinstance(value, bool) and not -_MAX_NUMBER < value < _MAX_NUMBER:
+            return self._bad(event, key_path, "the number is too large")
+        return value
+
+    def _bad(self, event: yaml.ScalarEvent, key_path: KeyPath, message: str) -> None:
+        self._report(event, key_path, message)
+        self.loaded.reported.add(key_path)
+        return None
+
+    def _report(self, event: yaml.Event, key_path: KeyPath, message: str) -> None:
+        at = _position(event)
+        self.loaded.problems.append(Problem(self.loaded.path, at.line, at.column, format_key_path(key_path), message))
 
 
 def _syntax_problem(shown: str, error: yaml.YAMLError, text: str) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):  # a character YAML forbids, found before parsing
-        offset = error.position
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        line, column = _clamp(text, text.count("\n", 0, error.position) + 1,
+                              error.position - (text.rfind("\n", 0, error.position) + 1) + 1)
         code = error.character if isinstance(error.character, int) else ord(error.character)
         return Problem(shown, line, column, "", f"control character U+{code:04X} is not allowed in YAML")
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = _clamp(text, mark.line + 1, mark.column + 1) if mark else (1, 1)
     parts = (getattr(error, "context", None), getattr(error, "problem", None))
     message = " ".join(part for part in parts if part) or str(error)
     return Problem(shown, line, column, "", f"YAML syntax error: {message}")
 
 
-class _Converter:
-    """Walks composed nodes into dicts, lists and scalars, recording positions and problems."""
-
-    def __init__(self, loaded: Loaded):
-        self.loaded = loaded
-        self.scalars = _Loader("")
-
-    def convert(self, node: yaml.Node, key_path: KeyPath) -> Any:
-        self.loaded.values[key_path] = _position(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, key_path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(child, (*key_path, i)) for i, child in enumerate(node.value)]
-        if node.tag == _STR_TAG:
-            return node.value  # the common case, without the constructor's dispatch
-        return self._scalar(node, key_path)
-
-    def _scalar(self, node: yaml.Node, key_path: KeyPath) -> Any:
-        try:
-            return self.scalars.construct_object(node)
-        except yaml.YAMLError:  # an explicit or unknown tag: lessons only hold plain values
-            self._report(node, key_path, f"unsupported YAML tag {node.tag!r}: write a plain value")
-            return None
-
-    def _mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._report(key_node, key_path, "keys must be plain words")
-                continue
-            key = key_node.value if key_node.tag == _STR_TAG else str(self._scalar(key_node, key_path))
-            child = (*key_path, key)
-            if key in result:
-                first = self.loaded.keys[child]
-                self._report(key_node, child, f"duplicate key (first set on line {first.line})")
-                continue
-            self.loaded.keys[child] = _position(key_node)
-            result[key] = self.convert(value_node, child)
-        return result
-
-    def _report(self, node: yaml.Node, key_path: KeyPath, message: str) -> None:
-        at = _position(node)
-        self.loaded.problems.append(
-            Problem(self.loaded.path, at.line, at.column, format_key_path(key_path), message)
-        )
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """A position inside the file: the parser places an error at the end of the stream one line
+    past the last when the file has no final line break."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    if line > len(lines):
+        line, column = max(len(lines), 1), len(lines[-1]) + 1 if lines else 1
+    return line, min(column, len(lines[line - 1]) + 1 if lines else 1)
 
 
-def _position(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-# --- the fast path ---------------------------------------------------------------------------
-# Composing with positions costs about 100 µs per item, which dominates large builds, yet the
-# positions are only ever read to place a problem. So a build first reads each file with
-# yaml-rs (a Rust parser, ~10x faster, no positions) and validates that; only when something is
-# wrong anywhere does it load again through `load_yaml`, whose messages are the authoritative
-# ones. yaml-rs reads YAML 1.2 and PyYAML YAML 1.1, so the fast path takes only files on which
-# the two cannot differ, and hands everything else to `load_yaml`.
-
-# Characters on which the two parsers (or our refusals) differ: tabs, CR, line breaks YAML 1.1 has
-# and 1.2 lacks, a stray BOM, and the controls PyYAML refuses. Plain str/bytes scans: a regex over
-# a large course costs more than parsing it.
-_DIFFERING_CHARACTERS = "\t\r\x85\u2028\u2029\ufeff"
-_ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_OTHER_CONTROLS = re.compile("[\x80-\x84\x86-\x9f\ufffe\uffff]")
-_NODE_START = " \n[{,"  # an anchor or tag can only follow one of these
-
-
-def _outside_fast_subset(text: str) -> bool:
-    """True for text that holds anything the fast path leaves to `load_yaml`: the characters
-    above, anchors and tags, document markers and directives, or no final newline."""
-    if not text.endswith("\n") or any(character in text for character in _DIFFERING_CHARACTERS):
-        return True  # (without a final newline, yaml-rs adds one to a last block scalar)
-    raw = text.encode()
-    if len(raw.translate(None, _ASCII_CONTROLS)) != len(raw) or (not text.isascii() and _OTHER_CONTROLS.search(text)):
-        return True
-    if text.startswith(("---", "...", "%", "&", "!")) or "\n---" in text or "\n..." in text or "\n%" in text:
-        return True
-    return _marks_a_node(text, "&") or _marks_a_node(text, "!")
-
-
-def _marks_a_node(text: str, mark: str) -> bool:
-    """Does `mark` appear where it would start an anchor ('&name') or a tag ('!')?"""
-    at = text.find(mark, 1)
-    while at != -1:
-        if text[at - 1] in _NODE_START and (mark == "!" or text[at + 1:at + 2] not in ("", *_NODE_START, "]", "}")):
-            return True
-        at = text.find(mark, at + 1)
-    return False
-
-
-# A plain scalar starting with a letter is non-text for PyYAML only as one of these words; yaml-rs
-# reads the 1.1-only ones (yes, no, on, off) as text. Anything starting with a digit, sign, dot,
-# '~', '<' or '=' goes through PyYAML's own resolver.
-_PYYAML_WORDS = frozenset({
-    "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
-    "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL",
-})
-_RESOLVER = _Loader("")
-_RESOLVED_BY_FIRST_CHAR = frozenset("0123456789+-.~<=")
-
-
-def load_plain(path: Path) -> Any:
-    """The file's data without positions, or None when it is not in the subset where this is
-    exactly what `load_yaml` would give; the caller then uses `load_yaml`. The data holds no
-    empty or blank text (which the model's schema refuses anyway): validation relies on that."""
-    text = _read_text(path, Loaded(""))
-    if text is None or _outside_fast_subset(text):
-        return None
-    import yaml_rs
-
-    try:
-        data = yaml_rs.loads(text, parse_datetime=False)
-    except yaml_rs.YAMLDecodeError:  # syntax, duplicate keys, unknown tags: load_yaml explains
-        return None
-    return data if isinstance(data, dict) and _same_in_yaml_1_1(data) else None
-
-
-def _same_in_yaml_1_1(data: dict) -> bool:
-    """Only text, true/false and null (which both YAML versions spell alike), no key but text, and no
-    text that PyYAML would read as another type. (Collects the strings first, then checks them
-    with set and map operations: this runs over every string of a course.)"""
-    strings: list[Any] = []
-    pending: list[Any] = [data]
-    while pending:
-        node = pending.pop()
-        kind = type(node)
-        if kind is str:
-            strings.append(node)
-        elif kind is dict:
-            strings += node  # the keys
-            pending += node.values()
-        elif kind is list:
-            pending += node
-        elif kind is not bool and node is not None:
-            return False  # numbers: 0o17, 010 and 1e3 differ between the versions (lessons hold none)
-    if not all(map(isinstance, strings, repeat(str))) or not _PYYAML_WORDS.isdisjoint(strings):
-        return False
-    if "" in strings or any(map(str.isspace, strings)):
-        return False  # blank text, which validation counts on; also, yaml-rs reads an empty block scalar as "\n"
-    suspects = [text for text in strings if text[0] in _RESOLVED_BY_FIRST_CHAR]
-    return all(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG for text in suspects)
+def _position(event: yaml.Event) -> Position:
+    return Position(event.start_mark.line + 1, event.start_mark.column + 1)

@@ -24,6 +24,8 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
+from .load import FORBIDDEN_CHARACTERS
+
 INLINE_TAGS = {"em", "strong", "del", "code", "kbd", "sub", "sup", "a", "img", "br"}
 ALLOWED_TAGS = INLINE_TAGS | {
     "p", "hr", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -185,12 +187,19 @@ def media_references(text: str) -> list[str]:
     return kept + refused + [""] * without_source
 
 
+_MAX_MEDIA_PATH = 255  # longer names fail on most file systems before any check can run
+
+
 def media_problem(reference: str, lessons_dir: Path) -> str | None:
     """Why a media reference is refused, or None when it names a file inside `lessons_dir`."""
     if not reference:
         return "an image needs a file in the lessons folder as its source"
     if re.match(r"^[a-z][a-z0-9+.-]*:", reference.strip(), re.IGNORECASE) or reference.strip().startswith("//"):
         return f"media '{reference}' must be a file in the lessons folder, not a URL"
+    if FORBIDDEN_CHARACTERS.search(reference) or "\ufffd" in reference or len(reference) > _MAX_MEDIA_PATH:
+        # U+FFFD: the renderer's stand-in for a NUL it was given
+        shown = reference[:60].replace("\ufffd", "\x00").encode("unicode_escape").decode("ascii")
+        return f"media path '{shown}{'…' * (len(reference) > 60)}' is not a usable file name"
     if not is_local_media(reference):
         return f"media path '{reference}' leaves the lessons folder"
     try:

@@ -20,14 +20,17 @@ import msgspec
 # (Python) and the schema (jsonschema-rs) must refuse "id\n" alike.
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)"
 NOT_BLANK_PATTERN = r"\S"  # at least one character that is not white space
-CLOZE_PATTERN = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
-_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::.*?\}\}", re.DOTALL)  # the same matches as CLOZE_PATTERN, numbers only
+# [0-9], not \d: Python's \d also matches other scripts' digits ("c١"), which Anki reads differently.
+CLOZE_PATTERN = re.compile(r"\{\{c([0-9]+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_CLOZE_NUMBER = re.compile(r"\{\{c([0-9]+)::.*?\}\}", re.DOTALL)  # the same matches as CLOZE_PATTERN, numbers only
+# A cloze makes one card per number, and the deck lock gives each item 1,000 card ids (ID_STRIDE).
+MAX_CLOZE_NUMBER = 1000
 
 
 def _text(description: str) -> Any:
     # "Not blank" is in the JSON Schema, which the validator checks first, but not enforced by
     # msgspec itself: a regex on every text field was a fifth of loading a large course, and the
-    # fast path (`load.load_plain`) already refuses blank text while it walks every string.
+    # schema, which every file passes first, already refuses blank text.
     return msgspec.Meta(min_length=1, extra_json_schema={"pattern": NOT_BLANK_PATTERN}, description=description)
 
 

@@ -8,8 +8,10 @@ Rules that span fields (references, correct answers, cloze numbering, media) are
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,7 +21,20 @@ import msgspec
 
 from .errors import Problem
 from .load import KeyPath, Loaded
-from .model import CLOZE_PATTERN, ITEM_KINDS, ITEM_TYPES, NOT_BLANK_PATTERN, Choice, Cloze, CourseFile, Lesson, Order
+from .model import (
+    CLOZE_PATTERN,
+    ITEM_KINDS,
+    ITEM_TYPES,
+    MAX_CLOZE_NUMBER,
+    NOT_BLANK_PATTERN,
+    Choice,
+    Cloze,
+    Concept,
+    CourseFile,
+    Item,
+    Lesson,
+    Order,
+)
 
 T = TypeVar("T")
 
@@ -47,8 +62,9 @@ def validate_model(loaded: Loaded, model: type[T]) -> T | None:
         return None
     try:
         return msgspec.convert(loaded.data, model)
-    except msgspec.ValidationError as error:  # the schema should already have caught it
-        loaded.problems.append(loaded.problem((), str(error)))
+    except msgspec.ValidationError as error:
+        if loaded.complete and not loaded.reported:  # else the schema's silence was ours
+            loaded.problems.append(loaded.problem((), str(error)))  # a bug: the schema should have caught it
         return None
 
 
@@ -62,9 +78,15 @@ def _check_items(loaded: Loaded) -> None:
         if not isinstance(item, dict):
             continue  # the lesson schema reports the wrong type
         kind = item.get("kind")
-        if kind is None:
-            message = f"required key 'kind' is missing; one of: {', '.join(ITEM_KINDS)}"
-            loaded.problems.append(loaded.problem(at, message))
+        if loaded.already_reported((*at, "kind")):
+            continue
+        if kind is None and "kind" not in item:
+            if loaded.complete:
+                message = f"required key 'kind' is missing; one of: {', '.join(ITEM_KINDS)}"
+                loaded.problems.append(loaded.problem(at, message))
+        elif not isinstance(kind, str):
+            message = f"expected one of: {', '.join(ITEM_KINDS)}; got {_describe(kind)}"
+            loaded.problems.append(loaded.problem((*at, "kind"), message))
         elif kind not in ITEM_TYPES:
             message = f"unknown kind {kind!r}" + did_you_mean(str(kind), ITEM_KINDS)
             loaded.problems.append(loaded.problem((*at, "kind"), message + f" (kinds: {', '.join(ITEM_KINDS)})"))
@@ -74,7 +96,15 @@ def _check_items(loaded: Loaded) -> None:
 
 def _check_against(loaded: Loaded, validator: Any, data: Any, at: KeyPath) -> None:
     for error in validator.iter_errors(data):
-        loaded.problems.append(_translate(loaded, validator, error, (*at, *error.instance_path)))
+        key_path = (*at, *error.instance_path)
+        if loaded.already_reported(key_path):
+            continue  # its value was refused while loading, and is None here
+        if not loaded.complete and error.kind.name in _UNKNOWABLE_WHEN_CUT:
+            continue  # after a syntax error, what is missing may just be unread
+        loaded.problems.append(_translate(loaded, validator, error, key_path))
+
+
+_UNKNOWABLE_WHEN_CUT = {"required", "minItems"}
 
 
 @cache
@@ -169,85 +199,94 @@ _WORDS = re.compile(r"[^\w]+")
 
 
 def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
-    """Shape, then the rules that span fields. When only some items are malformed, the rules
-    still run on the others, so an author sees every problem in one pass."""
-    before = len(loaded.problems)
+    """Shape, then the rules that span fields. When parts of the lesson are malformed, the rules
+    still run on every part that is whole, so an author sees every problem in one pass."""
     lesson = validate_model(loaded, Lesson)
-    if lesson is not None:
-        check_lesson_rules(loaded, lesson, known_sources=known_sources, lessons_dir=lessons_dir)
-        return None if loaded.problems else lesson
-    salvaged = _without_broken_items(loaded, loaded.problems[before:])
-    if salvaged is not None:
-        check_lesson_rules(loaded, *salvaged, known_sources=known_sources, lessons_dir=lessons_dir)
-    return None
+    parts = _Parts.of(lesson) if lesson is not None else _Parts.salvaged(loaded.data)
+    if parts is not None:
+        check_lesson_rules(loaded, parts, known_sources=known_sources, lessons_dir=lessons_dir)
+    return lesson if lesson is not None and not loaded.problems else None
 
 
-def validate_lesson_quickly(data: dict, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
-    """The fast path's check, for data read without positions: the lesson, or None when anything
-    is wrong. msgspec enforces the model the schema is generated from (all but "not blank", which
-    `load_plain` guarantees), so the schema pass, which exists to report every violation in an
-    author's words, is not needed to say "valid"."""
-    try:
-        lesson = msgspec.convert(data, Lesson)
-    except msgspec.ValidationError:
-        return None
-    loaded = Loaded("", data)
-    check_lesson_rules(loaded, lesson, known_sources=known_sources, lessons_dir=lessons_dir)
-    return None if loaded.problems else lesson
+@dataclass
+class _Parts:
+    """What the rules read of a lesson: each item and concept that is whole, with its position
+    in the file; `concept_ids` and `item_ids` hold every id written, even in broken entries."""
 
+    concepts: list[tuple[int, Concept]]
+    concept_ids: list[tuple[int, str]] | None
+    items: list[tuple[int, Item]]
+    item_ids: list[tuple[int, str]]
+    sources: tuple[str, ...] | None
+    summary: str | None
 
-_ITEM_PATH = re.compile(r"^items\[(\d+)\]")
+    @classmethod
+    def of(cls, lesson: Lesson) -> _Parts:
+        concepts, items = list(enumerate(lesson.concepts)), list(enumerate(lesson.items))
+        return cls(concepts, [(i, c.id) for i, c in concepts], items, [(i, item.id) for i, item in items],
+                   lesson.sources, lesson.summary)
 
-
-def _without_broken_items(loaded: Loaded, problems: list[Problem]) -> tuple[Lesson, list[int]] | None:
-    """The lesson with its malformed items left out, and the kept items' original positions;
-    None when anything but whole items is malformed."""
-    broken = set()
-    for problem in problems:
-        match = _ITEM_PATH.match(problem.key_path)
-        if match is None:
+    @classmethod
+    def salvaged(cls, data: Any) -> _Parts | None:
+        if not isinstance(data, dict):
             return None
-        broken.add(int(match.group(1)))
-    kept = [index for index in range(len(loaded.data["items"])) if index not in broken]
-    if not kept:
-        return None
-    data = {**loaded.data, "items": [loaded.data["items"][index] for index in kept]}
-    try:
-        return msgspec.convert(data, Lesson), kept
-    except msgspec.ValidationError:
-        return None
+        raw_concepts, raw_items, sources = data.get("concepts"), data.get("items"), data.get("sources")
+        summary = data.get("summary")
+        return cls(_whole(raw_concepts, Concept), _ids(raw_concepts) if isinstance(raw_concepts, list) else None,
+                   _whole(raw_items, Item), _ids(raw_items),
+                   tuple(sources) if isinstance(sources, list) and all(isinstance(x, str) for x in sources) else None,
+                   summary if isinstance(summary, str) else None)
 
 
-def check_lesson_rules(loaded: Loaded, lesson: Lesson, item_indices: list[int] | None = None, *,
-                       known_sources: set[str], lessons_dir: Path) -> None:
-    """Rules across fields. `item_indices` are the items' positions in the file, when some were
-    left out as malformed."""
-    indices = item_indices or list(range(len(lesson.items)))
-    concept_ids = _unique_in(loaded, [c.id for c in lesson.concepts], ("concepts",), "id", "concept id")
-    _unique_in(loaded, [item.id for item in lesson.items], ("items",), "id", "item id", indices)
-    for index, source in enumerate(lesson.sources):
+def _whole(entries: Any, model: Any) -> list[tuple[int, Any]]:
+    whole = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else ()):
+        with contextlib.suppress(msgspec.ValidationError):  # the schema reports why
+            whole.append((index, msgspec.convert(entry, model)))
+    return whole
+
+
+def _ids(entries: Any) -> list[tuple[int, str]]:
+    return [(index, entry["id"]) for index, entry in enumerate(entries if isinstance(entries, list) else ())
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str)]
+
+
+def check_lesson_rules(loaded: Loaded, parts: _Parts, *, known_sources: set[str], lessons_dir: Path) -> None:
+    """Rules across fields, on every part of the lesson that is whole."""
+    concept_ids = None
+    if parts.concept_ids is not None:
+        indices, ids = zip(*parts.concept_ids, strict=True) if parts.concept_ids else ((), ())
+        concept_ids = _unique_in(loaded, list(ids), ("concepts",), "id", "concept id", list(indices))
+    if parts.item_ids:
+        indices, ids = zip(*parts.item_ids, strict=True)
+        _unique_in(loaded, list(ids), ("items",), "id", "item id", list(indices))
+    for index, source in enumerate(parts.sources or ()):
         if source not in known_sources:
             loaded.problems.append(loaded.problem(("sources", index), _unknown("source", source, known_sources)))
-    declared = set(lesson.sources)
-    for index, item in zip(indices, lesson.items, strict=True):
-        at: KeyPath = ("items", index)
-        if item.concept not in concept_ids:
-            loaded.problems.append(loaded.problem((*at, "concept"), _unknown("concept", item.concept, concept_ids)))
-        if item.source not in declared:
-            message = _unknown("source", item.source, declared) + " (list it under the lesson's 'sources')"
-            loaded.problems.append(loaded.problem((*at, "source"), message))
-        if isinstance(item, Choice):
-            _check_choice(loaded, item, at)
-        elif isinstance(item, Cloze):
-            _check_cloze(loaded, item.text, (*at, "text"))
-        elif isinstance(item, Order):
-            _check_order(loaded, item, at)
+    for index, item in parts.items:
+        _check_item(loaded, item, ("items", index), concept_ids, parts.sources)
     text = _all_text_lowercased(loaded.data)  # one scan tells which of the costlier rules can apply
     if text is None or b"![" in text or b"<img" in text:
         _check_media(loaded, lessons_dir)
-        _check_no_image(loaded, lesson.summary, ("summary",), "a lesson summary")
-    if text is None or b"<" in text or b"&" in text:
-        _check_rendered(loaded, lesson, indices)
+        if parts.summary is not None:
+            _check_no_image(loaded, parts.summary, ("summary",), "a lesson summary")
+    if text is None or b"<" in text or b"&" in text or b"[" in text:
+        _check_rendered(loaded, parts)
+
+
+def _check_item(loaded: Loaded, item: Item, at: KeyPath, concept_ids: set[str] | None,
+                sources: tuple[str, ...] | None) -> None:
+    if concept_ids is not None and item.concept not in concept_ids:
+        loaded.problems.append(loaded.problem((*at, "concept"), _unknown("concept", item.concept, concept_ids)))
+    if sources is not None and item.source not in sources:
+        message = _unknown("source", item.source, set(sources)) + " (list it under the lesson's 'sources')"
+        loaded.problems.append(loaded.problem((*at, "source"), message))
+    if isinstance(item, Choice):
+        _check_choice(loaded, item, at)
+    elif isinstance(item, Cloze):
+        _check_cloze(loaded, item.text, (*at, "text"))
+    elif isinstance(item, Order):
+        _check_order(loaded, item, at)
 
 
 def _unknown(what: str, value: str, known: set[str]) -> str:
@@ -287,16 +326,33 @@ def _normalise(text: str) -> str:
     return _WORDS.sub(" ", text.casefold()).strip()
 
 
+_CLOZE_OPENING = re.compile(r"\{\{c([^:{}]*)::")
+
+
 def _check_cloze(loaded: Loaded, text: str, at: KeyPath) -> None:
+    misnumbered = [written for written in _CLOZE_OPENING.findall(text) if not re.fullmatch("[0-9]+", written)]
+    for written in misnumbered:
+        message = f"deletion 'c{written[:12]}': number deletions with the digits 0-9, as c1, c2, c3"
+        loaded.problems.append(loaded.problem(at, message))
     deletions = list(CLOZE_PATTERN.finditer(text))
-    numbers = sorted({int(m.group(1)) for m in deletions})
+    # (no int() of a long digit string: Python refuses past 4,300 digits, and the numbers index a set)
+    too_large = [m.group(1) for m in deletions if len(m.group(1).lstrip("0")) > len(str(MAX_CLOZE_NUMBER))
+                 or int(m.group(1)) > MAX_CLOZE_NUMBER]
+    numbers = sorted({int(m.group(1)) for m in deletions if m.group(1) not in too_large})
     if text.count("{{") != text.count("}}"):
         loaded.problems.append(loaded.problem(at, "unbalanced braces: every '{{' needs a matching '}}'"))
+    elif too_large:
+        shown = too_large[0] if len(too_large[0]) <= 12 else too_large[0][:12] + "…"
+        message = f"deletion c{shown}: a cloze holds at most {MAX_CLOZE_NUMBER} numbered deletions"
+        loaded.problems.append(loaded.problem(at, message))
     elif not numbers:
-        loaded.problems.append(loaded.problem(at, "no deletion: mark an answer as {{c1::answer}}"))
+        if not misnumbered:
+            loaded.problems.append(loaded.problem(at, "no deletion: mark an answer as {{c1::answer}}"))
+    elif numbers[0] == 0:
+        loaded.problems.append(loaded.problem(at, "deletion c0: deletions are numbered from c1"))
     elif numbers != list(range(1, len(numbers) + 1)):
-        missing = sorted(set(range(1, numbers[-1] + 1)) - set(numbers))
-        message = f"deletions must be numbered from c1 without gaps; missing c{missing[0]}"
+        missing = next(n for n in range(1, len(numbers) + 1) if n not in numbers)
+        message = f"deletions must be numbered from c1 without gaps; missing c{missing}"
         loaded.problems.append(loaded.problem(at, message))
     for match in deletions:
         if "{{" in match.group(2) or not match.group(2).strip():
@@ -342,25 +398,32 @@ _MARKDOWN_FIELDS = ("front", "back", "text", "scenario", "question", "prompt", "
 _TAGS = re.compile(r"<[^>]*>")
 
 
-def _check_rendered(loaded: Loaded, lesson: Lesson, indices: list[int]) -> None:
+def _check_rendered(loaded: Loaded, parts: _Parts) -> None:
     """Text that the sanitizer empties (only a comment, a <style>, a script) would make a blank
-    card or question; a cloze deletion hidden in such markup would make a card Anki cannot show."""
+    card or question; a cloze deletion hidden in markup (a comment, a link's address or title)
+    would make a card Anki cannot show."""
     from .markdown import render
 
     def check(text: str | None, at: KeyPath) -> None:
-        if text is None or ("<" not in text and "&" not in text):
+        is_cloze = at[-1] == "text" and at[0] == "items" and len(at) == 3
+        if text is None or not ("<" in text or "&" in text or (is_cloze and "[" in text)):
             return  # plain Markdown always shows something
         html = render(text)
-        if not _TAGS.sub("", html).strip() and "<img" not in html:
+        shown = _TAGS.sub("", html)
+        if not shown.strip() and "<img" not in html:
             loaded.problems.append(loaded.problem(at, "shows nothing once unsafe or invisible markup is removed"))
-        elif isinstance(text, str) and at[-1] == "text" and CLOZE_PATTERN.search(text):
+        elif is_cloze and CLOZE_PATTERN.search(text):
             written = {m.group(1) for m in CLOZE_PATTERN.finditer(text)}
-            for number in sorted(written - {m.group(1) for m in CLOZE_PATTERN.finditer(html)}):
+            in_html = {m.group(1) for m in CLOZE_PATTERN.finditer(html)}
+            for number in sorted(written - in_html, key=int):
                 loaded.problems.append(loaded.problem(at, f"deletion c{number} is inside markup that is removed"))
+            for number in sorted(in_html - {m.group(1) for m in CLOZE_PATTERN.finditer(shown)}, key=int):
+                message = f"deletion c{number} is inside a link's address or title, or an HTML attribute"
+                loaded.problems.append(loaded.problem(at, message))
 
-    for index, concept in enumerate(lesson.concepts):
+    for index, concept in parts.concepts:
         check(concept.body, ("concepts", index, "body"))
-    for index, item in zip(indices, lesson.items, strict=True):
+    for index, item in parts.items:
         for name in _MARKDOWN_FIELDS:
             check(getattr(item, name, None), ("items", index, name))
         for number, option in enumerate(getattr(item, "options", ())):

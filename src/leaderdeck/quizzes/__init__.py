@@ -47,17 +47,12 @@ def cached_course(lessons_dir: Path | str | None = None, lesson: str | None = No
 
 
 def _load(folder: Path, lesson_file: Path | None, lesson_id: str | None) -> Course:
-    from ..course import COURSE_FILE, check_files, load_course
-    from ..load import load_yaml
-    from ..model import Course
-    from ..validate import validate_course_file
+    from ..course import load_course
 
     if lesson_file is not None:
-        (lesson,) = check_files([lesson_file])  # a broken lesson raises LessonError, as it should
-        loaded = load_yaml(folder / COURSE_FILE)
-        info = None if loaded.problems else validate_course_file(loaded)
-        if info is not None and not loaded.problems and lesson.id == lesson_id and lesson_id in info.lessons:
-            return Course(info=info, lessons=(lesson,), lessons_dir=folder)
+        course = load_course(folder, files=[lesson_file])  # a broken lesson raises LessonError, as it should
+        if course.lessons[0].id == lesson_id and lesson_id in course.info.lessons:
+            return course
     return load_course(folder)
 
 
