@@ -42,7 +42,7 @@ _COMPRESSED = "collection.anki21b"
 _ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Anki writes
 _CHUNK = 1 << 20
 
-MAX_COLLECTION_BYTES = 4 << 30  # far above any real collection (a million reviews: about 100 MB)
+MAX_COLLECTION_BYTES = 1 << 30  # far above any real collection (a million reviews: about 100 MB)
 FREE_SPACE_MARGIN = 256 << 20  # left free on the temporary folder's disk after the copy
 MAX_VALUE_BYTES = 16 << 20  # any one value SQLite hands us (a GUID is 10 characters)
 READ_SECONDS = 600.0  # SQLite's work on one file, all queries together
@@ -66,19 +66,36 @@ def name(path: Path) -> str:
 @contextmanager
 def collection_copy(path: Path) -> Iterator[tuple[Path, str]]:
     """A private copy of the file's collection (path, name of the entry read), removed on exit."""
-    with _open_regular(path) as stream:
-        header = stream.read(len(SQLITE_HEADER))
-        stream.seek(0)
-        with tempfile.TemporaryDirectory(prefix="leaderdeck-anki-") as folder:
-            target = Path(folder) / "collection.sqlite3"
-            if header.startswith(SQLITE_HEADER):
-                _copy_database(stream, path, target)
-                yield target, path.name
-            elif header.startswith(ZIP_HEADERS):
-                yield target, _extract_collection(stream, path, target)
-            else:
-                raise AnkiFileError(f"{name(path)} is not an Anki file: expected a collection "
-                                    "(.anki2) or an export (.apkg, .colpkg)")
+    with _open_regular(path) as stream, _temporary_folder() as folder:
+        target = folder / "collection.sqlite3"
+        try:
+            entry = _copy_out(stream, path, target)
+        except OSError as error:  # the learner's file failed to read (the copy's writes are caught)
+            raise AnkiFileError(f"cannot read {name(path)}: {error.strerror or error}") from None
+        yield target, entry
+
+
+def _copy_out(stream: BinaryIO, path: Path, target: Path) -> str:
+    header = stream.read(len(SQLITE_HEADER))
+    stream.seek(0)
+    if header.startswith(SQLITE_HEADER):
+        _copy_database(stream, path, target)
+        return path.name
+    if header.startswith(ZIP_HEADERS):
+        return _extract_collection(stream, path, target)
+    raise AnkiFileError(f"{name(path)} is not an Anki file: expected a collection (.anki2) or an export "
+                        "(.apkg, .colpkg)")
+
+
+@contextmanager
+def _temporary_folder() -> Iterator[Path]:
+    try:
+        folder = tempfile.TemporaryDirectory(prefix="leaderdeck-anki-")
+    except OSError as error:
+        raise AnkiFileError(f"cannot create a temporary folder in {tempfile.gettempdir()}: "
+                            f"{error.strerror or error}; set TMPDIR to a folder you can write to") from None
+    with folder:
+        yield Path(folder.name)
 
 
 @contextmanager
@@ -115,7 +132,8 @@ def _copy_database(stream: BinaryIO, path: Path, target: Path) -> None:
     wal = path.with_name(path.name + "-wal")
     if os.path.lexists(wal):
         with _open_regular(wal) as log:
-            _bounded_copy(log.read, target.with_name(target.name + "-wal"), wal, os.fstat(log.fileno()).st_size)
+            _bounded_copy(log.read, target.with_name(target.name + "-wal"), wal, os.fstat(log.fileno()).st_size,
+                          database=False)
 
 
 def _extract_collection(stream: BinaryIO, path: Path, target: Path) -> str:
@@ -161,31 +179,53 @@ def _unpack(source: BinaryIO, target: Path, entry: str, path: Path, declared: in
                             "from Anki again") from None
 
 
-def _bounded_copy(read: Callable[[int], bytes], target: Path, path: Path, expected: int) -> None:
-    """Copy what `read` gives into `target`, refusing more than the cap or than the disk can
-    spare; `expected` (the size announced, 0 if unknown) is checked before a byte is written."""
+def _bounded_copy(read: Callable[[int], bytes], target: Path, path: Path, announced: int,
+                  database: bool = True) -> None:
+    """Copy the SQLite database `read` gives into `target`: no more than its header says it holds
+    (SQLite ignores anything after), than the cap, or than the disk can spare, all checked before
+    a byte is written. `announced` is the size the wrapper claims (0 if unknown); a write-ahead
+    log (`database` false) has no such header."""
+    first = read(_CHUNK)
+    size = (_declared_size(first, path) if database else 0) or announced
     limit = min(MAX_COLLECTION_BYTES, shutil.disk_usage(target.parent).free - FREE_SPACE_MARGIN)
-    if expected > limit:
-        raise AnkiFileError(_too_large(path, expected, limit))
-    written = 0
+    if size > limit:
+        raise AnkiFileError(_too_large(path, size, limit))
+    left = size or limit  # without a size in its header, a database is as long as its file
     with target.open("wb") as sink:
-        while chunk := read(_CHUNK):
-            written += len(chunk)
-            if written > limit:
-                raise AnkiFileError(_too_large(path, written, limit))
+        chunk = first
+        while chunk and left > 0:
+            if not size and len(chunk) > left:
+                raise AnkiFileError(_too_large(path, limit + 1, limit))
             try:
-                sink.write(chunk)
+                sink.write(chunk[:left])
             except OSError as error:
                 raise AnkiFileError(f"cannot copy {name(path)} to a temporary folder "
                                     f"({error.strerror or error}); free some disk space") from None
+            left -= len(chunk)
+            chunk = read(min(_CHUNK, left)) if left > 0 else b""
+
+
+def _declared_size(header: bytes, path: Path) -> int:
+    """The database's size as its header gives it, or 0 when the header does not say (SQLite
+    then reads the whole file); refuses what is not an SQLite database at all."""
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise AnkiFileError(f"{name(path)} does not hold an SQLite database where its collection should be: "
+                            "it is damaged or not an Anki file")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65_536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise AnkiFileError(f"{name(path)}: its collection has a damaged database header (page size "
+                            f"{page_size}); export it from Anki again")
+    pages, counter, valid_for = (int.from_bytes(header[at:at + 4], "big") for at in (28, 24, 92))
+    return pages * page_size if pages and counter == valid_for else 0
 
 
 def _too_large(path: Path, size: int, limit: int) -> str:
     if limit < MAX_COLLECTION_BYTES:
-        return (f"{name(path)} needs more than {size >> 20} MB unpacked and the temporary folder's "
-                f"disk has {max(0, limit) >> 20} MB to spare: free some space and try again")
-    return (f"{name(path)} unpacks to more than {limit >> 20} MB, far more than any Anki collection: "
-            "it is not an Anki export")
+        return (f"{name(path)} is too large for the free space: it needs more than {size >> 20} MB "
+                f"unpacked and the temporary folder's disk has {max(0, limit) >> 20} MB to spare")
+    return (f"{name(path)} is too large: it unpacks to more than {limit >> 20} MB, far more than any "
+            "Anki collection")
 
 
 # -- reading the collection -------------------------------------------------------------------
