@@ -56,7 +56,7 @@ def rows(quick: bool) -> list[Row]:
 
     with tempfile.TemporaryDirectory(prefix="leaderdeck-bench-exchange-") as folder:
         root = Path(folder)
-        course = load_course(write_course(root, 7_000 if quick else 70_000) / "lessons")
+        course = load_course(write_course(root, 7_700 if quick else 77_000) / "lessons")
         build_decks(course, root, NOW)
         anki = _studied_in_anki(root / "decks" / f"{course.id}.apkg", root / "anki" / "collection.anki2")
         reviews = _scalar(anki, "SELECT count(*) FROM revlog")
@@ -64,7 +64,7 @@ def rows(quick: bool) -> list[Row]:
         bare = median_seconds(lambda: _bare_import(anki, root / "bare.sqlite3"), repeat=1, warmup=0)
         import_s, import_mb = _child("import", root, root / "store.sqlite3", anki)
         export_s, export_mb = _child("export", root, root / "store.sqlite3", root / "build" / "mine.apkg")
-        build_s, _ = _child("build", root, root / "store.sqlite3", root / "plain")
+        build_s, build_mb = _child("build", root, root / "store.sqlite3", root / "plain")
     size = f"{reviews:,} reviews on {cards:,} cards"
     return [
         Row(f"import-anki into an empty store, {size}", import_s, "s", "≤ 3x bare SQLite",
@@ -72,7 +72,8 @@ def rows(quick: bool) -> list[Row]:
         Row(f"import-anki peak memory, {size}", import_mb, "MB", f"< {PEAK_MB} MB", import_mb < PEAK_MB),
         Row(f"export-anki, {size}", export_s, "s", "≤ 3x plain deck build", export_s / build_s <= 3,
             baseline=f"deck build {build_s:.2f} s", ratio=export_s / build_s),
-        Row(f"export-anki peak memory, {size}", export_mb, "MB", f"< {PEAK_MB} MB", export_mb < PEAK_MB),
+        Row(f"export-anki peak memory, {size}", export_mb, "MB", f"< {PEAK_MB} MB", export_mb < PEAK_MB,
+            baseline=f"deck build {build_mb:.0f} MB"),
     ]
 
 

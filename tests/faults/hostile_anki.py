@@ -49,9 +49,11 @@ def _makers(full: bool) -> dict[str, tuple[Callable[[Path, Path], Path], int, st
         # size
         "zstd bomb of zeros": (lambda p, h: _zstd_package(p, b"", bomb), 1, "does not hold an SQLite database"),
         "zstd bomb after a database": (lambda p, h: _zstd_package(p, h.read_bytes(), bomb), 0, "added"),
-        "zstd bomb claiming its size": (lambda p, h: _zstd_package(p, _claims(h, bomb), bomb), 1, "is too large"),
+        "zstd bomb claiming its size": (lambda p, h: _zstd_package(p, _claims(h, bomb), bomb), 1,
+                                        "is too large"),
         "deflate bomb": (lambda p, h: _deflate_package(p, bomb // 10), 1, "does not hold an SQLite database"),
-        "sparse file with a header": (lambda p, h: _sparse(p, SQLITE_HEADER_ONLY, sparse), 1, "damaged database header"),
+        "sparse file with a header": (lambda p, h: _sparse(p, SQLITE_HEADER_ONLY, sparse), 1,
+                                      "damaged database header"),
         "sparse file claiming its size": (lambda p, h: _sparse(p, _claims(h, sparse), sparse), 1, "is too large"),
         "sparse tail after a database": (lambda p, h: _sparse(p, h.read_bytes(), sparse), 0, "added"),
         # not a regular file
@@ -65,7 +67,8 @@ def _makers(full: bool) -> dict[str, tuple[Callable[[Path, Path], Path], int, st
         "lzma entry": (lambda p, h: _lzma_zip(p, h), 1, "compressed with method 14"),
         "aes entry": (lambda p, h: _patched_zip(p, h, method=99), 1, "compressed with method 99"),
         "lying entry size": (lambda p, h: _patched_zip(p, h, size=100), 1, "damaged zip file"),
-        "path traversal": (lambda p, h: _zip(p, {"../../collection.anki2": h.read_bytes()}), 1, "not an Anki export"),
+        "path traversal": (lambda p, h: _zip(p, {"../../collection.anki2": h.read_bytes()}), 1,
+                           "not an Anki export"),
         # review logs that are not Anki's
         "time is text": (lambda p, h: _revlog(p, h, "UPDATE revlog SET time = 'slow'"), 1, "'slow'"),
         "time is null": (lambda p, h: _revlog(p, h, "UPDATE revlog SET time = NULL"), 1, "NULL"),
@@ -90,7 +93,8 @@ def _makers(full: bool) -> dict[str, tuple[Callable[[Path, Path], Path], int, st
                            1, "cannot be read as an Anki collection"),
         "computed guid": (lambda p, h: _sql(p, h, "ALTER TABLE notes ADD COLUMN big AS (zeroblob(1000000000))"),
                           1, "computed columns"),
-        "huge guid": (lambda p, h: _sql(p, h, f"UPDATE notes SET guid = CAST(zeroblob({value}) AS TEXT) WHERE id = (SELECT min(id) FROM notes)"),
+        "huge guid": (lambda p, h: _sql(p, h, f"UPDATE notes SET guid = CAST(zeroblob({value}) AS TEXT) "
+                                              "WHERE id = (SELECT min(id) FROM notes)"),
                       1, "string or blob too big"),
         # a collation only the writer knew, where the import never needs it: no harm
         "unknown collation": (lambda p, h: _sql(p, h, "CREATE INDEX x ON notes (guid COLLATE nowhere)"),

@@ -145,13 +145,13 @@ def test_a_read_error_midway_is_one_message(world, tmp_path, monkeypatch):
 
     monkeypatch.setattr(anki_read, "_CHUNK", 4096)
     monkeypatch.setattr(anki_read.os, "fdopen", lambda fd, mode: Failing(real_fdopen(fd, mode)))
-    with pytest.raises(anki_read.AnkiFileError, match=r"cannot read .*collection.anki2: Input/output error"):
-        with anki_read.open_collection(healthy):
-            pass
+    with pytest.raises(anki_read.AnkiFileError, match=r"cannot read .*collection.anki2: Input/output error"), \
+            anki_read.open_collection(healthy):
+        pass
 
 
 def test_a_full_disk_is_one_message(world, monkeypatch):
     monkeypatch.setattr(anki_read.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(1 << 40, 1 << 40, 1 << 20))
-    with pytest.raises(anki_read.AnkiFileError, match="too large for the free space"):
-        with anki_read.open_collection(world["root"] / "collection.anki2"):
-            pass
+    with pytest.raises(anki_read.AnkiFileError, match="too large for the free space"), \
+            anki_read.open_collection(world["root"] / "collection.anki2"):
+        pass
