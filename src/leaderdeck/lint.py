@@ -36,7 +36,7 @@ RULES = {rule.id: rule for rule in (
     Rule("LD101", "correct-longest", "the correct option is over 1.25x the median distractor's length"),
     Rule("LD102", "options-differ-in-form", "only the correct option hedges, or only wrong ones use absolutes"),
     Rule("LD103", "multi-few-wrong", "a multi-select with fewer wrong options than right ones"),
-    Rule("LD201", "cloze-answer-cued", "a cloze answer that shows elsewhere in its text, its hint or the concept title"),
+    Rule("LD201", "cloze-answer-cued", "a cloze answer shown elsewhere in its text, its hint or the concept title"),
     Rule("LD202", "cloze-trivial-deletion", "a deletion of function words only, or of fewer than four letters"),
     Rule("LD203", "cloze-many-deletions", "three or more deletions in one cloze"),
     Rule("LD301", "flashcard-back-list", "a flashcard back that is a list"),
@@ -58,18 +58,22 @@ PARAPHRASE_SHARE = 0.75  # share of a lesson sentence's content words found in o
 PARAPHRASE_MIN_SHARED = 7  # ... and at least this many of them
 DUPLICATE_SIMILARITY = 0.4  # Jaccard similarity of two items' content words
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 HEDGES = frozenset({"often", "usually", "may", "can", "might", "sometimes", "generally", "typically"})
 ABSOLUTES = frozenset({"always", "never", "only", "all", "none", "every", "entirely", "nothing"})
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = _words("""
 a an the and or but nor so yet of in on at to for from by with without about as into onto over under
 is are was were be been being am do does did has have had not no it its this that these those there
 here he she they we you i me him her them us my your our their his what which who whom whose how why
 when where if then than too very just also more most less least much many some any each own same
-""".split())
-STOPWORDS = FUNCTION_WORDS | frozenset("""
+""")
+STOPWORDS = FUNCTION_WORDS | _words("""
 can could may might must shall should will would one two new get gets got make makes made say says
 said like even still ever every all only way ways thing things lot lots out up down off again
-""".split())
+""")
 
 
 @dataclass(frozen=True, order=True)
@@ -135,7 +139,8 @@ def _silences(item) -> Iterator[tuple[str, ItemPath, str]]:
             hint = f" (did you mean {near[0]}?)" if near else ""
             yield "LD001", ("lint", "ignore", rule_id), f"unknown rule '{rule_id}'{hint}"
         elif not (reason or "").strip():
-            yield "LD001", ("lint", "ignore", rule_id), f"silences {rule_id} without a reason: say why it does not apply"
+            message = f"silences {rule_id} without a reason: say why it does not apply"
+            yield "LD001", ("lint", "ignore", rule_id), message
 
 
 def _correct_longest(item: Choice, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
