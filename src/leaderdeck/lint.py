@@ -13,6 +13,7 @@ lesson file, loaded with positions only for lessons that have findings.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Callable, Iterable, Iterator
@@ -253,18 +254,24 @@ def _duplicates(course: Course) -> list[_Raw]:
     known = {f"{lesson.id}/{item.id}": n for n, lesson in enumerate(course.lessons) for item in lesson.items}
     facts = [(n, lesson, index, item, _content(_fact_text(item)))
              for n, lesson in enumerate(course.lessons) for index, item in enumerate(lesson.items)]
-    for n, lesson, index, item, words in facts:
+    holding: dict[str, list[int]] = {}  # content word → facts (by position in `facts`) that hold it
+    for position, (n, lesson, index, item, words) in enumerate(facts):
         if item.review_of is not None and known.get(item.review_of, n) >= n:
             found.append(_Raw(lesson.id, ("items", index, "review_of"), "LD502",
                               f"'{item.review_of}' is not an item of an earlier lesson"))
-        for m, other_lesson, _, other, other_words in facts:
-            if m >= n or not words or not other_words or item.review_of == f"{other_lesson.id}/{other.id}":
-                continue
-            similarity = len(words & other_words) / len(words | other_words)
-            if similarity >= DUPLICATE_SIMILARITY:
+        shared: dict[int, int] = {}
+        for word in words:
+            for other in holding.setdefault(word, []):
+                shared[other] = shared.get(other, 0) + 1
+            holding[word].append(position)
+        for other, count in shared.items():
+            m, other_lesson, _, other_item, other_words = facts[other]
+            similarity = count / (len(words) + len(other_words) - count)
+            reference = f"{other_lesson.id}/{other_item.id}"
+            if m < n and similarity >= DUPLICATE_SIMILARITY and item.review_of != reference:
                 found.append(_Raw(lesson.id, ("items", index), "LD501",
-                                  f"tests the same fact as {other_lesson.id}/{other.id} ({similarity:.0%} alike): "
-                                  f"add `review_of: {other_lesson.id}/{other.id}` or test something new"))
+                                  f"tests the same fact as {reference} ({similarity:.0%} alike): "
+                                  f"add `review_of: {reference}` or test something new"))
     return found
 
 
@@ -345,7 +352,7 @@ class _SourceIndex:
             yield from self._paraphrase(sentence)
 
     def _paraphrase(self, sentence: str) -> Iterator[tuple[str, str]]:
-        content = _content(sentence)
+        content = _content(sentence, is_plain=True)
         if len(content) < PARAPHRASE_MIN_SHARED:
             return
         counts: dict[int, int] = {}
@@ -425,6 +432,7 @@ def _tokens(text: str) -> list[str]:
     return _WORD.findall(text.casefold().replace("’", "'"))
 
 
+@functools.cache
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -432,8 +440,9 @@ def _stem(word: str) -> str:
     return word
 
 
-def _content(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in _tokens(plain(text)) if w not in STOPWORDS and len(w) > 2)
+def _content(text: str, *, is_plain: bool = False) -> frozenset[str]:
+    words = _tokens(text if is_plain else plain(text))
+    return frozenset(_stem(w) for w in words if w not in STOPWORDS and len(w) > 2)
 
 
 def _words_in(text: str, vocabulary: frozenset[str]) -> set[str]:
