@@ -340,6 +340,8 @@ class _SourceIndex:
                     self.sentences.append(content)
 
     def compare(self, text: str) -> Iterator[tuple[str, str]]:
+        if text.count(" ") < PARAPHRASE_MIN_SHARED - 1:
+            return  # too few words for either rule: most option texts, titles and hints
         unquoted = _NAME.sub(" | ", QUOTATION.sub(" | ", plain(text)))
         for part in unquoted.split("|"):
             words = _tokens(plain(part))
