@@ -13,13 +13,24 @@ lesson file, loaded with positions only for lessons that have findings.
 
 from __future__ import annotations
 
-import functools
 import re
 import statistics
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._lint_text import (
+    ABSOLUTES,
+    FUNCTION_WORDS,
+    HEDGES,
+    contains_phrase,
+    content,
+    is_list,
+    plain,
+    strip_cloze,
+    tokens,
+    words_in,
+)
 from .model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection, as_dict
 
 ItemPath = tuple[str | int, ...]
@@ -59,22 +70,6 @@ PARAPHRASE_SHARE = 0.75  # share of a lesson sentence's content words found in o
 PARAPHRASE_MIN_SHARED = 7  # ... and at least this many of them
 DUPLICATE_SIMILARITY = 0.4  # Jaccard similarity of two items' content words
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-HEDGES = frozenset({"often", "usually", "may", "can", "might", "sometimes", "generally", "typically"})
-ABSOLUTES = frozenset({"always", "never", "only", "all", "none", "every", "entirely", "nothing"})
-FUNCTION_WORDS = _words("""
-a an the and or but nor so yet of in on at to for from by with without about as into onto over under
-is are was were be been being am do does did has have had not no it its this that these those there
-here he she they we you i me him her them us my your our their his what which who whom whose how why
-when where if then than too very just also more most less least much many some any each own same
-""")
-STOPWORDS = FUNCTION_WORDS | _words("""
-can could may might must shall should will would one two new get gets got make makes made say says
-said like even still ever every all only way ways thing things lot lots out up down off again
-""")
 
 
 @dataclass(frozen=True, order=True)
@@ -161,13 +156,13 @@ def _correct_longest(item: Choice, lesson: Lesson) -> Iterator[tuple[str, ItemPa
 def _differ_in_form(item: Choice, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
     right = [o for o in item.options if o.id in item.correct]
     wrong = [o for o in item.options if o.id not in item.correct]
-    hedged_right = [(o, _words_in(o.text, HEDGES)) for o in right]
-    if any(found for _, found in hedged_right) and not any(_words_in(o.text, HEDGES) for o in wrong):
+    hedged_right = [(o, words_in(o.text, HEDGES)) for o in right]
+    if any(found for _, found in hedged_right) and not any(words_in(o.text, HEDGES) for o in wrong):
         words = sorted({w for _, found in hedged_right for w in found})
         yield ("LD102", ("correct",),
                f"only the correct option hedges ({', '.join(words)}): hedge a distractor too, or none")
-    absolute_wrong = {w for o in wrong for w in _words_in(o.text, ABSOLUTES)}
-    if absolute_wrong and not any(_words_in(o.text, ABSOLUTES) for o in right):
+    absolute_wrong = {w for o in wrong for w in words_in(o.text, ABSOLUTES)}
+    if absolute_wrong and not any(words_in(o.text, ABSOLUTES) for o in right):
         yield ("LD102", ("options",),
                f"only wrong options use absolutes ({', '.join(sorted(absolute_wrong))}): they mark the distractors")
 
@@ -186,7 +181,7 @@ def _cloze_rules(item: Cloze, lesson: Lesson) -> Iterator[tuple[str, ItemPath, s
         yield ("LD203", ("text",), f"{len(deletions)} deletions in one cloze: each card shows the others; "
                "keep one or two, or split the item")
     for answer, hint in deletions:
-        words = _tokens(plain(answer))
+        words = tokens(plain(answer))
         letters = sum(ch.isalnum() for ch in plain(answer))
         if not words or all(w in FUNCTION_WORDS for w in words) or letters < 4:
             yield ("LD202", ("text",), f"the deletion '{answer}' is trivial (a function word or under four letters)")
@@ -196,13 +191,13 @@ def _cloze_rules(item: Cloze, lesson: Lesson) -> Iterator[tuple[str, ItemPath, s
 
 
 def _cued_by(item: Cloze, answer: str, hint: str | None, title: str) -> str | None:
-    target = " ".join(_tokens(plain(answer)))
+    target = " ".join(tokens(plain(answer)))
     if not target:
         return None
-    others = _strip_cloze(item.text, keep=answer)
+    others = strip_cloze(item.text, keep=answer)
     where = [("its hint", hint or ""), ("the rest of its text", others), ("the concept title", title)]
     for label, text in where:
-        if _contains_phrase(text, target):
+        if contains_phrase(text, target):
             return label
     return None
 
@@ -210,7 +205,7 @@ def _cued_by(item: Cloze, answer: str, hint: str | None, title: str) -> str | No
 def _flashcard_rules(item: Flashcard, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
     back = plain(item.back)
     words = len(back.split())
-    if _is_list(item.back):
+    if is_list(item.back):
         yield "LD301", ("back",), "the back is a list: one fact per card (one card per entry, or a match item)"
     if words > MAX_BACK_WORDS:
         yield "LD302", ("back",), f"the back has {words} words (at most {MAX_BACK_WORDS}): keep one fact"
@@ -239,7 +234,7 @@ def _fact_text(item: object) -> str:
         case Flashcard():
             return f"{item.front} {item.back}"
         case Cloze():
-            return _strip_cloze(item.text)
+            return strip_cloze(item.text)
         case Choice():
             return " ".join([item.question, *(o.text for o in item.options if o.id in item.correct)])
         case Order():
@@ -252,7 +247,7 @@ def _fact_text(item: object) -> str:
 def _duplicates(course: Course) -> list[_Raw]:
     found: list[_Raw] = []
     known = {f"{lesson.id}/{item.id}": n for n, lesson in enumerate(course.lessons) for item in lesson.items}
-    facts = [(n, lesson, index, item, _content(_fact_text(item)))
+    facts = [(n, lesson, index, item, content(_fact_text(item)))
              for n, lesson in enumerate(course.lessons) for index, item in enumerate(lesson.items)]
     holding: dict[str, list[int]] = {}  # content word → facts (by position in `facts`) that hold it
     for position, (n, lesson, index, item, words) in enumerate(facts):
@@ -330,21 +325,21 @@ class _SourceIndex:
         self.sentences: list[frozenset[str]] = []
         self.by_word: dict[str, list[int]] = {}
         for text in texts:
-            words = _tokens(text)
+            words = tokens(text)
             self.runs |= {tuple(words[i:i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1)}
             for sentence in _SENTENCE_END.split(text):
-                content = _content(sentence)
-                if len(content) >= PARAPHRASE_MIN_SHARED:
-                    for word in content:
+                found = content(sentence)
+                if len(found) >= PARAPHRASE_MIN_SHARED:
+                    for word in found:
                         self.by_word.setdefault(word, []).append(len(self.sentences))
-                    self.sentences.append(content)
+                    self.sentences.append(found)
 
     def compare(self, text: str) -> Iterator[tuple[str, str]]:
         if text.count(" ") < PARAPHRASE_MIN_SHARED - 1:
             return  # too few words for either rule: most option texts, titles and hints
         unquoted = _NAME.sub(" | ", QUOTATION.sub(" | ", plain(text)))
         for part in unquoted.split("|"):
-            words = _tokens(plain(part))
+            words = tokens(plain(part))
             for i in range(len(words) - COPY_RUN + 1):
                 if tuple(words[i:i + COPY_RUN]) in self.runs:
                     run = " ".join(words[i:i + COPY_RUN])
@@ -354,17 +349,17 @@ class _SourceIndex:
             yield from self._paraphrase(sentence)
 
     def _paraphrase(self, sentence: str) -> Iterator[tuple[str, str]]:
-        content = _content(sentence, is_plain=True)
-        if len(content) < PARAPHRASE_MIN_SHARED:
+        words = content(sentence, is_plain=True)
+        if len(words) < PARAPHRASE_MIN_SHARED:
             return
         counts: dict[int, int] = {}
-        for word in content:
+        for word in words:
             for s in self.by_word.get(word, ()):
                 counts[s] = counts.get(s, 0) + 1
         best = max(counts.values(), default=0)
-        if best >= PARAPHRASE_MIN_SHARED and best / len(content) >= PARAPHRASE_SHARE:
+        if best >= PARAPHRASE_MIN_SHARED and best / len(words) >= PARAPHRASE_SHARE:
             start = " ".join(sentence.replace("|", "").split()[:8])
-            yield ("LD602", f"close paraphrase: {best} of {len(content)} content words of '{start} …' "
+            yield ("LD602", f"close paraphrase: {best} of {len(words)} content words of '{start} …' "
                    "come from one source sentence: restructure it in your own words")
 
 
@@ -402,64 +397,6 @@ def _locate(course: Course, raw: list[_Raw]) -> list[Finding]:
 
 
 _LESSON_ID = re.compile(r"""^id:[ ]*["']?([a-z0-9-]+)""", re.MULTILINE)
-
-
-# --- text helpers ----------------------------------------------------------------------------
-
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
-_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#>]+")
-_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
-
-
-def _strip_cloze(text: str, keep: str | None = None) -> str:
-    """Cloze markup replaced by its answers; with `keep`, that deletion's answer is dropped instead."""
-    dropped = False
-
-    def answer(match: re.Match) -> str:
-        nonlocal dropped
-        if keep is not None and not dropped and match.group(1) == keep:
-            dropped = True
-            return " | "
-        return match.group(1)
-
-    return _CLOZE.sub(answer, text)
-
-
-def plain(text: str) -> str:
-    """Markdown reduced to its words, well enough to count and compare them."""
-    return _MARKUP.sub(lambda m: m.group(1) or " ", _strip_cloze(text)).strip()
-
-
-def _tokens(text: str) -> list[str]:
-    return _WORD.findall(text.casefold().replace("’", "'"))
-
-
-@functools.cache
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def _content(text: str, *, is_plain: bool = False) -> frozenset[str]:
-    words = _tokens(text if is_plain else plain(text))
-    return frozenset(_stem(w) for w in words if w not in STOPWORDS and len(w) > 2)
-
-
-def _words_in(text: str, vocabulary: frozenset[str]) -> set[str]:
-    return {w for w in _tokens(plain(text)) if w in vocabulary}
-
-
-def _contains_phrase(text: str, phrase: str) -> bool:
-    return f" {phrase} " in f" {' '.join(_tokens(plain(text)))} "
-
-
-def _is_list(text: str) -> bool:
-    if re.search(r"^\s*(?:[-*+]|\d+[.)])\s", text, re.MULTILINE):
-        return True
-    parts = [p for p in re.split(r"[,;]|\band\b|\bor\b", plain(text).rstrip(".")) if p.strip()]
-    return len(parts) >= 3 and statistics.mean(len(p.split()) for p in parts) <= 3
 
 
 def rules() -> Iterable[Rule]:
