@@ -40,3 +40,10 @@ def test_check_strict_lints_after_checking(fixture, capsys):
     assert main(["check", str(lessons)]) == 0
     assert main(["check", "--strict", str(lessons)]) == 1
     assert "LD401" in capsys.readouterr().out
+
+
+def test_lint_course_is_public_api(fixture):
+    import leaderdeck
+
+    assert "lint_course" in leaderdeck.__all__
+    assert leaderdeck.lint_course(leaderdeck.load_course(fixture.write(CLEAN))) == []
