@@ -59,11 +59,27 @@ class Concept(_Frozen):
     body: _doc(Markdown, "Markdown that teaches the idea in our own words.")
 
 
+REVIEW_OF_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)"
+
+
+ItemRef = Annotated[str, msgspec.Meta(pattern=REVIEW_OF_PATTERN, description="lesson-id/item-id")]
+
+
+class LintSettings(_Frozen):
+    """Per-item settings for `leaderdeck lint`."""
+
+    # The reason may be empty or null here on purpose: `lint` reports a silence without a reason.
+    ignore: _doc(dict[str, str | None],
+                 "Rule id (for example LD101) → why the rule does not apply to this item.") = {}
+
+
 class _ItemBase(_Frozen, tag_field="kind"):
     id: Slug
     concept: _doc(Slug, "The id of the concept (in this lesson) this item tests.")
     source: _doc(SourceName, "The source file this item draws on.")
     explanation: _doc(Markdown, "Why the answer is right: teach, do not restate.")
+    review_of: _doc(ItemRef | None, "An earlier item this one deliberately tests again.") = None
+    lint: _doc(LintSettings | None, "Settings for `leaderdeck lint`, such as rules to silence.") = None
 
     @property
     def kind(self) -> str:
@@ -74,7 +90,7 @@ class _ItemBase(_Frozen, tag_field="kind"):
         return (0,)
 
 
-class Flashcard(_ItemBase, tag="flashcard"):
+class Flashcard(_ItemBase, tag="flashcard", kw_only=True):
     """A question and answer; `reverse: true` also asks back → front as a second card."""
 
     front: Markdown
@@ -85,7 +101,7 @@ class Flashcard(_ItemBase, tag="flashcard"):
         return (0, 1) if self.reverse else (0,)
 
 
-class Cloze(_ItemBase, tag="cloze"):
+class Cloze(_ItemBase, tag="cloze", kw_only=True):
     """Text with numbered deletions in Anki's own syntax."""
 
     text: _doc(Markdown, "Deletions as {{c1::answer}} or {{c1::answer::hint}}, numbered from c1.")
@@ -110,7 +126,7 @@ class Option(_Frozen):
     feedback: _doc(Markdown, "Shown when this option is chosen: why it is right or wrong.")
 
 
-class Choice(_ItemBase, tag="choice"):
+class Choice(_ItemBase, tag="choice", kw_only=True):
     """A multiple-choice question; with `scenario` it is a situational-judgement item."""
 
     question: Markdown
@@ -124,14 +140,14 @@ class Choice(_ItemBase, tag="choice"):
         return self.scenario is not None
 
 
-class Order(_ItemBase, tag="order"):
+class Order(_ItemBase, tag="order", kw_only=True):
     """Steps the learner puts in their correct order."""
 
     prompt: Markdown
     steps: _doc(tuple[Text, ...], "The steps in their correct order.")
 
 
-class Reflection(_ItemBase, tag="reflection"):
+class Reflection(_ItemBase, tag="reflection", kw_only=True):
     """A prompt to apply an idea to one's own work, with a model answer to compare against."""
 
     prompt: _doc(Markdown, "Ask the learner to apply the idea to their own work.")
@@ -176,6 +192,8 @@ class CourseFile(_Frozen):
     description: Markdown
     sources: Annotated[tuple[Source, ...], msgspec.Meta(min_length=1)]
     lessons: Annotated[tuple[Slug, ...], msgspec.Meta(min_length=1, description="Lesson ids in teaching order.")]
+    sources_dir: _doc(Text | None,
+                      "Folder holding the source files, relative to this file; `lint` compares lessons to them.") = None
 
 
 @dataclass(frozen=True)
