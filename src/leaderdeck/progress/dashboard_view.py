@@ -14,7 +14,7 @@ from ..markdown import render_text
 from ..notebooks.compile import REVIEW_PAGE, numbered_file_name
 from .stats import Dashboard, LessonStanding, _day_label, _percent
 
-CHART_WIDTH, CHART_HEIGHT, AXIS, FOOT = 560, 170, 28, 46
+CHART_WIDTH, CHART_HEIGHT, AXIS, FOOT = 560, 200, 28, 70
 BAR = "var(--jp-brand-color1, #4a78b5)"
 MUTED = "var(--jp-ui-font-color2, #757575)"
 
@@ -52,7 +52,7 @@ def _lessons_table(board: Dashboard) -> str:
         total = lesson.new + lesson.learning + lesson.learned
         mark = '<span aria-label="finished" title="finished">✓</span>' if total and not lesson.new else ""
         link = f'<a href="{numbered_file_name(position, lesson.lesson)}">{render_text(lesson.title)}</a>'
-        rows.append(f"<tr><td>{mark}</td><td>{link}</td><td>{_started(lesson)}</td>"
+        rows.append(f'<tr><td>{mark}</td><td style="text-align:left">{link}</td><td>{_started(lesson)}</td>'
                     f"<td>{_percent(lesson.average_recall)}</td></tr>")
     head = "<tr><th>Done</th><th>Lesson</th><th>Answered</th><th>Recall</th></tr>"
     return f'<table class="ld-lessons"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
@@ -60,7 +60,7 @@ def _lessons_table(board: Dashboard) -> str:
 
 def _started(lesson: LessonStanding) -> str:
     total = lesson.new + lesson.learning + lesson.learned
-    return f"{total - lesson.new} of {total} cards"
+    return f"{total - lesson.new} of {total} card{'s' * (total != 1)}"
 
 
 def due_chart_svg(board: Dashboard) -> str:
