@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-
 from leaderdeck.notebooks.lab import lab_options
 
 from .conftest import BIN, free_port, running, screenshot
