@@ -51,7 +51,17 @@ def expect_no_jupyter_words(page) -> None:
     assert found == [], found
 
 
-def test_the_app_opens_on_the_course_and_moves_between_lessons(strict_page, voila):
+def wait_for_warm_kernel(project, name: str, seconds: float = 90) -> None:
+    """The lesson's pre-heated kernel is ready (Voila logs it); right after start it may not be."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(f"Kernel pool of {name} is filled" in log.read_text() for log in project.glob("server-*.log")):
+            return
+        time.sleep(0.25)
+    raise TimeoutError(f"no warm kernel for {name}")
+
+
+def test_the_app_opens_on_the_course_and_moves_between_lessons(strict_page, voila, project):
     page = strict_page
     page.goto(f"{voila}/", timeout=90_000)
     expect(page).to_have_url(re.compile(r"/voila/render/00-start-here\.ipynb"), timeout=30_000)
@@ -61,14 +71,14 @@ def test_the_app_opens_on_the_course_and_moves_between_lessons(strict_page, voil
     expect(page.get_by_text("All lessons")).to_be_hidden()  # JupyterLab's plain list; the app has the board
     expect_no_jupyter_words(page)
     screenshot(page, "app-voila-start")
-    time.sleep(3)  # let the pre-heated lesson kernels finish filling after server start
+    wait_for_warm_kernel(project, "01-doors.ipynb")
 
     start = time.perf_counter()
     board.get_by_role("link", name="Doors").click()
     expect(page.locator(".ld-quiz").first).to_be_visible(timeout=30_000)
     seconds = time.perf_counter() - start
     record_timing("voila app: lesson link → first quiz visible", seconds)
-    assert seconds < 4, f"first quiz after {seconds:.1f} s (target 2 s)"
+    assert seconds < 4, f"first quiz after {seconds:.1f} s (target 2 s; 4 s allowed on a busy machine)"
     expect_no_jupyter_words(page)
     width = page.locator(".jp-RenderedHTMLCommon").first.evaluate("e => e.getBoundingClientRect().width")
     font = page.locator(".jp-RenderedHTMLCommon").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
