@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import subprocess
 import urllib.request
 from collections.abc import Iterator
 
@@ -14,7 +15,7 @@ from playwright.sync_api import expect
 
 from leaderdeck.notebooks.lab import lab_options
 
-from .conftest import BIN, free_port, running, screenshot
+from .conftest import BIN, free_port, screenshot, server_env, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
@@ -27,9 +28,19 @@ def make_lab(project) -> Iterator[tuple[str, str]]:
                f"--ServerApp.root_dir={project}", f"--IdentityProvider.token={token}",
                "--LabApp.extension_manager=readonly"]
     base = f"http://127.0.0.1:{port}"
-    with running(command, project, f"{base}/api/status?token={token}"):
-        yield base, token
-        shut_down_kernels(base, token)  # a kernel still starting slows the server's own shutdown
+    with (project / "make-lab.log").open("w") as log:
+        server = subprocess.Popen(command, cwd=project, env=server_env(project), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(f"{base}/api/status?token={token}", server)
+            yield base, token
+            shut_down_kernels(base, token)
+        finally:  # JupyterLab can take a while to stop on a busy machine: wait for it, always
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def shut_down_kernels(base: str, token: str) -> None:
