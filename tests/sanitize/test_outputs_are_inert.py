@@ -31,8 +31,8 @@ ROOT = HERE.parents[1]
 HOSTILE = HERE / "fixtures" / "lessons"
 T0 = 1_750_000_000
 COURSES = {"shipped": ROOT / "lessons", "hostile": HOSTILE}
-CODE_CELL = re.compile(r'import leaderdeck|leaderdeck\.(dashboard|review)\(\)'
-                       r'|leaderdeck\.quiz\("[a-z0-9-]+", concept="[a-z0-9-]+"\)')
+CODE_CELL = re.compile(r'from leaderdeck import (quiz|dashboard|review)|(dashboard|review)\(\)'
+                       r'|quiz\("[a-z0-9-]+", concept="[a-z0-9-]+"\)')
 
 
 @pytest.fixture(scope="module", params=sorted(COURSES))
