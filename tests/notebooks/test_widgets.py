@@ -221,6 +221,8 @@ def test_next_review_is_shown_after_each_grade(course, clock, answers):
     progress.table[step.cards[0]] = CardStanding(START + timedelta(days=3, hours=1), START)
     view.act("check", chosen=["two-way"])
     assert view.widget.state["next_review"] == "Next review in 3 days."
+    assert view.widget.state["progress"]["text"] == "Question 1 of 1"  # still the card on screen
+    assert view.widget.state["summary"] is None
 
 
 def test_a_rerun_skips_what_was_answered_today_and_starts_with_what_is_due(course, clock, answers):

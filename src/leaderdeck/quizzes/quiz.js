@@ -112,8 +112,7 @@ function cloze(card, ctx) {
     prompt(card.prompt, ctx.uid("prompt")),
     h("div", { class: "ld-blanks" }, rows),
     card.answered ? null : button("Check", check, { primary: true, key: "check" }),
-    card.can_override ? button("I was right", () => ctx.send("override"),
-      { key: "override", aria: "I was right: count my answer as right" }) : null,
+    card.can_override ? button("I was right", () => ctx.send("override"), { key: "override" }) : null,
   ];
 }
 
@@ -125,10 +124,13 @@ function choice(card, ctx) {
     const input = h("input", {
       type: card.multi ? "checkbox" : "radio", name, value: o.id, class: "ld-option-input",
       "data-focus": `option-${o.id}`, disabled: card.answered,
-      onchange: () => ctx.send("select", { chosen: selected() }),
+      onchange: () => { ctx.draft.set("chosen", selected()); ctx.send("select", { chosen: selected() }); },
     });
-    input.checked = o.selected;
-    return h("label", { class: `ld-option${o.selected ? " ld-selected" : ""}${o.mark ? ` ld-${o.mark}` : ""}` },
+    // What the learner has just clicked wins over a state drawn before that click arrived.
+    const isSelected = card.answered || !ctx.draft.has("chosen") ? o.selected : ctx.draft.get("chosen").includes(o.id);
+    input.checked = isSelected;
+    const look = o.mark ? ` ld-${o.mark}` : (isSelected ? " ld-selected" : "");
+    return h("label", { class: `ld-option${look}` },
       input, h("span", { class: "ld-option-text", html: o.html }), mark(o.mark));
   });
   const group = h("div", {

@@ -224,16 +224,16 @@ class QuizView:
                        previous=previous, last_start=self.starts.get(step.note, ()))
 
     def state(self) -> State:
-        step, total = self.session.current, len(self.session.steps)
+        card, total = self.card, len(self.session.steps)
         progress = None
-        if step is not None:
-            progress = {"current": self.session.position + 1, "total": total,
-                        "text": f"Question {self.session.progress}"}
+        if card is not None:  # the card on screen: once answered, the session is already one further
+            current = self.session.position + (0 if card.outcome is not None else 1)
+            progress = {"current": current, "total": total, "text": f"Question {current} of {total}"}
         return {"title": render_inline(self.title) if self.title else "", "progress": progress,
-                "origin": step.origin if step is not None else "",
-                "card": {**self.card.state(), "key": self.shown} if self.card is not None else None,
+                "origin": card.step.origin if card is not None else "",
+                "card": {**card.state(), "key": self.shown} if card is not None else None,
                 "next_label": self._next_label(), "next_review": self.next_review,
-                "summary": self._summary() if step is None and total else None,
+                "summary": self._summary() if card is None and total else None,
                 "resume": {"text": self.resumed, "practise": True} if self.resumed else None,
                 "save": {"text": self.save_problem} if self.save_problem else None}
 
