@@ -93,7 +93,7 @@ def answer_one_way_quiz(quiz: Locator) -> None:
     self_grade(quiz, "Compare with a model answer", "Missed it")
     expect(quiz.locator(".ld-answer")).to_contain_text("Closing the old office is one-way.")
     next_question(quiz, "5 of 5")
-    expect(quiz.locator(".ld-prompt")).to_contain_text("Recall what this answers")
+    expect(quiz.locator(".ld-card")).to_contain_text("Recall what this answers")
     self_grade(quiz, "Show answer", "Again")
     finish(quiz, "You got 0 of 5 right.")
     press(quiz, "Retry missed (5)")
