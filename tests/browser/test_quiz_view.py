@@ -206,7 +206,9 @@ def keyboard_pass_one_way(page, quiz) -> None:
     key(page, button(quiz, "Check"))
     look(quiz, "order-checked-400-dark")
     key(page, button(quiz, "Next"))
-    expect(quiz.locator(".ld-previous")).to_have_count(0)  # a custom handler: no store to ask
+    expect(quiz.locator(".ld-progress")).to_have_text("Question 4 of 5", timeout=TIMEOUT)
+    # the reflection comes back with what the learner wrote in the first pass (from the store)
+    expect(quiz.locator(".ld-previous")).to_contain_text("Selling our only warehouse.", timeout=TIMEOUT)
     quiz.get_by_label("Your answer").focus()
     page.keyboard.type("Closing a site.")
     key(page, button(quiz, "Compare with a model answer"))
