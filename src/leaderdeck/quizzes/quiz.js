@@ -238,13 +238,32 @@ function restoreFocus(root, key, card) {
   target?.focus({ preventScroll: false });
 }
 
+function isShortcut(event) {
+  return event.ctrlKey || event.metaKey || event.altKey;
+}
+
+// JupyterLab reads keys in the capture phase on the document, before the quiz sees them, and skips
+// its shortcuts inside an element marked data-lm-suppress-shortcuts. A listener on the window runs
+// earlier still: it marks the quiz for plain keys (arrows, Space, Enter belong to the quiz) and
+// unmarks it for shortcuts with a modifier, so Ctrl+S still saves while a quiz has the focus.
+function gateShortcuts() {
+  if (window.__leaderdeckShortcutGate) return;
+  window.__leaderdeckShortcutGate = true;
+  window.addEventListener("keydown", (event) => {
+    const host = event.target instanceof Element ? event.target.closest(".ld-quiz-host") : null;
+    host?.toggleAttribute("data-lm-suppress-shortcuts", !isShortcut(event));
+  }, true);
+}
+
 export default {
   render({ model, el }) {
     const local = { id: ++counter, cardKey: null, draft: new Map(), focus: null };
-    el.classList.add("ld-quiz-host", "lm-suppress-shortcuts");
-    el.setAttribute("data-lm-suppress-shortcuts", "true");
-    // Keys typed in the quiz belong to the quiz, not to JupyterLab's notebook shortcuts.
-    for (const type of ["keydown", "keyup", "keypress"]) el.addEventListener(type, (e) => e.stopPropagation());
+    el.classList.add("ld-quiz-host");
+    gateShortcuts();
+    // Keys typed in the quiz belong to the quiz; shortcuts with a modifier (Ctrl+S) go on to the page.
+    for (const type of ["keydown", "keyup", "keypress"]) {
+      el.addEventListener(type, (e) => { if (!isShortcut(e)) e.stopPropagation(); });
+    }
     const redraw = () => draw(el, model, local);
     model.on("change:state", redraw);
     redraw();
