@@ -17,7 +17,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..events import Rating
-from ..markdown import inline_images, render, render_inline
+from ..markdown import inline_images, render, render_inline, render_plain
 from ..model import Choice, Cloze, Flashcard, Order, Reflection
 from . import grading, session
 from .session import Outcome, Step
@@ -40,9 +40,7 @@ def html_block(markup: str, *classes: str, media_dir: Path | None = None) -> wid
 
 def plain(markdown_text: str) -> str:
     """Inline Markdown as plain text, for labels that cannot hold HTML (radio buttons)."""
-    import nh3
-
-    return html.unescape(nh3.clean(render_inline(markdown_text), tags=set()))
+    return render_plain(markdown_text)
 
 
 def verdict(correct: bool, right_text: str = "Right.", wrong_text: str = "Not quite.") -> str:
