@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -75,7 +76,13 @@ async def _syncfs(fs, *, populate: bool) -> None:
 def _save_soon(fs) -> None:
     """Copy the folder to IndexedDB. It runs after the write's commit and before any other Python
     code (the worker is single-threaded), so IndexedDB only ever receives committed states."""
-    fs.syncfs(False, lambda error=None: error and print(f"leaderdeck: saving to IndexedDB failed: {error}"))
+    from pyodide.ffi import create_once_callable
+
+    def done(error=None) -> None:
+        if error:
+            print(f"leaderdeck: saving your progress to IndexedDB failed: {error}", file=sys.stderr)
+
+    fs.syncfs(False, create_once_callable(done))
 
 
 async def _take_writer_lock() -> bool:
