@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     serve.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
 
+    site = _command(commands, "site", _site, "write the course as a static JupyterLite site that keeps progress")
+    site.add_argument("--out", type=Path, default=Path("build/site"), help="the folder to write (default: build/site)")
+    site.add_argument("--cache", type=Path, default=Path("build/site-cache"),
+                      help="downloads kept for offline rebuilds (default: build/site-cache)")
+    site.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
+
     stats = _command(commands, "stats", _stats, "show where you stand: progress per lesson, reviews due, weak spots")
     stats.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
     stats.add_argument("--store", type=Path, default=None,
@@ -199,6 +205,14 @@ def _serve(args: argparse.Namespace) -> int:
     from .notebooks.serve import serve
 
     return serve(args.lessons, port=args.port, open_browser=not args.no_browser, theme=args.theme)
+
+
+def _site(args: argparse.Namespace) -> int:
+    from .course import load_course
+    from .site.build import build_site
+
+    print(build_site(load_course(args.lessons), args.out.resolve(), args.cache.resolve()))
+    return 0
 
 
 def _stats(args: argparse.Namespace) -> int:

@@ -7,6 +7,11 @@ lesson text takes this one route, plain text too (`render_text`): no text is tru
 markup. Images must be files in the lessons folder: the sanitizer drops any other `src`, and
 `media_references` tells validation what the renderer produced. Anki's own markup (`[sound:…]`,
 `[latex]…`) is written as text, so Anki shows it rather than playing or typesetting it.
+
+The browser edition (`leaderdeck site`) has neither renderer nor sanitizer: its build calls these
+functions for every text the quizzes show and ships the results, and `use_rendered` makes
+`render`, `render_inline` and `render_plain` look them up there. So cmark-gfm, nh3 and the YAML
+loader are imported only when something is really rendered.
 """
 
 from __future__ import annotations
@@ -15,16 +20,16 @@ import base64
 import html
 import mimetypes
 import re
+import sys
+from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-import cmarkgfm
-import nh3
-from cmarkgfm.cmark import Options
-
-from .load import FORBIDDEN_CHARACTERS
+if TYPE_CHECKING:
+    import nh3
 
 INLINE_TAGS = {"em", "strong", "del", "code", "kbd", "sub", "sup", "a", "img", "br"}
 ALLOWED_TAGS = INLINE_TAGS | {
@@ -57,16 +62,16 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _cleaner(tags: set[str]) -> nh3.Cleaner:
+@lru_cache(maxsize=2)
+def _cleaner(inline: bool) -> nh3.Cleaner:
+    # Option texts, steps and titles sit inside our own `<li>` or `<div>`: with block tags gone,
+    # `Alpha</li><li>Injected` stays one option.
+    import nh3
+
+    tags = INLINE_TAGS if inline else ALLOWED_TAGS
     return nh3.Cleaner(tags=tags, attributes={t: a for t, a in ALLOWED_ATTRIBUTES.items() if t in tags},
                        url_schemes=ALLOWED_SCHEMES, link_rel="noopener noreferrer",
                        filter_style_properties={"text-align"}, attribute_filter=_keep_attribute)
-
-
-_BLOCK_CLEANER = _cleaner(ALLOWED_TAGS)
-# Option texts, steps and titles sit inside our own `<li>` or `<div>`: with block tags gone,
-# `Alpha</li><li>Injected` stays one option.
-_INLINE_CLEANER = _cleaner(INLINE_TAGS)
 
 # Anki reads these in any field, wherever they are: it plays `[sound:x]`, speaks `[anki:tts]`, and
 # runs LaTeX on `[latex]`, `[$]` and `[$$]`. A character reference for the bracket shows the same.
@@ -75,7 +80,7 @@ _ANKI_MARKUP = re.compile(r"\[(?=sound:|/?anki:|/?latex\]|/?\$\$?\])", re.IGNORE
 
 def sanitize(html_text: str, *, inline: bool = False) -> str:
     """HTML → HTML with only allowlisted tags, attributes and URLs, and Anki's markup as text."""
-    clean = (_INLINE_CLEANER if inline else _BLOCK_CLEANER).clean(html_text)
+    clean = _cleaner(inline).clean(html_text)
     return _ANKI_MARKUP.sub("&#91;", clean) if "[" in clean else clean
 
 
@@ -84,8 +89,6 @@ def sanitize(html_text: str, *, inline: bool = False) -> str:
 # alignment is a style attribute, the one the sanitizer keeps on cells. Raw HTML goes through
 # (UNSAFE): the sanitizer, not the renderer, decides what is safe.
 _EXTENSIONS = ("table", "strikethrough")
-_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE \
-    | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
 # The extensions can only act on text with a pipe, a tilde, or a table delimiter row without
 # pipes (`:-`, `-:`; cmark also reads \v and \f as its blanks). Other text renders the same
 # through plain cmark (a property test holds them equal), and the binding's extension path never
@@ -93,20 +96,66 @@ _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TIL
 _NEEDS_EXTENSIONS = re.compile(r"[|~\v\f]|:-|-:")
 
 
+@lru_cache(maxsize=1)
+def _options() -> int:
+    from cmarkgfm.cmark import Options
+
+    return Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE \
+        | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+
+
 def _cmark(text: str) -> str:
+    import cmarkgfm
+
     if _NEEDS_EXTENSIONS.search(text):
-        return cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
-    return cmarkgfm.markdown_to_html(text, options=_OPTIONS)
+        return cmarkgfm.markdown_to_html_with_extensions(text, options=_options(), extensions=_EXTENSIONS)
+    return cmarkgfm.markdown_to_html(text, options=_options())
+
+
+# (function name, text) → HTML rendered at build time; None: render here (see the module doc).
+_RENDERED: Mapping[tuple[str, str], str] | None = None
+
+
+def use_rendered(table: Mapping[tuple[str, str], str] | None) -> None:
+    """Serve `render`, `render_inline` and `render_plain` from `table`, keyed by (function name,
+    text); a mapping with `__missing__` can compute and keep what it is asked (the site build
+    records that way). None goes back to rendering."""
+    global _RENDERED
+    _RENDERED = table
+
+
+def _lookup(function: str, text: str) -> str:
+    if _RENDERED is None:
+        return RENDERERS[function](text)
+    try:
+        return _RENDERED[function, text]
+    except KeyError:  # a text the build did not foresee: shown as text, never as markup
+        print(f"leaderdeck: no pre-rendered HTML for {text[:60]!r}; showing it as text", file=sys.stderr)
+        return html.escape(text)
+
+
+def render(text: str) -> str:
+    """Markdown → safe HTML block(s)."""
+    return _lookup("render", text)
+
+
+def render_inline(text: str) -> str:
+    """Markdown → safe inline HTML (see `_render_inline`)."""
+    return _lookup("render_inline", text)
+
+
+def render_plain(text: str) -> str:
+    """Inline Markdown → the plain text it shows, for labels that cannot hold HTML (radio buttons)."""
+    return _lookup("render_plain", text)
 
 
 @lru_cache(maxsize=8192)
-def render(text: str) -> str:
-    """Markdown → safe HTML block(s)."""
+def _render(text: str) -> str:
     return sanitize(_cmark(text)).strip()
 
 
 @lru_cache(maxsize=8192)
-def render_inline(text: str) -> str:
+def _render_inline(text: str) -> str:
     """Markdown → safe inline HTML (no paragraph, list or other block), for options, steps and titles.
 
     The text is inline only: a line that would start a list, heading, quote, rule, table or code
@@ -156,6 +205,16 @@ _BLOCK_MARKER = re.compile(r"""^(?=
 _OTHER_BLANKS = str.maketrans("\v\f", "  ")  # blanks to cmark's block syntax: as spaces, the patterns see them
 
 
+def _render_plain(text: str) -> str:
+    import nh3
+
+    return html.unescape(nh3.clean(_render_inline(text), tags=set()))
+
+
+# What `use_rendered` tables are keyed by: the public name → the function that really renders.
+RENDERERS = {"render": _render, "render_inline": _render_inline, "render_plain": _render_plain}
+
+
 def _inline_run(text: str) -> str:
     """One run of lines without a blank one → HTML, unwrapped from the paragraph cmark makes."""
     if _MAYBE_BLOCK_START.search(text):
@@ -196,6 +255,8 @@ def media_problem(reference: str, lessons_dir: Path) -> str | None:
         return "an image needs a file in the lessons folder as its source"
     if re.match(r"^[a-z][a-z0-9+.-]*:", reference.strip(), re.IGNORECASE) or reference.strip().startswith("//"):
         return f"media '{reference}' must be a file in the lessons folder, not a URL"
+    from .load import FORBIDDEN_CHARACTERS
+
     if FORBIDDEN_CHARACTERS.search(reference) or "\ufffd" in reference or len(reference) > _MAX_MEDIA_PATH:
         # U+FFFD: the renderer's stand-in for a NUL it was given
         shown = reference[:60].replace("\ufffd", "\x00").encode("unicode_escape").decode("ascii")

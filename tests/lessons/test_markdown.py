@@ -125,7 +125,7 @@ def test_there_is_no_plain_text_fast_path():
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(LINE, MARKDOWNISH))
 def test_rendered_text_is_a_fixed_point_of_the_sanitizer(text: str):
-    for html in (md.render.__wrapped__(text), md.render_inline.__wrapped__(text), md.render_text(text)):
+    for html in (md._render.__wrapped__(text), md._render_inline.__wrapped__(text), md.render_text(text)):
         assert md.sanitize(html) == html
 
 
@@ -138,7 +138,7 @@ import cmarkgfm  # noqa: E402
 @given(st.one_of(LINE, MARKDOWNISH))
 def test_extensions_skipped_only_where_they_change_nothing(text: str):
     assume(not md._NEEDS_EXTENSIONS.search(text))
-    for options in (md._OPTIONS, md._OPTIONS | cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE):
+    for options in (md._options(), md._options() | cmarkgfm.cmark.Options.CMARK_OPT_UNSAFE):
         with_extensions = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=md._EXTENSIONS)
         assert cmarkgfm.markdown_to_html(text, options=options) == with_extensions
 
@@ -152,7 +152,7 @@ BLOCK_TAGS = ("<p>", "<ol", "<ul", "<li", "<h1", "<h2", "<h3", "<h4", "<h5", "<h
 @settings(max_examples=1000, deadline=None)
 @given(st.one_of(MARKDOWNISH, st.text(alphabet=st.sampled_from(list("ab 1.)-*_#>+=~|:`[]\n\t")), max_size=30)))
 def test_inline_never_makes_blocks(text: str):
-    html = md.render_inline.__wrapped__(text)
+    html = md._render_inline.__wrapped__(text)
     assert not any(tag in html for tag in BLOCK_TAGS), html
 
 

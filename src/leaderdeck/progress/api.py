@@ -82,6 +82,10 @@ def default_answer_handler(path: Path | str | None = None) -> AnswerHandler:
 
 
 def load_catalog(lessons_dir: Path | str | None = None) -> tuple[object, Catalog]:
+    from ..site.course_file import compiled_course
+
+    if lessons_dir is None and (compiled := compiled_course()) is not None:
+        return compiled, catalog_of(compiled)
     from ..course import load_course
 
     course = load_course(Path(lessons_dir) if lessons_dir is not None else None)

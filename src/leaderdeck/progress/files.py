@@ -129,7 +129,7 @@ def _create(path: Path) -> None:
             os.link(temporary, path)  # never replaces: another process may have made it first
         except FileExistsError:
             pass
-        except OSError:  # a file system without hard links
+        except (OSError, AttributeError):  # a file system without hard links (Pyodide has no os.link)
             if not os.path.lexists(path):
                 os.rename(temporary, path)
     finally:

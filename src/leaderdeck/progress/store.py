@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -40,6 +40,9 @@ from .migrations import migrate
 from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, StudyDays, to_ms
 
 STORE_FILE = "progress.sqlite3"
+# Called with the store's path after every committed write: the browser edition copies the file
+# to IndexedDB there (`leaderdeck.site.browser`).
+AFTER_COMMIT: list[Callable[[Path], None]] = []
 BUSY_TIMEOUT_SECONDS = 3.0
 _BATCH = 500  # keys per `IN (...)` query, well under SQLite's variable limit
 
@@ -204,6 +207,8 @@ class ProgressStore:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+        for hook in AFTER_COMMIT:
+            hook(self.path)
 
     # -- writing ---------------------------------------------------------------------------
 

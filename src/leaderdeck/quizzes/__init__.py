@@ -31,7 +31,12 @@ def cached_course(lessons_dir: Path | str | None = None, lesson: str | None = No
     With `lesson`, only that lesson's file (and the course file) is read when it can be found by
     name (`NN-<id>.yaml` or `<id>.yaml`): a quiz needs no other lesson, and this keeps the first
     quiz of a notebook fast. Anything unexpected falls back to loading the whole course.
+    The browser edition's course comes compiled instead (`leaderdeck.site.course_file`).
     """
+    from ..site.course_file import compiled_course
+
+    if lessons_dir is None and (compiled := compiled_course()) is not None:
+        return compiled
     from ..course import COURSE_FILE, find_lessons_dir, lesson_files
 
     folder = (find_lessons_dir() if lessons_dir is None else Path(lessons_dir)).resolve()

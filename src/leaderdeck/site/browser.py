@@ -1,0 +1,115 @@
+"""The browser edition's runtime, inside Pyodide: progress in IndexedDB, the course compiled.
+
+`await start()` (the setup cell of every site notebook) mounts an IndexedDB-backed folder
+(Emscripten's IDBFS) at `/leaderdeck`, fills it from IndexedDB, keeps the store there, and copies it
+back to IndexedDB after every committed write. JupyterLite's own contents drive is not used for the
+store: it corrupts SQLite files (jupyterlite/pyodide-kernel#35).
+
+Each notebook runs its own kernel with its own copy of the folder, so only one kernel at a time may
+write: the first takes a Web Lock (held until its kernel stops); any other opens the store read-only
+and says so, rather than overwrite the first one's answers with its older copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+MOUNT = "/leaderdeck"
+LOCK_NAME = "leaderdeck-progress-writer"
+READ_ONLY_NOTE = ("This course is open in another tab or notebook, which saves your answers. Here your "
+                  "progress is shown but new answers are not saved: close the other one (or shut down its "
+                  "kernel), then reload this page.")
+
+_state: dict[str, bool] = {}
+
+
+def is_writer() -> bool:
+    """Whether this kernel saves answers (see the module doc); False before `start()`."""
+    return _state.get("writer", False)
+
+
+async def start() -> None:
+    """Prepare this kernel (once): course, time zone, store folder and whether it may write."""
+    if "writer" in _state:
+        return
+    import pyodide_js
+
+    os.environ["LEADERDECK_COURSE"] = str(resources.files("leaderdeck_course") / "course.msgpack")
+    _use_browser_zone()
+    fs = pyodide_js.FS
+    Path(MOUNT).mkdir(exist_ok=True)
+    fs.mount(fs.filesystems.IDBFS, {}, MOUNT)
+    await _syncfs(fs, populate=True)
+    os.environ["LEADERDECK_HOME"] = MOUNT
+    writer = await _take_writer_lock()
+    _state["writer"] = writer
+    if writer:
+        from ..progress import store
+
+        store.AFTER_COMMIT.append(lambda path: _save_soon(fs))
+    else:
+        _make_read_only()
+        _show(READ_ONLY_NOTE)
+
+
+def _use_browser_zone() -> None:
+    """tzlocal finds no zone in the browser; the learner's zone is the browser's."""
+    import js
+
+    os.environ.setdefault("TZ", str(js.Intl.DateTimeFormat.new().resolvedOptions().timeZone))
+
+
+async def _syncfs(fs, *, populate: bool) -> None:
+    from pyodide.ffi import create_once_callable
+
+    done = asyncio.get_running_loop().create_future()
+    fs.syncfs(populate, create_once_callable(lambda error=None: done.set_result(error)))
+    error = await done
+    if error:
+        raise OSError(f"IndexedDB sync failed: {error}")
+
+
+def _save_soon(fs) -> None:
+    """Copy the folder to IndexedDB. It runs after the write's commit and before any other Python
+    code (the worker is single-threaded), so IndexedDB only ever receives committed states."""
+    from pyodide.ffi import create_once_callable
+
+    def done(error=None) -> None:
+        if error:
+            print(f"leaderdeck: saving your progress to IndexedDB failed: {error}", file=sys.stderr)
+
+    fs.syncfs(False, create_once_callable(done))
+
+
+async def _take_writer_lock() -> bool:
+    """A Web Lock shared by every tab and worker of the site; held while this kernel lives."""
+    import js
+    from pyodide.ffi import create_proxy, to_js
+
+    granted = asyncio.get_running_loop().create_future()
+
+    def holder(lock):
+        granted.set_result(lock is not None)
+        return js.Promise.new(create_proxy(lambda resolve, reject: None)) if lock is not None else None
+
+    options = to_js({"ifAvailable": True}, dict_converter=js.Object.fromEntries)
+    js.navigator.locks.request(LOCK_NAME, options, create_proxy(holder))
+    return await granted
+
+
+def _make_read_only() -> None:
+    from ..progress.store import STORE_FILE
+
+    store = Path(MOUNT) / STORE_FILE
+    if store.exists():
+        store.chmod(0o444)
+
+
+def _show(message: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(f'<div class="ld-site-note" role="status"><strong>Note:</strong> {message}</div>'))

@@ -1,0 +1,136 @@
+"""`leaderdeck site`: the course as a static JupyterLite site (Pyodide kernel) in one folder.
+
+Stages a JupyterLite source folder (notebooks, Pyodide with every wheel the kernel preloads,
+the compiled course) under the cache, then runs `jupyter lite build` into `out`. Pyodide and the
+wheels are downloaded once into the cache (`build/site-cache/`); later builds are offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..errors import LeaderdeckError
+from ..model import Course
+from . import course_file, wheels
+
+COURSE_PACKAGE = "leaderdeck_course"
+KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+# The two labextensions the site needs; the build ignores any other in the environment.
+EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
+SETUP_CELL = ("import leaderdeck\n"
+              "from leaderdeck.site import browser\n"
+              "await browser.start()  # your progress is kept in this browser")
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    out: Path
+    files: int
+    bytes: int
+
+    def __str__(self) -> str:
+        return f"wrote {self.out}: {self.files} files, {self.bytes / 1e6:.1f} MB (serve it with any static host)"
+
+
+def build_site(course: Course, out: Path, cache: Path) -> SiteReport:
+    """Write the site for `course` into `out` (replaced), using and filling `cache`."""
+    stage = cache / "lite"
+    shutil.rmtree(stage, ignore_errors=True)
+    pyodide = stage / "static" / "pyodide"
+    shutil.copytree(wheels.pyodide_dir(cache), pyodide)
+    ours = [_leaderdeck_wheel(cache / "dist"), _course_wheel(course, cache / "dist")]
+    packages = wheels.write_lock(pyodide, [*wheels.runtime_wheels(cache), *ours])
+    _write_notebooks(course, stage / "files")
+    _write_config(stage, out, packages)
+    shutil.rmtree(out, ignore_errors=True)
+    done = subprocess.run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(stage)],
+                          capture_output=True, text=True, cwd=stage)
+    if done.returncode:
+        raise LeaderdeckError(f"jupyter lite build failed:\n{(done.stdout + done.stderr).strip()[-3000:]}")
+    sizes = [p.stat().st_size for p in out.rglob("*") if p.is_file()]
+    return SiteReport(out, len(sizes), sum(sizes))
+
+
+def _write_config(stage: Path, out: Path, packages: list[str]) -> None:
+    env_extensions = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    missing = [name for name in EXTENSIONS if not (env_extensions / name / "package.json").is_file()]
+    if missing:
+        raise LeaderdeckError(f"missing JupyterLab extensions {', '.join(missing)}: install leaderdeck[site]")
+    build_config = {"LiteBuildConfig": {
+        "output_dir": str(out), "contents": ["files"], "apps": ["lab", "notebooks", "tree"],
+        "ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True,
+        "federated_extensions": [str(env_extensions / name) for name in EXTENSIONS]}}
+    kernel = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": packages}}
+    lite = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
+        "appName": "leaderdeck", "litePluginSettings": {KERNEL_PLUGIN: kernel},
+        "defaultKernelName": "python"}}
+    _write_json(stage / "jupyter_lite_config.json", build_config)
+    _write_json(stage / "jupyter-lite.json", lite)
+
+
+def _write_notebooks(course: Course, folder: Path) -> None:
+    """The course's notebooks, whose setup cell starts the browser runtime, for the Pyodide kernel."""
+    from ..notebooks.compile import course_notebooks
+
+    folder.mkdir(parents=True)
+    for name, text in course_notebooks(course).items():
+        book = json.loads(text)
+        for cell in book["cells"]:
+            if cell.get("id") == "setup":
+                cell["source"] = SETUP_CELL
+        book["metadata"]["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)",
+                                          "language": "python"}
+        _write_json(folder / name, book)
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _course_wheel(course: Course, dist: Path) -> Path:
+    from .prerender import rendered_table
+
+    data = course_file.encode(course, rendered_table(course))
+    version = f"{__version__}+{hashlib.sha256(data).hexdigest()[:12]}"
+    return _write_wheel(dist, COURSE_PACKAGE, version, {
+        f"{COURSE_PACKAGE}/__init__.py": b'"""The compiled course of a leaderdeck site."""\n',
+        f"{COURSE_PACKAGE}/course.msgpack": data})
+
+
+def _leaderdeck_wheel(dist: Path) -> Path:
+    """leaderdeck's own package as a pure-Python wheel (its runtime needs only the pinned set)."""
+    root = Path(__file__).resolve().parents[1]
+    files = {f"leaderdeck/{p.relative_to(root).as_posix()}": p.read_bytes() for p in sorted(root.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    return _write_wheel(dist, "leaderdeck", __version__, files)
+
+
+def _write_wheel(dist: Path, name: str, version: str, files: dict[str, bytes]) -> Path:
+    """A minimal, deterministic py3-none-any wheel (fixed timestamps, sorted entries)."""
+    dist.mkdir(parents=True, exist_ok=True)
+    info = f"{name}-{version}.dist-info"
+    files = dict(files)
+    files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: leaderdeck\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = [f"{path},sha256={_digest(data)},{len(data)}" for path, data in sorted(files.items())]
+    files[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
+    wheel = dist / f"{name}-{version}-py3-none-any.whl"
+    for old in dist.glob(f"{name}-*.whl"):
+        old.unlink()
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(path, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return wheel
+
+
+def _digest(data: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
