@@ -3,7 +3,8 @@
 Anki matches note types by id and forks a type ("Name+") when its fields or templates change, so
 the field lists below are chosen once, with room for explanation, source, lesson and concept.
 Changing a field or template list is a schema change: the lock file's fingerprint refuses it
-unless the build is told otherwise. Template HTML and the stylesheet are package data in `assets/`.
+unless the build is told otherwise. Template HTML and the stylesheet are package data in `assets/`;
+each kind names its templates' files in its module in `leaderdeck.kinds`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import json
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.resources import files
+
+from ..kinds import KINDS, NoteSpec
 
 MODEL_STANDARD, MODEL_CLOZE = 0, 1
 _SHARED_FIELDS = (("Explanation", 11), ("Source", 12), ("Lesson", 13), ("Concept", 14))
@@ -65,15 +68,13 @@ def _type(kind: str, number: int, fields: tuple[str, ...], templates: tuple[tupl
         sort_field=sort_field, model_type=model_type)
 
 
-NOTE_TYPES: dict[str, NoteType] = {
-    "flashcard": _type("flashcard", 1, ("Front", "Back", "Reverse"),
-                       (("Front → Back", "flashcard"), ("Back → Front", "flashcard-reverse")), "Front"),
-    "cloze": _type("cloze", 2, ("Text",), (("Cloze", "cloze"),), "Text", MODEL_CLOZE),
-    "choice": _type("choice", 3, ("Question", "Scenario", "Options", "Feedback", "Multi"),
-                    (("Choice", "choice"),), "Question"),
-    "order": _type("order", 4, ("Prompt", "Steps", "Answer"), (("Order", "order"),), "Prompt"),
-    "reflection": _type("reflection", 5, ("Prompt", "Model Answer"), (("Reflection", "reflection"),), "Prompt"),
-}
+def _from_spec(kind: str, spec: NoteSpec) -> NoteType:
+    return _type(kind, spec.number, spec.fields, spec.templates, spec.sort_field,
+                 MODEL_CLOZE if spec.cloze else MODEL_STANDARD)
+
+
+# Each kind's note type is defined in its module in `leaderdeck.kinds` (`KIND.note`).
+NOTE_TYPES: dict[str, NoteType] = {name: _from_spec(name, kind.note) for name, kind in KINDS.items()}
 
 
 @cache
