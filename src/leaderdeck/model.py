@@ -1,6 +1,7 @@
 """The lesson format as typed, frozen value objects.
 
-This module is the single definition of what a lesson file may contain. The JSON Schema is
+This module, with the item kinds it reads from the registry in `leaderdeck.kinds` (one module
+per kind), is the single definition of what a lesson file may contain. The JSON Schema is
 generated from it (msgspec), the validator checks YAML against that schema, and every compiler
 reads these objects. msgspec rather than pydantic: it imports in a fraction of the time, which
 keeps `leaderdeck check` and the first quiz in a notebook fast.
@@ -11,14 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Union
 
 import msgspec
 
-from .kinds import ITEM_KINDS, KINDS, Choice, Cloze, Flashcard, Item, Option, Order, Reflection
+from .kinds import ITEM_KINDS, KINDS, Choice, Cloze, Flashcard, Option, Order, Reflection
 from .kinds.base import NOT_BLANK_PATTERN, SLUG_PATTERN, ItemBase, Markdown, Slug, SourceName, Text, doc
 from .kinds.base import Frozen as _Frozen
 from .kinds.cloze import _CLOZE_NUMBER, CLOZE_PATTERN, MAX_CLOZE_NUMBER
+
+if TYPE_CHECKING:
+    from .kinds import Item
+else:  # every registered kind, in teaching order (msgspec tells them apart by `kind`)
+    Item = Union[tuple(kind.model for kind in KINDS.values())]  # noqa: UP007 (a union built at run time)
 
 _ItemBase = ItemBase
 ITEM_TYPES: dict[str, type[ItemBase]] = {name: kind.model for name, kind in KINDS.items()}

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .course import COURSE_FILE, find_lessons_dir, lesson_files, load_course
 from .errors import LeaderdeckError, display_path
-from .kinds import KINDS
+from .kinds import KINDS, Kind
 
 _NUMBERED = re.compile(r"^(\d+)-")
 # Control characters (C0, DEL, C1), line and paragraph separators, and the invisible marks that
@@ -111,10 +113,10 @@ def _scalar(value: str) -> str:
     return dumped.removesuffix("\n...\n").removesuffix("\n")
 
 
-def skeleton(lesson_id: str, title: str, source: str) -> str:
+def skeleton(lesson_id: str, title: str, source: str, kinds: Iterable[Kind[Any]] | None = None) -> str:
     """The lesson header, then each kind's example (from its module in `leaderdeck.kinds`)."""
     source = _scalar(source)
-    examples = "\n".join(kind.example.replace("{source}", source) for kind in KINDS.values())
+    examples = "\n".join(kind.example.replace("{source}", source) for kind in (kinds or KINDS.values()))
     return _SKELETON.format(id=_scalar(lesson_id), title=_scalar(title), source=source) + examples
 
 

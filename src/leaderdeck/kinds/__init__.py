@@ -8,6 +8,7 @@ view. To add a kind, write its module, list it here, and add its templates: docs
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from . import choice, cloze, flashcard, order, reflection
@@ -23,8 +24,19 @@ KINDS: dict[str, Kind[Any]] = {kind.name: kind for kind in (
 )}
 ITEM_KINDS: tuple[str, ...] = tuple(KINDS)
 
-# Spelled out for type checkers; the conformance test proves it lists exactly KINDS' models.
+# Spelled out for type checkers; at run time `leaderdeck.model` builds the lesson's item union
+# from KINDS, and the conformance test proves the two agree.
 Item = Flashcard | Cloze | Choice | Order | Reflection
 
+
+def register(kind: Kind[Any]) -> None:
+    """Add a kind at run time (tests and experiments; shipped kinds are listed above). It must come
+    before `leaderdeck.model` is imported, which builds the lesson's item union from KINDS."""
+    global ITEM_KINDS
+    if "leaderdeck.model" in sys.modules:
+        raise RuntimeError("register kinds before leaderdeck.model is imported")
+    KINDS[kind.name] = kind
+    ITEM_KINDS = tuple(KINDS)
+
 __all__ = ["ITEM_KINDS", "KINDS", "Choice", "Cloze", "Flashcard", "Item", "ItemBase", "Kind", "NoteSpec",
-           "Option", "Order", "Reflection", "resolve"]
+           "Option", "Order", "Reflection", "register", "resolve"]
