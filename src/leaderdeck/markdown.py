@@ -95,8 +95,10 @@ _NEEDS_EXTENSIONS = re.compile(r"[|~\v\f]|:-|-:")
 
 def _cmark(text: str) -> str:
     if _NEEDS_EXTENSIONS.search(text):
-        return cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
-    return cmarkgfm.markdown_to_html(text, options=_OPTIONS)
+        html: str = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
+        return html
+    plain: str = cmarkgfm.markdown_to_html(text, options=_OPTIONS)
+    return plain
 
 
 @lru_cache(maxsize=8192)

@@ -36,7 +36,7 @@ __all__ = [  # the item kinds live in `leaderdeck.kinds`; they are named here to
 ]
 
 
-class Concept(_Frozen):
+class Concept(_Frozen, frozen=True):
     """One idea a lesson teaches."""
 
     id: Slug
@@ -44,7 +44,7 @@ class Concept(_Frozen):
     body: Annotated[Markdown, doc("Markdown that teaches the idea in our own words.")]
 
 
-class Lesson(_Frozen):
+class Lesson(_Frozen, frozen=True):
     """A leaderdeck lesson: concepts that teach, and items that test them."""
 
     id: Slug
@@ -59,14 +59,14 @@ class Lesson(_Frozen):
         return next(c for c in self.concepts if c.id == concept_id)
 
 
-class Source(_Frozen):
+class Source(_Frozen, frozen=True):
     """A source document lessons may cite."""
 
     file: Annotated[Text, doc("The file name, for example 004_b00dfeef1080fada.txt.")]
     title: Annotated[Text, doc("What the source is, as shown to learners.")]
 
 
-class CourseFile(_Frozen):
+class CourseFile(_Frozen, frozen=True):
     """The contents of `lessons/course.yaml`."""
 
     id: Slug

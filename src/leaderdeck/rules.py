@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def unknown(what: str, value: str, known: set[str]) -> str:
     return f"unknown {what} '{value}'" + (did_you_mean(value, sorted(known)) or f"; known: {', '.join(sorted(known))}")
 
 
-def unique_in(loaded: Loaded, values: list[str], at: KeyPath, key: str, what: str,
+def unique_in(loaded: Loaded, values: Sequence[str], at: KeyPath, key: str, what: str,
               indices: list[int] | None = None) -> set[str]:
     unique = set(values)
     if len(unique) == len(values):

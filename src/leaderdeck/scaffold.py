@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ def new_lesson(title: str, lessons_dir: Path | None = None) -> Path:
     return Path(display_path(path))
 
 
-def _free_id(wanted: str, taken: list[str]) -> str:
+def _free_id(wanted: str, taken: Sequence[str]) -> str:
     candidate, suffix = wanted, 2
     while candidate in taken:
         candidate, suffix = f"{wanted}-{suffix}", suffix + 1

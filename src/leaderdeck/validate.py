@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -142,7 +143,7 @@ def _unknown_key(loaded: Loaded, key_path: KeyPath, allowed: list[str]) -> Probl
     return loaded.problem(key_path, f"unknown key '{key_path[-1]}'{hint}", key=True)
 
 
-def _keys_at(validator: Any, schema_path: list[Any]) -> list[str]:
+def _keys_at(validator: _Validator, schema_path: list[Any]) -> list[str]:
     refs = [str(part) for part in schema_path]
     for name in reversed([refs[i + 1] for i, part in enumerate(refs[:-1]) if part == "$defs"]):
         return validator.allowed_keys.get(("$defs", name), [])
@@ -332,7 +333,7 @@ def _check_rendered(loaded: Loaded, parts: _Parts) -> None:
             check(option.feedback, ("items", index, "options", number, "feedback"))
 
 
-def _strings(data: Any, key_path: KeyPath):
+def _strings(data: Any, key_path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     if isinstance(data, str):
         yield key_path, data
     elif isinstance(data, dict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import LeaderdeckError
 from ..identity import NoteKey, concept_tags, guid_of, note_key_text
@@ -113,7 +114,7 @@ class _Builder:
         self.entries: dict[str, NoteEntry] = {}
         self.notes: list[NoteRow] = []
         self.cards: list[CardRow] = []
-        self.decks: list[dict] = []
+        self.decks: list[dict[str, Any]] = []
         self.changes: dict[str, LessonChanges] = {}
 
     def add_lesson(self, number: int, lesson: Lesson) -> None:

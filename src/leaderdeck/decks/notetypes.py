@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.resources import files
+from typing import Any
 
 from ..kinds import KINDS, NoteSpec
 
@@ -91,12 +92,13 @@ def template_html(template: Template) -> tuple[str, str]:
     """(front, back) with the shared footer and the inline shuffle script filled in."""
     footer = _asset("templates/footer.html").strip()
     shuffle = "<script>\n" + _asset("shuffle.js").strip() + "\n</script>"
-    return tuple(_asset(f"templates/{name}").replace("<!--footer-->", footer)
-                 .replace("<!--shuffle-->", shuffle).strip()
-                 for name in (template.front, template.back))
+    front, back = (_asset(f"templates/{name}").replace("<!--footer-->", footer)
+                   .replace("<!--shuffle-->", shuffle).strip()
+                   for name in (template.front, template.back))
+    return front, back
 
 
-def model_json(note_type: NoteType, mod: int, deck_id: int) -> dict:
+def model_json(note_type: NoteType, mod: int, deck_id: int) -> dict[str, Any]:
     """The legacy (schema 11) note type dict Anki's package importer reads."""
     return {
         "id": note_type.id, "name": note_type.name, "type": note_type.model_type, "mod": mod,
@@ -108,13 +110,13 @@ def model_json(note_type: NoteType, mod: int, deck_id: int) -> dict:
     }
 
 
-def _template_json(template: Template, ord_: int) -> dict:
+def _template_json(template: Template, ord_: int) -> dict[str, Any]:
     front, back = template_html(template)
     return {"name": template.name, "id": template.id, "ord": ord_, "qfmt": front, "afmt": back,
             "bqfmt": "", "bafmt": "", "did": None, "bfont": "", "bsize": 0}
 
 
-def _field_json(name: str, id_: int, ord_: int) -> dict:
+def _field_json(name: str, id_: int, ord_: int) -> dict[str, Any]:
     return {"name": name, "id": id_, "ord": ord_, "sticky": False, "rtl": False,
             "font": "Arial", "size": 20, "media": []}
 

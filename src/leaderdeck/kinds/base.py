@@ -48,7 +48,7 @@ class Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     pass
 
 
-class ItemBase(Frozen, tag_field="kind"):
+class ItemBase(Frozen, tag_field="kind", frozen=True):
     id: Slug
     concept: Annotated[Slug, doc("The id of the concept (in this lesson) this item tests.")]
     source: Annotated[SourceName, doc("The source file this item draws on.")]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..load import KeyPath, Loaded
 
 
-class Option(Frozen):
+class Option(Frozen, frozen=True):
     """One answer of a choice item, with the feedback a learner sees on choosing it."""
 
     id: Annotated[Slug, doc("Stable id of the option, used by `correct`.")]
@@ -25,7 +25,7 @@ class Option(Frozen):
     feedback: Annotated[Markdown, doc("Shown when this option is chosen: why it is right or wrong.")]
 
 
-class Choice(ItemBase, tag="choice"):
+class Choice(ItemBase, tag="choice", frozen=True):
     """A multiple-choice question; with `scenario` it is a situational-judgement item."""
 
     question: Markdown

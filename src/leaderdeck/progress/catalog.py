@@ -29,17 +29,19 @@ class Catalog:
     lesson_titles: dict[str, str] = field(default_factory=dict)  # lesson id → title, in course order
     concept_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (lesson, concept) → title
 
+    by_key: dict[str, CatalogCard] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {card.key: card for card in self.cards})
 
     def __contains__(self, key: object) -> bool:
-        return key in self.by_key  # type: ignore[attr-defined]
+        return key in self.by_key
 
     def __len__(self) -> int:
         return len(self.cards)
 
     def get(self, key: str) -> CatalogCard | None:
-        return self.by_key.get(key)  # type: ignore[attr-defined]
+        return self.by_key.get(key)
 
     @cached_property
     def fingerprint(self) -> str:
