@@ -15,6 +15,7 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "LessonError": ".errors",
     "load_course": ".course",
     "check_files": ".course",
+    "lint_course": ".lint",  # item-quality rules over a loaded course (docs/authoring.md lists them)
     "render_markdown": ".markdown:render",
     "quiz": ".quizzes",  # leaderdeck.quiz("door-decisions") in a notebook cell
     "open_store": ".progress.store",

@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     check = _command(commands, "check", _check, "validate lesson files and report every problem")
     check.add_argument("paths", nargs="*", type=Path,
                        help="lesson files or a lessons folder (default: the course in ./lessons)")
+    check.add_argument("--strict", action="store_true", help="then lint the course: exit 1 on any finding")
+
+    lint = _command(commands, "lint", _lint, "judge items as teaching: named rules, silenced per item with a reason")
+    lint.add_argument("paths", nargs="*", type=Path,
+                      help="lesson files or a lessons folder (default: the course in ./lessons)")
+    lint.add_argument("--sources", type=Path, default=None,
+                      help="the sources' folder for the copy rules (default: sources_dir in course.yaml)")
 
     new = _command(commands, "new", _new, "write a new lesson skeleton with one example of each item kind")
     new.add_argument("title", help='the lesson title, for example "Bias for Action"')
@@ -124,7 +131,33 @@ def _check(args: argparse.Namespace) -> int:
         lessons = []
     lessons += check_files(files) if files else []
     print(summary(lessons))
-    return 0
+    return _lint_paths(args.paths, None) if args.strict else 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    return _lint_paths(args.paths, args.sources)
+
+
+def _lint_paths(paths: list[Path], sources: Path | None) -> int:
+    """Lint the course of each path (a lesson file lints its course, and shows that file's findings)."""
+    from .course import load_course
+    from .lint import lint_course
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise LeaderdeckError("no such file or folder: " + ", ".join(missing))
+    folders = {p.resolve() for p in paths if not p.is_file()} or (set() if paths else {None})
+    files = {p.resolve() for p in paths if p.is_file()}
+    findings = []
+    for folder in folders | {f.parent for f in files if f.parent not in folders}:
+        shown = None if folder is None or folder in folders else {f for f in files if f.parent == folder}
+        findings += [f for f in lint_course(load_course(folder), sources)
+                     if shown is None or f.note or Path(f.path).resolve() in shown]
+    for finding in findings:
+        print(finding)
+    failing = sum(not f.note for f in findings)
+    print(f"lint: {failing} finding{'s' * (failing != 1)}" if failing else "lint: ok", file=sys.stderr)
+    return 1 if failing else 0
 
 
 def _new(args: argparse.Namespace) -> int:

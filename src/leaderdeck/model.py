@@ -17,7 +17,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Union
 import msgspec
 
 from .kinds import ITEM_KINDS, KINDS, Choice, Cloze, Flashcard, Option, Order, Reflection
-from .kinds.base import NOT_BLANK_PATTERN, SLUG_PATTERN, ItemBase, Markdown, Slug, SourceName, Text, doc
+from .kinds.base import (
+    NOT_BLANK_PATTERN,
+    REVIEW_OF_PATTERN,
+    SLUG_PATTERN,
+    ItemBase,
+    ItemRef,
+    LintSettings,
+    Markdown,
+    Slug,
+    SourceName,
+    Text,
+    doc,
+)
 from .kinds.base import Frozen as _Frozen
 from .kinds.cloze import _CLOZE_NUMBER, CLOZE_PATTERN, MAX_CLOZE_NUMBER
 
@@ -30,7 +42,8 @@ _ItemBase = ItemBase
 ITEM_TYPES: dict[str, type[ItemBase]] = {name: kind.model for name, kind in KINDS.items()}
 
 __all__ = [  # the item kinds live in `leaderdeck.kinds`; they are named here too, where they always were
-    "CLOZE_PATTERN", "ITEM_KINDS", "ITEM_TYPES", "MAX_CLOZE_NUMBER", "NOT_BLANK_PATTERN", "SLUG_PATTERN",
+    "CLOZE_PATTERN", "ITEM_KINDS", "ITEM_TYPES", "MAX_CLOZE_NUMBER", "NOT_BLANK_PATTERN", "REVIEW_OF_PATTERN",
+    "SLUG_PATTERN", "ItemRef", "LintSettings",
     "_CLOZE_NUMBER", "Choice", "Cloze", "Concept", "Course", "CourseFile", "Flashcard", "Item", "ItemBase",
     "Lesson", "Markdown", "Option", "Order", "Reflection", "Slug", "Source", "SourceName", "Text", "as_dict",
 ]
@@ -75,6 +88,9 @@ class CourseFile(_Frozen, frozen=True):
     description: Markdown
     sources: Annotated[tuple[Source, ...], msgspec.Meta(min_length=1)]
     lessons: Annotated[tuple[Slug, ...], msgspec.Meta(min_length=1, description="Lesson ids in teaching order.")]
+    sources_dir: Annotated[Text | None,
+                           doc("Folder holding the source files, relative to this file; `lint` compares lessons "
+                               "to them.")] = None
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ MESSAGES = {
     "truncated zip": "is a damaged zip file",
     "zip without collection": "is a zip file but not an Anki export",
     "damaged anki21b": "collection.anki21b is damaged",
-    "damaged anki2": "cannot be read as an Anki collection",
+    "damaged anki2": "does not hold an SQLite database",
     "other sqlite": "cannot be read as an Anki collection",
     "none of our notes": "holds none of the notes of the course 'testcourse'",
 }

@@ -3,6 +3,7 @@ into the progress store."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ ANKI_REVIEWS = {
     "testcourse/first-lesson/two-gaps#1": [4],
     "testcourse/second-lesson/last-card#0": [3, 1, 3],
 }
+NOW_MS = int(time.time() * 1000)  # Anki dates these reviews with the real clock
 FORMATS = ["apkg-current", "apkg-legacy", "colpkg-current", "colpkg-legacy", "collection"]
 
 
@@ -64,9 +66,9 @@ def test_reviews_done_in_anki_come_back_once(form, project, course, store, new_c
     path = export(collection, form, tmp_path)
     expected = sum(len(r) for r in ANKI_REVIEWS.values())
 
-    first = import_anki(path, course, store)
+    first = import_anki(path, course, store, now_ms=NOW_MS)
     assert (first.added, first.present, first.unmatched) == (expected, 0, 1)
-    again = import_anki(path, course, store)
+    again = import_anki(path, course, store, now_ms=NOW_MS)
     assert (again.added, again.present, again.unmatched) == (0, expected, 1)
     assert store.review_count() == expected
 
@@ -99,7 +101,7 @@ def test_round_trip_notebook_to_anki_and_back(project, course, store, new_collec
     key = CardKey.parse("testcourse/second-lesson/last-card#0")
     answer_in_anki(collection, anki_card(collection, note_guid(key.note), 0), 3)
 
-    summary = import_anki(export(collection, "apkg-current", tmp_path), course, store)
+    summary = import_anki(export(collection, "apkg-current", tmp_path), course, store, now_ms=NOW_MS)
     assert (summary.added, summary.present) == (1, before)
     assert store.review_count() == before + 1
     assert store.card(str(key)).reps == 1
@@ -124,7 +126,7 @@ def test_package_without_scheduling_says_how_to_export(project, course, store, n
     out = tmp_path / "no-scheduling.apkg"
     collection.export_anki_package(out_path=str(out), limit=None, options=ExportAnkiPackageOptions(
         with_scheduling=False, with_deck_configs=False, with_media=False, legacy=False))
-    summary = import_anki(out, course, store)
+    summary = import_anki(out, course, store, now_ms=NOW_MS)
     assert (summary.added, summary.present) == (0, 0)
     assert "Include scheduling information" in "\n".join(summary.report())
     assert store.review_count() == 0

@@ -14,7 +14,7 @@ from leaderdeck.kinds.base import ItemBase, Kind, Markdown, NoteSpec, doc
 from leaderdeck.load import KeyPath, Loaded
 
 
-class Statement(ItemBase, tag="statement", frozen=True):
+class Statement(ItemBase, tag="statement", frozen=True, kw_only=True):
     """A claim the learner judges true or false."""
 
     claim: Markdown

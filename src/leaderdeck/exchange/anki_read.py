@@ -1,26 +1,36 @@
-"""Read the review history out of an Anki file, whatever shape it comes in.
+"""Read the review history out of an Anki file, whatever shape it comes in, treating it as hostile.
 
 Anki hands learners four kinds of file: the collection itself (`collection.anki2`, plain SQLite)
 and zip exports (`.colpkg` for a whole profile, `.apkg` for decks). Zips written by Anki 2.1.50
 and later hold `collection.anki21b`, the SQLite file compressed with zstd, next to a dummy
 `collection.anki2` that only tells old clients to upgrade; older ones hold `collection.anki21`
-or `collection.anki2`. Every version keeps the same `notes`, `cards` and `revlog` tables, so
-once the database is out of its wrapper one query reads them all.
+or `collection.anki2`. Every version keeps the same `notes`, `cards` and `revlog` tables.
 
-The learner's file is never opened in place: it is copied (or extracted) into a temporary folder,
-so nothing here can change it, and SQLite never sees a half-written file that Anki holds open.
+The file may come from anywhere, so nothing in it is trusted: only a regular file is opened (a
+FIFO would block forever), its collection is copied (or extracted) into one temporary folder
+with its size capped and the free space checked first, and that copy is opened read-only with
+the schema untrusted, views and virtual tables refused, every value read through a typed SELECT,
+values larger than a collection ever holds refused by SQLite itself, and a time budget on all
+of SQLite's work. Whatever goes wrong ends as one `AnkiFileError` naming the file.
 """
 
 from __future__ import annotations
 
+import lzma
+import os
 import shutil
 import sqlite3
+import stat
 import tempfile
+import time
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import quote
 
 from ..errors import LeaderdeckError, display_path
 
@@ -29,131 +39,317 @@ ZIP_HEADERS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with entries, an empty zip
 # Newest first: a current export also carries a legacy `collection.anki2` saying "please update".
 COLLECTION_ENTRIES = ("collection.anki21b", "collection.anki21", "collection.anki2")
 _COMPRESSED = "collection.anki21b"
+_ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Anki writes
 _CHUNK = 1 << 20
+
+MAX_COLLECTION_BYTES = 1 << 30  # far above any real collection (a million reviews: about 100 MB)
+FREE_SPACE_MARGIN = 256 << 20  # left free on the temporary folder's disk after the copy
+MAX_VALUE_BYTES = 16 << 20  # any one value SQLite hands us (a GUID is 10 characters)
+READ_SECONDS = 600.0  # SQLite's work on one file, all queries together
+_PROGRESS_STEPS = 10_000  # SQLite instructions between looks at the clock
 
 
 class AnkiFileError(LeaderdeckError):
     """The file is not an Anki collection or package we can read; the message names it."""
 
 
-@dataclass(frozen=True)
-class AnkiReview:
-    """One row of Anki's review log, with the identity of its card (note GUID + ordinal)."""
-
-    reviewed_at_ms: int  # revlog.id: when the answer was given, epoch milliseconds
-    guid: str | None  # None when the card has since been deleted from the collection
-    ordinal: int
-    ease: int  # 1 Again … 4 Easy; 0 for entries that are not answers (rescheduled, reset)
-    duration_ms: int
-    kind: int  # revlog.type: 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
+def name(path: Path) -> str:
+    """The path for a message; never fails (a symlink loop cannot be resolved)."""
+    try:
+        return display_path(path)
+    except (OSError, RuntimeError):
+        return str(path)
 
 
-@dataclass(frozen=True)
-class AnkiHistory:
-    """What a file says about its notes and their reviews."""
+# -- getting the collection out of its wrapper, into one temporary folder ----------------------
 
-    source: Path
-    entry: str  # which collection was read: the file itself, or the zip entry's name
-    guids: frozenset[str]
-    reviews: tuple[AnkiReview, ...]
+@contextmanager
+def collection_copy(path: Path) -> Iterator[tuple[Path, str]]:
+    """A private copy of the file's collection (path, name of the entry read), removed on exit."""
+    with _open_regular(path) as stream, _temporary_folder() as folder:
+        target = folder / "collection.sqlite3"
+        try:
+            entry = _copy_out(stream, path, target)
+        except OSError as error:  # the learner's file failed to read (the copy's writes are caught)
+            raise AnkiFileError(f"cannot read {name(path)}: {error.strerror or error}") from None
+        yield target, entry
 
 
-def read_anki_history(path: Path) -> AnkiHistory:
-    """Every note GUID and every review-log row of the Anki file at `path`."""
-    with _collection_copy(path) as (database, entry):
-        guids, reviews = _query(database, path)
-    return AnkiHistory(path, entry, guids, reviews)
+def _copy_out(stream: BinaryIO, path: Path, target: Path) -> str:
+    header = stream.read(len(SQLITE_HEADER))
+    stream.seek(0)
+    if header.startswith(SQLITE_HEADER):
+        _copy_database(stream, path, target)
+        return path.name
+    if header.startswith(ZIP_HEADERS):
+        return _extract_collection(stream, path, target)
+    raise AnkiFileError(f"{name(path)} is not an Anki file: expected a collection (.anki2) or an export "
+                        "(.apkg, .colpkg)")
 
 
 @contextmanager
-def _collection_copy(path: Path) -> Iterator[tuple[Path, str]]:
-    header = _header(path)
-    with tempfile.TemporaryDirectory(prefix="leaderdeck-anki-") as folder:
-        target = Path(folder) / "collection.sqlite3"
-        if header.startswith(SQLITE_HEADER):
-            _copy_database(path, target)
-            yield target, path.name
-        elif header.startswith(ZIP_HEADERS):
-            yield target, _extract_collection(path, target)
-        else:
-            raise AnkiFileError(f"{display_path(path)} is not an Anki file: expected a collection "
-                                "(.anki2) or an export (.apkg, .colpkg)")
-
-
-def _header(path: Path) -> bytes:
+def _temporary_folder() -> Iterator[Path]:
     try:
-        with path.open("rb") as stream:
-            return stream.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        raise AnkiFileError(f"{display_path(path)}: no such file") from None
-    except IsADirectoryError:
-        raise AnkiFileError(f"{display_path(path)} is a folder: give the collection file inside it "
-                            "(collection.anki2) or an exported .apkg/.colpkg") from None
+        folder = tempfile.TemporaryDirectory(prefix="leaderdeck-anki-")
     except OSError as error:
-        raise AnkiFileError(f"cannot read {display_path(path)}: {error.strerror}") from None
+        raise AnkiFileError(f"cannot create a temporary folder in {tempfile.gettempdir()}: "
+                            f"{error.strerror or error}; set TMPDIR to a folder you can write to") from None
+    with folder:
+        yield Path(folder.name)
 
 
-def _copy_database(path: Path, target: Path) -> None:
-    """The collection and, if Anki left one, its write-ahead log (recent reviews may be only there)."""
-    shutil.copyfile(path, target)
-    wal = path.with_name(path.name + "-wal")
-    if wal.is_file():
-        shutil.copyfile(wal, target.with_name(target.name + "-wal"))
-
-
-def _extract_collection(path: Path, target: Path) -> str:
+@contextmanager
+def _open_regular(path: Path) -> Iterator[BinaryIO]:
+    """`path` opened for reading if it is a regular file. Opened without blocking, then checked
+    on the open descriptor: a FIFO or device never gets a chance to hang or stream forever."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            entry = next((name for name in COLLECTION_ENTRIES if name in names), None)
-            if entry is None:
-                raise AnkiFileError(f"{display_path(path)} is a zip file but not an Anki export: it holds "
-                                    f"none of {', '.join(COLLECTION_ENTRIES)}")
-            with archive.open(entry) as source, target.open("wb") as sink:
-                _unpack(source, sink, entry, path)
-            return entry
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
-        raise AnkiFileError(f"{display_path(path)} is a damaged zip file ({error}); export it from Anki "
-                            "again") from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise AnkiFileError(f"{name(path)}: no such file") from None
+    except IsADirectoryError:
+        raise AnkiFileError(_folder_message(path)) from None
+    except OSError as error:
+        raise AnkiFileError(f"cannot read {name(path)}: {error.strerror or error}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise AnkiFileError(_folder_message(path))
+        raise AnkiFileError(f"{name(path)} is not a regular file (a pipe, socket or device): give the "
+                            "Anki file itself")
+    with os.fdopen(fd, "rb") as stream:
+        yield stream
 
 
-def _unpack(source, sink, entry: str, path: Path) -> None:
+def _folder_message(path: Path) -> str:
+    return (f"{name(path)} is a folder: give the collection file inside it (collection.anki2) or "
+            "an exported .apkg/.colpkg")
+
+
+def _copy_database(stream: BinaryIO, path: Path, target: Path) -> None:
+    """The collection and, if Anki left one, its write-ahead log (recent reviews may be only there)."""
+    _bounded_copy(stream.read, target, path, os.fstat(stream.fileno()).st_size)
+    wal = path.with_name(path.name + "-wal")
+    if os.path.lexists(wal):
+        with _open_regular(wal) as log:
+            _bounded_copy(log.read, target.with_name(target.name + "-wal"), wal, os.fstat(log.fileno()).st_size,
+                          database=False)
+
+
+def _extract_collection(stream: BinaryIO, path: Path, target: Path) -> str:
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            entry = _collection_entry(archive, path)
+            with archive.open(entry) as source:
+                _unpack(source, target, entry.filename, path, entry.file_size)
+            return entry.filename
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error, lzma.LZMAError) as error:
+        raise AnkiFileError(f"{name(path)} is a damaged zip file ({error}); export it from Anki again") from None
+    except OSError as error:
+        raise AnkiFileError(f"cannot read {name(path)}: {error.strerror or error}") from None
+
+
+def _collection_entry(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
+    entries = {info.filename: info for info in archive.infolist()}
+    entry = next((entries[n] for n in COLLECTION_ENTRIES if n in entries), None)
+    if entry is None:
+        raise AnkiFileError(f"{name(path)} is a zip file but not an Anki export: it holds none of "
+                            f"{', '.join(COLLECTION_ENTRIES)}")
+    if entry.flag_bits & 0x1:
+        raise AnkiFileError(f"{name(path)}: its {entry.filename} is encrypted; Anki never encrypts "
+                            "its exports: export it from Anki again")
+    if entry.compress_type not in _ZIP_METHODS:
+        raise AnkiFileError(f"{name(path)}: its {entry.filename} is compressed with method "
+                            f"{entry.compress_type}, which Anki never uses (it stores or deflates): "
+                            "export it from Anki again")
+    return entry
+
+
+def _unpack(source: BinaryIO, target: Path, entry: str, path: Path, declared: int) -> None:
     if entry != _COMPRESSED:
-        shutil.copyfileobj(source, sink, _CHUNK)
+        _bounded_copy(source.read, target, path, declared)
         return
     import zstandard  # only current-format exports need it
 
     try:
         reader = zstandard.ZstdDecompressor().stream_reader(source, read_across_frames=True)
-        while chunk := reader.read(_CHUNK):
-            sink.write(chunk)
+        _bounded_copy(reader.read, target, path, 0)
     except zstandard.ZstdError as error:
-        raise AnkiFileError(f"{display_path(path)}: its {entry} is damaged (zstd: {error}); export it "
+        raise AnkiFileError(f"{name(path)}: its {entry} is damaged (zstd: {error}); export it "
                             "from Anki again") from None
 
 
-_REVIEWS = """
-SELECT r.id, n.guid, c.ord, r.ease, r.time, r.type
-FROM revlog AS r LEFT JOIN cards AS c ON c.id = r.cid LEFT JOIN notes AS n ON n.id = c.nid
-ORDER BY r.id
+def _bounded_copy(read: Callable[[int], bytes], target: Path, path: Path, announced: int,
+                  database: bool = True) -> None:
+    """Copy the SQLite database `read` gives into `target`: no more than its header says it holds
+    (SQLite ignores anything after), than the cap, or than the disk can spare, all checked before
+    a byte is written. `announced` is the size the wrapper claims (0 if unknown); a write-ahead
+    log (`database` false) has no such header."""
+    first = read(_CHUNK)
+    size = (_declared_size(first, path) if database else 0) or announced
+    limit = min(MAX_COLLECTION_BYTES, shutil.disk_usage(target.parent).free - FREE_SPACE_MARGIN)
+    if size > limit:
+        raise AnkiFileError(_too_large(path, size, limit))
+    left = size or limit  # without a size in its header, a database is as long as its file
+    with target.open("wb") as sink:
+        chunk = first
+        while chunk and left > 0:
+            if not size and len(chunk) > left:
+                raise AnkiFileError(_too_large(path, limit + 1, limit))
+            try:
+                sink.write(chunk[:left])
+            except OSError as error:
+                raise AnkiFileError(f"cannot copy {name(path)} to a temporary folder "
+                                    f"({error.strerror or error}); free some disk space") from None
+            left -= len(chunk)
+            chunk = read(min(_CHUNK, left)) if left > 0 else b""
+
+
+def _declared_size(header: bytes, path: Path) -> int:
+    """The database's size as its header gives it, or 0 when the header does not say (SQLite
+    then reads the whole file); refuses what is not an SQLite database at all."""
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise AnkiFileError(f"{name(path)} does not hold an SQLite database where its collection should be: "
+                            "it is damaged or not an Anki file")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65_536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise AnkiFileError(f"{name(path)}: its collection has a damaged database header (page size "
+                            f"{page_size}); export it from Anki again")
+    pages, counter, valid_for = (int.from_bytes(header[at:at + 4], "big") for at in (28, 24, 92))
+    return pages * page_size if pages and counter == valid_for else 0
+
+
+def _too_large(path: Path, size: int, limit: int) -> str:
+    if limit < MAX_COLLECTION_BYTES:
+        return (f"{name(path)} is too large for the free space: it needs more than {size >> 20} MB "
+                f"unpacked and the temporary folder's disk has {max(0, limit) >> 20} MB to spare")
+    return (f"{name(path)} is too large: it unpacks to more than {limit >> 20} MB, far more than any "
+            "Anki collection")
+
+
+# -- reading the collection -------------------------------------------------------------------
+
+_TABLES = ("notes", "cards", "revlog")
+_KINDS = ("SELECT lower(name), CASE WHEN type != 'table' THEN type WHEN sql LIKE 'CREATE TABLE%' THEN 'table' "
+          "ELSE 'virtual table' END FROM sqlite_master WHERE lower(name) IN (?, ?, ?)")
+# The review log is read twice, both times by scanning its table (NOT INDEXED: an index may lie
+# or be damaged where the table is not): once to check every value, then to import.
+_NOT_ANKI = ("typeof(id) != 'integer' OR id < 0 OR typeof(cid) != 'integer' OR typeof(ease) != 'integer' "
+             "OR typeof(time) != 'integer'")
+_BAD_REVIEWS = f"SELECT count(*) FROM revlog NOT INDEXED WHERE {_NOT_ANKI}"
+_FIRST_BAD = f"SELECT quote(id), quote(ease), quote(time) FROM revlog NOT INDEXED WHERE {_NOT_ANKI} LIMIT 1"
+# Only well-formed rows; text read as bytes (a damaged file may hold anything but UTF-8)
+_CARDS = """
+SELECT c.id, CAST(n.guid AS BLOB), c.ord FROM cards AS c JOIN notes AS n ON n.id = c.nid
+WHERE typeof(c.id) = 'integer' AND typeof(c.ord) = 'integer' AND typeof(n.guid) = 'text'
 """
+_REVIEWS = "SELECT id, cid, ease, time FROM revlog NOT INDEXED ORDER BY cid, id"  # a card's reviews together
 
 
-def _query(database: Path, path: Path) -> tuple[frozenset[str], tuple[AnkiReview, ...]]:
+@dataclass(frozen=True)
+class AnkiReview:
+    """One row of Anki's review log, with the Anki card it belongs to."""
+
+    reviewed_at_ms: int  # revlog.id: when the answer was given, epoch milliseconds
+    card_id: int
+    ease: int  # 1 Again … 4 Easy; 0 for entries that are not answers (rescheduled, reset)
+    duration_ms: int
+
+
+class AnkiCollection:
+    """An Anki collection, checked and opened read-only; read its cards and reviews lazily."""
+
+    def __init__(self, source: Path, entry: str, connection: sqlite3.Connection) -> None:
+        self.source = source
+        self.entry = entry  # which collection was read: the file itself, or the zip entry's name
+        self._db = connection
+
+    @property
+    def database(self) -> sqlite3.Connection:
+        """The collection's connection: read-only, checked by `open_collection`, bounded in time
+        and value size. Read anything beyond cards and reviews through it with that in mind."""
+        return self._db
+
+    def note_count(self) -> int:
+        return self._scalar("SELECT count(*) FROM notes")
+
+    def cards(self) -> Iterator[tuple[int, str, int]]:
+        """(Anki card id, note GUID, ordinal) of every card."""
+        for card_id, guid, ordinal in self._rows(_CARDS):
+            yield card_id, guid.decode("utf-8", "replace"), ordinal
+
+    def reviews(self) -> Iterator[AnkiReview]:
+        """Every review-log row, a card's rows together and in time order."""
+        for at, card_id, ease, duration in self._rows(_REVIEWS):
+            yield AnkiReview(at, card_id, ease, duration)
+
+    def _scalar(self, query: str) -> int:
+        return next(self._rows(query))[0]
+
+    def _rows(self, query: str) -> Iterator[tuple]:
+        try:
+            yield from self._db.execute(query)
+        except (sqlite3.Error, OverflowError, MemoryError) as error:
+            raise AnkiFileError(_unreadable(self.source, error)) from None
+
+
+@contextmanager
+def open_collection(path: Path) -> Iterator[AnkiCollection]:
+    """The Anki file at `path`, copied out, opened and checked; raises `AnkiFileError`."""
+    with collection_copy(path) as (database, entry):
+        connection = _connect(database, path)
+        try:
+            _check(connection, path)
+            yield AnkiCollection(path, entry, connection)
+        finally:
+            connection.close()
+
+
+def _connect(database: Path, path: Path) -> sqlite3.Connection:
+    deadline = time.monotonic() + READ_SECONDS
     try:
-        connection = sqlite3.connect(database)
+        connection = sqlite3.connect(f"file:{quote(str(database))}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise AnkiFileError(f"{display_path(path)} cannot be opened as a database ({error})") from None
-    # Anki's schema sorts deck and note type names with its own collation; unused here, but
-    # SQLite must know the name to read a schema that mentions it.
-    connection.create_collation("unicase", lambda a, b: (a.casefold() > b.casefold()) - (a.casefold() < b.casefold()))
+        raise AnkiFileError(f"{name(path)} cannot be opened as a database ({error})") from None
+    connection.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
+    connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    # Anki's schema sorts names with its own collation; unused here, but SQLite must know it.
+    connection.create_collation("unicase", _unicase)
+    return connection
+
+
+def _unicase(a: str, b: str) -> int:
+    return (a.casefold() > b.casefold()) - (a.casefold() < b.casefold())
+
+
+def _check(connection: sqlite3.Connection, path: Path) -> None:
+    """Refuse a collection whose tables are not plain tables, or whose review log holds anything
+    but integers: all before a single review is read."""
     try:
-        guids = frozenset(guid for (guid,) in connection.execute("SELECT guid FROM notes"))
-        reviews = tuple(AnkiReview(at, guid, ordinal or 0, ease, max(0, duration), kind)
-                        for at, guid, ordinal, ease, duration, kind in connection.execute(_REVIEWS))
-    except sqlite3.Error as error:
-        raise AnkiFileError(f"{display_path(path)} cannot be read as an Anki collection ({error}). "
-                            "If Anki has it open, close Anki and try again.") from None
-    finally:
-        connection.close()
-    return guids, reviews
+        for pragma in ("trusted_schema = OFF", "query_only = ON", "cell_size_check = ON", "mmap_size = 0"):
+            connection.execute(f"PRAGMA {pragma}")
+        kinds = dict(connection.execute(_KINDS, _TABLES))
+        for table in _TABLES:
+            if kinds.get(table) != "table":
+                what = f"a {kinds[table]} named {table}" if table in kinds else f"no {table} table"
+                raise AnkiFileError(f"{name(path)} cannot be read as an Anki collection: it has {what}")
+            if any(hidden for *_, hidden in connection.execute(f"PRAGMA table_xinfo({table})")):
+                raise AnkiFileError(f"{name(path)} cannot be read as an Anki collection: its {table} "
+                                    "table has computed columns")
+        bad = connection.execute(_BAD_REVIEWS).fetchone()[0]
+        if bad:
+            example = ", ".join(connection.execute(_FIRST_BAD).fetchone())
+            raise AnkiFileError(f"{name(path)}: {bad} rows of its review log hold values that are not "
+                                f"Anki's (first: id, ease, time = {example}): it is damaged or not Anki's")
+    except (sqlite3.Error, OverflowError, MemoryError) as error:
+        raise AnkiFileError(_unreadable(path, error)) from None
+
+
+def _unreadable(path: Path, error: BaseException) -> str:
+    if isinstance(error, sqlite3.OperationalError) and str(error) == "interrupted":
+        return (f"{name(path)} took more than {READ_SECONDS:.0f} s to read: it is not a healthy "
+                "Anki collection")
+    why = "a value too large" if isinstance(error, MemoryError) else str(error)
+    return (f"{name(path)} cannot be read as an Anki collection ({why}). If Anki has it open, "
+            "close Anki and try again.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..progress.scheduler import DEFAULT_RETENTION, MAX_RETENTION, ROLLOVER_HOUR, fsrs_parameters
-from .anki_read import _collection_copy
+from .anki_read import AnkiCollection, open_collection
 
 # Field numbers in Anki's protocol buffers (proto/anki/deck_config.proto, decks.proto)
 _KIND_NORMAL, _NORMAL_CONFIG_ID = 1, 1
@@ -35,23 +35,21 @@ class AnkiSettings:
 def read_anki_settings(path: Path, deck_name: str) -> AnkiSettings:
     """The settings in the Anki file at `path` for the deck named `deck_name` (the course's
     top-level deck); Anki's defaults for whatever the file does not say."""
-    with _collection_copy(path) as (database, _):
-        connection = sqlite3.connect(database)
-        connection.create_collation("unicase", _unicase)  # Anki's deck names are indexed with it
-        try:
-            tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
-            read = _read_current if "deck_config" in tables else _read_legacy
-            rollover, params, retention = read(connection, deck_name)
-        except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error):
-            return AnkiSettings()  # settings are a refinement: an odd file is read for its reviews
-        finally:
-            connection.close()
+    with open_collection(path) as collection:
+        return settings_of(collection, deck_name)
+
+
+def settings_of(collection: AnkiCollection, deck_name: str) -> AnkiSettings:
+    """`read_anki_settings` for a collection already opened (and checked) by `open_collection`."""
+    connection = collection.database
+    try:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+        read = _read_current if "deck_config" in tables else _read_legacy
+        rollover, params, retention = read(connection, deck_name)
+    except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error, OverflowError, MemoryError):
+        return AnkiSettings()  # settings are a refinement: an odd file is read for its reviews
     return AnkiSettings(_hour(rollover), fsrs_parameters(params or ()),
                         retention if retention and 0 < retention <= MAX_RETENTION else DEFAULT_RETENTION)
-
-
-def _unicase(a: str, b: str) -> int:
-    return (a.casefold() > b.casefold()) - (a.casefold() < b.casefold())
 
 
 def _hour(value: object) -> int:

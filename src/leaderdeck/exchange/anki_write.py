@@ -12,7 +12,7 @@ forgetting curve's `decay` and the last review time `lrt` (seconds).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import msgspec
@@ -81,23 +81,33 @@ def _card_data(memory: Memory, position: int, retention: float) -> str:
     return msgspec.json.encode(data).decode()  # compact JSON, as Anki writes it; 8x json.dumps's speed
 
 
-def revlog_rows(reviews: Iterable[LoggedReview], card_ids: Mapping[str, int]) -> list[RevlogRow]:
-    """Anki review-log rows for the reviews (in time order) of the cards in `card_ids` (card key →
-    Anki card id); other reviews are left out. A revlog id is the review time in ms and must be
-    unique, so a review sharing its millisecond with another moves one ms later (two answers in
-    one ms only happen in generated data)."""
-    used: set[int] = set()
-    result = []
+def revlog_ids(reviews: Iterable[LoggedReview]) -> Iterator[tuple[LoggedReview, int]]:
+    """Each review of the whole log (in time order) with its Anki revlog id: its time in ms, or,
+    when an earlier review already has that id (two answers in one ms), the next free one. The
+    rule depends on nothing but the log, so an import can tell a moved review (`moved_reviews`)."""
+    last = -1
     for review in reviews:
+        # the log is in time order: every id taken is at most `last`, and all from this review's
+        # time up to `last` are taken, so the next free one is `last + 1`
+        last = review.reviewed_at_ms if review.reviewed_at_ms > last else last + 1
+        yield review, last
+
+
+def moved_reviews(reviews: Iterable[LoggedReview]) -> dict[tuple[str, int], int]:
+    """(card key, revlog id) → the review's own time, for the reviews an export writes under
+    another millisecond: what lets `import-anki` recognise them as the reviews they are."""
+    return {(review.card, at): review.reviewed_at_ms for review, at in revlog_ids(reviews)
+            if at != review.reviewed_at_ms}
+
+
+def revlog_rows(reviews: Iterable[LoggedReview], card_ids: Mapping[str, int]) -> Iterator[RevlogRow]:
+    """Anki review-log rows for the reviews (the whole log, in time order) of the cards in
+    `card_ids` (card key → Anki card id); other reviews are left out. Lazily: a large log is
+    never held whole."""
+    for review, at in revlog_ids(reviews):
         card_id = card_ids.get(review.card)
-        if card_id is None:
-            continue
-        at = review.reviewed_at_ms
-        while at in used:
-            at += 1
-        used.add(at)
-        result.append(_revlog_row(at, card_id, review))
-    return result
+        if card_id is not None:
+            yield _revlog_row(at, card_id, review)
 
 
 def _revlog_row(at: int, card_id: int, review: LoggedReview) -> RevlogRow:

@@ -13,9 +13,10 @@ from pathlib import Path
 from ..course import load_course
 from ..progress.api import learner_days
 from ..progress.store import open_store
-from .anki_settings import read_anki_settings
+from .anki_read import open_collection
+from .anki_settings import settings_of
 from .export import ExportSummary, default_export_path, export_with_progress
-from .merge import ImportSummary, merge_matched, reviews_for_course
+from .merge import ImportSummary, course_cards, merge
 
 
 def export_anki(lessons_dir: Path | str | None = None, *, store: Path | str | None = None,
@@ -36,8 +37,9 @@ def import_anki(path: Path | str, lessons_dir: Path | str | None = None, *,
                 store: Path | str | None = None) -> ImportSummary:
     """Merge the reviews of this course's cards from an Anki collection, .colpkg or .apkg."""
     course = load_course(Path(lessons_dir) if lessons_dir is not None else None)
-    matched = reviews_for_course(Path(path), course)  # a bad file stops here: the store is not opened
-    settings = read_anki_settings(Path(path), course.info.deck)  # replayed as that Anki schedules
-    with open_store(store, days=learner_days(settings.rollover_hour), parameters=settings.parameters,
-                    desired_retention=settings.desired_retention) as progress:
-        return merge_matched(Path(path), matched, progress)
+    with open_collection(Path(path)) as collection:
+        cards = course_cards(collection, course)  # a bad file stops here: the store is not opened
+        settings = settings_of(collection, course.info.deck)  # replayed as that Anki schedules
+        with open_store(store, days=learner_days(settings.rollover_hour), parameters=settings.parameters,
+                        desired_retention=settings.desired_retention) as progress:
+            return merge(collection, cards, progress, int(time.time() * 1000))

@@ -8,6 +8,7 @@ to `build/` (or wherever the learner says), never over the published deck in `de
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -61,16 +62,17 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     keys = {entry.id: key for key, entry in compiled.lock.notes.items()}
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
     contents = with_progress(compiled.contents, keys, {c.card: c for c in store.cards()},
-                             store.review_log(), days, store.scheduling.desired_retention)
-    write_package(out, contents)
-    return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), len(contents.revlog))
+                             store.iter_review_log(), days, store.scheduling.desired_retention)
+    revlog = _Counted(contents.revlog)
+    write_package(out, replace(contents, revlog=revlog))
+    return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), revlog.count)
 
 
 def with_progress(contents: PackageContents, note_keys: dict[int, str], progress: dict[str, CardProgress],
-                  review_log: list[LoggedReview], days: AnkiDays, retention: float) -> PackageContents:
+                  review_log: Iterable[LoggedReview], days: AnkiDays, retention: float) -> PackageContents:
     """`contents` with every studied card scheduled and its reviews (`review_log`, in time order)
-    logged; the rest stay new. Cards are matched by their note's key (the GUID's source) and
-    ordinal, never by card id."""
+    logged; the rest stay new. The revlog is lazy: written as the log is read. Cards are matched
+    by their note's key (the GUID's source) and ordinal, never by card id."""
     cards: list[CardRow] = []
     studied: dict[str, int] = {}  # card key → Anki card id
     for card in contents.cards:
@@ -81,3 +83,16 @@ def with_progress(contents: PackageContents, note_keys: dict[int, str], progress
         else:
             cards.append(card)
     return replace(contents, cards=cards, revlog=revlog_rows(review_log, studied))
+
+
+class _Counted:
+    """Rows passed through once, counted on the way (the revlog is streamed, not held)."""
+
+    def __init__(self, rows: Iterable) -> None:
+        self._rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator:
+        for row in self._rows:
+            self.count += 1
+            yield row

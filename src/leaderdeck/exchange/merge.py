@@ -13,8 +13,9 @@ memory Anki computed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from ..decks.compile import note_guid
@@ -22,9 +23,15 @@ from ..errors import display_path
 from ..events import Answer, Rating
 from ..identity import CardKey, NoteKey
 from ..model import Course
-from ..progress.scheduler import from_ms
+from ..progress.scheduler import DAY_MS, from_ms
 from ..progress.store import ProgressStore
-from .anki_read import AnkiFileError, AnkiHistory, AnkiReview, read_anki_history
+from .anki_read import AnkiCollection, AnkiFileError, AnkiReview, name, open_collection
+from .anki_write import moved_reviews
+
+CLOCK_SKEW_MS = DAY_MS  # a review dated later than this after now is refused: a wrong clock made it
+MAX_DURATION_MS = 3_600_000  # Anki logs at most a minute by default; longer is a wrong value
+BATCH = 20_000  # answers per transaction: memory stays flat whatever the size of the file
+_RATINGS = {int(rating): rating for rating in Rating}
 
 
 @dataclass(frozen=True)
@@ -35,10 +42,19 @@ class OurNote:
 
 
 @dataclass(frozen=True)
-class Matched:
-    answers: tuple[Answer, ...]
-    unmatched: int  # reviews of cards that are not this course's
-    skipped: int  # log entries that are not answers (rescheduled, reset, set due date)
+class OurCard:
+    key: CardKey
+    name: str  # str(key), as the store keys cards
+    kind: str
+
+
+@dataclass
+class Tally:
+    """What the import left out, counted as it streams by."""
+
+    unmatched: int = 0  # reviews of cards that are not this course's
+    skipped: int = 0  # log entries that are not answers (rescheduled, reset, set due date)
+    future: int = 0  # answers dated in the future beyond the clock skew
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class ImportSummary:
     present: int
     unmatched: int
     skipped: int
+    future: int = 0
 
     def report(self) -> list[str]:
         lines = [f"{display_path(self.source)}: added {self.added} reviews, {self.present} already present, "
@@ -55,6 +72,9 @@ class ImportSummary:
         if self.skipped:
             lines.append(f"  {self.skipped} log entries were not answers (rescheduled or reset in Anki) "
                          "and were skipped")
+        if self.future:
+            lines.append(f"  {self.future} reviews dated more than a day in the future were skipped: check "
+                         "the clock of the device that made them")
         if not (self.added or self.present):
             lines.append("  no reviews of this course's cards: in Anki, export with 'Include scheduling "
                          "information' (a deck, .apkg) or export the whole collection (.colpkg)")
@@ -71,49 +91,60 @@ def our_notes(course: Course) -> dict[str, OurNote]:
     return notes
 
 
-def match_reviews(reviews: Iterable[AnkiReview], notes: dict[str, OurNote]) -> Matched:
-    answers, unmatched, skipped = [], 0, 0
+def course_cards(collection: AnkiCollection, course: Course) -> dict[int, OurCard]:
+    """Anki card id → the course's card, for the course's cards in `collection`; raises
+    `AnkiFileError` when it holds none of the course's notes."""
+    notes, found, cards = our_notes(course), False, {}
+    for card_id, guid, ordinal in collection.cards():
+        note = notes.get(guid)
+        found = found or note is not None
+        if note is not None and ordinal in note.ordinals:
+            key = CardKey(note.key, ordinal)
+            cards[card_id] = OurCard(key, str(key), note.kind)
+    if not found:
+        raise AnkiFileError(
+            f"{name(collection.source)} holds none of the notes of the course '{course.id}' "
+            f"({collection.note_count()} notes, read from {collection.entry}): export the profile or deck "
+            "where you study this course's deck")
+    return cards
+
+
+def answers(reviews: Iterable[AnkiReview], cards: dict[int, OurCard], moved: dict[tuple[str, int], int],
+            now_ms: int, tally: Tally) -> Iterator[Answer]:
+    """The answers among `reviews` to the course's `cards`, each at its own time: a review our
+    export wrote one ms later (`moved`) is the review it was. The rest is counted in `tally`."""
+    latest = now_ms + CLOCK_SKEW_MS
     for review in reviews:
-        note = notes.get(review.guid) if review.guid is not None else None
-        if note is None or review.ordinal not in note.ordinals:
-            unmatched += 1
-        elif review.ease not in (1, 2, 3, 4):
-            skipped += 1
+        card = cards.get(review.card_id)
+        if card is None:
+            tally.unmatched += 1
+        elif review.ease not in _RATINGS:
+            tally.skipped += 1
+        elif review.reviewed_at_ms > latest:
+            tally.future += 1
         else:
-            answers.append(_answer(note, review))
-    return Matched(tuple(answers), unmatched, skipped)
+            at = review.reviewed_at_ms
+            at = moved.get((card.name, at), at) if moved else at
+            yield Answer(card.key, card.kind, review.ease > 1, _RATINGS[review.ease],
+                         min(max(0, review.duration_ms), MAX_DURATION_MS), from_ms(at))
 
 
-def _answer(note: OurNote, review: AnkiReview) -> Answer:
-    return Answer(CardKey(note.key, review.ordinal), note.kind, correct=review.ease > 1,
-                  rating=Rating(review.ease), duration_ms=review.duration_ms,
-                  answered_at=from_ms(review.reviewed_at_ms))
+
+def merge(collection: AnkiCollection, cards: dict[int, OurCard], store: ProgressStore, now_ms: int) -> ImportSummary:
+    """Merge the answers to `cards` into `store`, a batch (one transaction) at a time. A card's
+    answers come together, and a batch merged is never merged again: stopped halfway, a second
+    import adds the rest."""
+    moved = moved_reviews(store.iter_review_log())
+    tally, added, present = Tally(), 0, 0
+    stream = answers(collection.reviews(), cards, moved, now_ms, tally)
+    while batch := list(islice(stream, BATCH)):
+        new, old = store.import_reviews(batch, origin="anki")
+        added, present = added + new, present + old
+    return ImportSummary(collection.source, added, present, tally.unmatched, tally.skipped, tally.future)
 
 
-def reviews_for_course(path: Path, course: Course) -> Matched:
-    """The reviews of `course`'s cards in the Anki file at `path`; raises `AnkiFileError` for a
-    file that is not Anki's or holds none of the course's notes. Reads only."""
-    history = read_anki_history(path)
-    notes = our_notes(course)
-    _require_our_notes(history, notes, course)
-    return match_reviews(history.reviews, notes)
-
-
-def merge_matched(path: Path, matched: Matched, store: ProgressStore) -> ImportSummary:
-    added, present = store.import_reviews(matched.answers, origin="anki")
-    return ImportSummary(path, added, present, matched.unmatched, matched.skipped)
-
-
-def import_anki(path: Path, course: Course, store: ProgressStore) -> ImportSummary:
+def import_anki(path: Path, course: Course, store: ProgressStore, *, now_ms: int) -> ImportSummary:
     """Merge the reviews of `course`'s cards found in the Anki file at `path` into `store`.
-    Everything is read and checked before the store is written, so a bad file changes nothing."""
-    return merge_matched(path, reviews_for_course(path, course), store)
-
-
-def _require_our_notes(history: AnkiHistory, notes: dict[str, OurNote], course: Course) -> None:
-    if not history.guids.isdisjoint(notes):
-        return
-    raise AnkiFileError(
-        f"{display_path(history.source)} holds none of the notes of the course '{course.id}' "
-        f"({len(history.guids)} notes, read from {history.entry}): export the profile or deck where "
-        "you study this course's deck")
+    The file is checked whole before the store is written, so a bad file changes nothing."""
+    with open_collection(path) as collection:
+        return merge(collection, course_cards(collection, course), store, now_ms)

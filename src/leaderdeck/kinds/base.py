@@ -48,11 +48,27 @@ class Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=Tr
     pass
 
 
+REVIEW_OF_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)"
+
+
+ItemRef = Annotated[str, msgspec.Meta(pattern=REVIEW_OF_PATTERN, description="lesson-id/item-id")]
+
+
+class LintSettings(Frozen, frozen=True):
+    """Per-item settings for `leaderdeck lint`."""
+
+    # The reason may be empty or null here on purpose: `lint` reports a silence without a reason.
+    ignore: Annotated[dict[str, str | None],
+                      doc("Rule id (for example LD101) → why the rule does not apply to this item.")] = {}
+
+
 class ItemBase(Frozen, tag_field="kind", frozen=True):
     id: Slug
     concept: Annotated[Slug, doc("The id of the concept (in this lesson) this item tests.")]
     source: Annotated[SourceName, doc("The source file this item draws on.")]
     explanation: Annotated[Markdown, doc("Why the answer is right: teach, do not restate.")]
+    review_of: Annotated[ItemRef | None, doc("An earlier item this one deliberately tests again.")] = None
+    lint: Annotated[LintSettings | None, doc("Settings for `leaderdeck lint`, such as rules to silence.")] = None
 
     @property
     def kind(self) -> str:

@@ -25,7 +25,7 @@ class Option(Frozen, frozen=True):
     feedback: Annotated[Markdown, doc("Shown when this option is chosen: why it is right or wrong.")]
 
 
-class Choice(ItemBase, tag="choice", frozen=True):
+class Choice(ItemBase, tag="choice", frozen=True, kw_only=True):
     """A multiple-choice question; with `scenario` it is a situational-judgement item."""
 
     question: Markdown

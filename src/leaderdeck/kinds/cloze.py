@@ -17,7 +17,7 @@ _CLOZE_NUMBER = re.compile(r"\{\{c([0-9]+)::.*?\}\}", re.DOTALL)  # the same mat
 MAX_CLOZE_NUMBER = 1000
 
 
-class Cloze(ItemBase, tag="cloze", frozen=True):
+class Cloze(ItemBase, tag="cloze", frozen=True, kw_only=True):
     """Text with numbered deletions in Anki's own syntax."""
 
     text: Annotated[Markdown, doc("Deletions as {{c1::answer}} or {{c1::answer::hint}}, numbered from c1.")]

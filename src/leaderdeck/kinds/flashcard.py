@@ -7,7 +7,7 @@ from typing import Annotated
 from .base import ItemBase, Kind, Markdown, NoteSpec, doc, no_rules
 
 
-class Flashcard(ItemBase, tag="flashcard", frozen=True):
+class Flashcard(ItemBase, tag="flashcard", frozen=True, kw_only=True):
     """A question and answer; `reverse: true` also asks back → front as a second card."""
 
     front: Markdown

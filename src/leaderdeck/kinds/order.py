@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..load import KeyPath, Loaded
 
 
-class Order(ItemBase, tag="order", frozen=True):
+class Order(ItemBase, tag="order", frozen=True, kw_only=True):
     """Steps the learner puts in their correct order."""
 
     prompt: Markdown

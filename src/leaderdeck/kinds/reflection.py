@@ -7,7 +7,7 @@ from typing import Annotated
 from .base import ItemBase, Kind, Markdown, NoteSpec, doc, no_rules
 
 
-class Reflection(ItemBase, tag="reflection", frozen=True):
+class Reflection(ItemBase, tag="reflection", frozen=True, kw_only=True):
     """A prompt to apply an idea to one's own work, with a model answer to compare against."""
 
     prompt: Annotated[Markdown, doc("Ask the learner to apply the idea to their own work.")]

@@ -328,6 +328,12 @@ class ProgressStore:
             return list(map(LoggedReview._make, db.execute(
                 f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, id")))
 
+    def iter_review_log(self) -> Iterator[LoggedReview]:
+        """`review_log()` one row at a time, for logs too large to hold whole (export, import)."""
+        with self._reading() as db:
+            yield from map(LoggedReview._make, db.execute(
+                f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, id"))
+
     def review_count(self) -> int:
         with self._reading() as db:
             return db.execute("SELECT count(*) FROM reviews").fetchone()[0]

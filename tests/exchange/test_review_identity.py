@@ -1,0 +1,53 @@
+"""A review keeps its identity through export and import: re-importing our own export adds
+nothing, even when two reviews share a millisecond and the export had to move one of them."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from leaderdeck.exchange.export import export_with_progress
+from leaderdeck.exchange.merge import import_anki
+
+from .conftest import answer
+
+SAME_MS = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+CARDS = ["testcourse/first-lesson/plain-card#0", "testcourse/first-lesson/reverse-card#0",
+         "testcourse/first-lesson/reverse-card#1"]
+NOW = 1_800_000_000
+NOW_MS = NOW * 1000
+
+
+def revlog(package: Path, folder: Path) -> list[tuple]:
+    with zipfile.ZipFile(package) as archive:
+        archive.extract("collection.anki2", folder)
+    with sqlite3.connect(folder / "collection.anki2") as db:
+        rows = db.execute("SELECT * FROM revlog ORDER BY id").fetchall()
+    (folder / "collection.anki2").unlink()
+    return rows
+
+
+def test_reviews_sharing_a_millisecond_are_not_imported_again(course, store, tmp_path):
+    for key in CARDS:
+        store.record(answer(key, 3, SAME_MS))
+    package = tmp_path / "mine.apkg"
+    export_with_progress(course, store, package, NOW, 0)
+    assert [row[0] for row in revlog(package, tmp_path)] == [int(SAME_MS.timestamp() * 1000) + n for n in range(3)]
+
+    summary = import_anki(package, course, store, now_ms=NOW_MS)
+    assert (summary.added, summary.present) == (0, 3)
+    assert store.review_count() == 3
+
+
+def test_export_import_export_is_a_fixed_point(course, store, tmp_path):
+    for n, key in enumerate(CARDS * 3):
+        store.record(answer(key, 3 if n % 4 else 1, SAME_MS + timedelta(days=n // 3 * 2)))
+    store.record(answer(CARDS[0], 3, SAME_MS + timedelta(days=4, milliseconds=1)))  # right after a bumped id
+    first, second = tmp_path / "first.apkg", tmp_path / "second.apkg"
+    export_with_progress(course, store, first, NOW, 0)
+    summary = import_anki(first, course, store, now_ms=NOW_MS)
+    assert summary.added == 0
+    export_with_progress(course, store, second, NOW, 0)
+    assert revlog(first, tmp_path) == revlog(second, tmp_path)
