@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-PORT   ?= 8888
+# PORT applies to both servers (JupyterLab defaults to 8888, the app to 8866); JUPYTER_ARGS
+# passes further options, e.g. make lab JUPYTER_ARGS=--no-browser.
+PORT   ?=
+JUPYTER_ARGS ?=
 # Jupyter refuses to run as root unless told to; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -24,7 +27,7 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
 	touch $@
 
 lab: $(VENV)/.installed-app build
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.port=$(PORT) notebooks/00-start-here.ipynb
+	$(BIN)/python -m leaderdeck.notebooks.lab $(ROOT_FLAG) --ServerApp.port=$(or $(PORT),8888) $(JUPYTER_ARGS)
 
 build: $(VENV)/.installed-app
 	$(BIN)/leaderdeck check
@@ -41,7 +44,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks
 
 serve: $(VENV)/.installed-app build
-	$(BIN)/leaderdeck serve
+	$(BIN)/leaderdeck serve --port $(or $(PORT),8866)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

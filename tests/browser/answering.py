@@ -8,8 +8,6 @@ The fixture lesson `doors` has two concept quizzes:
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Locator, expect
 
 RIGHT, WRONG = "✓ Right.", "✗ Not quite."
@@ -46,7 +44,8 @@ def self_grade(quiz: Locator, reveal: str, grade: str) -> None:
 
 def choose(quiz: Locator, *labels: str) -> None:
     for label in labels:
-        quiz.get_by_label(label, exact=True).check()
+        quiz.locator(".ld-option", has_text=label).click()  # the whole row is the target
+        expect(quiz.locator(".ld-option", has_text=label).locator("input")).to_be_checked(timeout=TIMEOUT)
     press(quiz, "Check")
 
 
@@ -59,19 +58,22 @@ def type_blanks(quiz: Locator, *answers: str) -> None:
 
 
 def order_labels(quiz: Locator) -> list[str]:
-    return [re.sub(r"^\d+\. ", "", text.strip()) for text in quiz.locator(".ld-step").all_inner_texts()]
+    return [text.strip() for text in quiz.locator(".ld-step-text").all_inner_texts()]
 
 
 def solve_order(quiz: Locator, wanted: list[str]) -> None:
-    """Bubble sort with the keyboard: focus a row's Down button, press Enter."""
+    """Bubble sort with the keyboard: focus a step's Move down button, press Enter; focus must
+    stay on that step's buttons after it moves."""
     expect(quiz.locator(".ld-step")).to_have_count(len(wanted), timeout=TIMEOUT)
     for _ in range(len(wanted)):
         for position in range(len(wanted) - 1):
             labels = order_labels(quiz)
             if wanted.index(labels[position]) > wanted.index(labels[position + 1]):
-                quiz.get_by_role("button", name="↓ Down").nth(position).focus()
+                quiz.get_by_role("button", name=f"Move down: {labels[position]}", exact=True).focus()
                 quiz.page.keyboard.press("Enter")
                 expect(quiz.locator(".ld-step").nth(position)).to_contain_text(labels[position + 1], timeout=TIMEOUT)
+                focused = quiz.page.evaluate("document.activeElement.getAttribute('aria-label')")
+                assert focused.endswith(labels[position]), focused
     assert order_labels(quiz) == wanted
 
 
@@ -81,17 +83,17 @@ def answer_one_way_quiz(quiz: Locator) -> None:
     next_question(quiz, "2 of 5")
     choose(quiz, "Permanent", "Quick experiments")
     expect_feedback(quiz, WRONG)
-    expect_feedback(quiz, "✗ You missed: Rare")
+    expect_feedback(quiz, "✓ Also right: Rare")
     next_question(quiz, "3 of 5")
     press(quiz, "Check")  # the starting order is never the solved one
     expect_feedback(quiz, WRONG)
     expect_feedback(quiz, "The right order:")
     next_question(quiz, "4 of 5")
     quiz.get_by_label("Your answer").fill("Selling our only warehouse.")
-    self_grade(quiz, "Compare with a model answer", "Again")
+    self_grade(quiz, "Compare with a model answer", "Missed it")
     expect(quiz.locator(".ld-answer")).to_contain_text("Closing the old office is one-way.")
     next_question(quiz, "5 of 5")
-    expect(quiz.locator(".ld-prompt")).to_contain_text("Recall what this answers")
+    expect(quiz.locator(".ld-card")).to_contain_text("Recall what this answers")
     self_grade(quiz, "Show answer", "Again")
     finish(quiz, "You got 0 of 5 right.")
     press(quiz, "Retry missed (5)")
@@ -106,7 +108,7 @@ def answer_one_way_quiz(quiz: Locator) -> None:
     expect_feedback(quiz, RIGHT)
     next_question(quiz, "4 of 5")
     quiz.get_by_label("Your answer").fill("Closing a site.")
-    self_grade(quiz, "Compare with a model answer", "Good")
+    self_grade(quiz, "Compare with a model answer", "Mostly")
     next_question(quiz, "5 of 5")
     self_grade(quiz, "Show answer", "Easy")
     finish(quiz, "You got 5 of 5 right.")
@@ -121,7 +123,7 @@ def answer_two_way_quiz(quiz: Locator) -> None:
     next_question(quiz, "2 of 3")
     choose(quiz, "The one-way door")
     expect_feedback(quiz, "✗ You chose: The one-way door")
-    expect_feedback(quiz, "No, that one is permanent.")
+    expect_feedback(quiz, "That one is permanent.")
     next_question(quiz, "3 of 3")
     expect(quiz.locator(".ld-scenario")).to_contain_text("one-month trial")
     choose(quiz, "Study it for months")

@@ -125,10 +125,32 @@ def test_an_outcome_must_answer_the_current_step(course):
         quiz.record(s.answer_flashcard(quiz.steps[3], Rating.GOOD, START, LATER))
 
 
-def test_each_step_shuffles_with_its_own_stable_seed(course):
-    first, again = s.lesson_steps(course, "doors"), s.lesson_steps(course, "doors")
-    assert [step.rng().random() for step in first] == [step.rng().random() for step in again]
-    assert len({step.rng().random() for step in first}) == len(first)
+def test_review_steps_say_which_lesson_they_come_from(course):
+    (step,) = s.card_steps(course, [CardKey.parse(key("pick-door"))])
+    assert step.origin == "Doors"
+
+
+def test_i_was_right_turns_the_missed_cards_into_one_good_review_each(course):
+    step = s.lesson_steps(course, "doors")[1]
+    missed = s.answer_cloze(step, ["Speed", "trials"], START, LATER)
+    corrected = s.override(missed)
+    assert corrected.correct and [(a.correct, a.rating) for a in corrected.answers] == [(True, Rating.GOOD)] * 2
+    assert [a.answered_at for a in corrected.answers] == [a.answered_at for a in missed.answers]
+    session = s.Session((step,)).record(missed).amend_last(corrected)
+    assert session.outcomes == (corrected,) and session.summary().right == 1
+
+
+def test_resume_skips_what_was_answered_today_and_asks_what_is_due_first(course):
+    steps = s.lesson_steps(course, "doors", concept="two-way")
+    cloze, pick, scenario = steps
+    day = START.replace(hour=0)
+    standing = {card: s.CardStanding(START + timedelta(days=1), START - timedelta(hours=2)) for card in cloze.cards}
+    standing[scenario.cards[0]] = s.CardStanding(START - timedelta(minutes=1), START - timedelta(days=2))
+    asked, done = s.resume(steps, standing, day, START)
+    assert asked == (scenario, pick) and done == (cloze,)
+    standing[cloze.cards[1]] = s.CardStanding(START - timedelta(minutes=1), START - timedelta(hours=2))
+    asked, done = s.resume(steps, standing, day, START)  # one of its cards is due again: asked
+    assert cloze in asked and done == ()
 
 
 def test_retrying_a_cloze_asks_only_the_blanks_that_were_wrong(course):

@@ -1,25 +1,25 @@
-"""The widgets, driven as a learner would: set `.value`, call `.click()`, read feedback and answers."""
+"""The quiz view, driven as the browser drives it: `act(action, ...)`, then read its `state`,
+the answers given to the handler, and the store."""
 
 from __future__ import annotations
 
+import random
 import re
+from datetime import timedelta
 
 import pytest
 
 from leaderdeck.events import Rating
 from leaderdeck.quizzes import cards, quiz
-from leaderdeck.quizzes.session import Session, lesson_steps
+from leaderdeck.quizzes.session import CardStanding, Session, lesson_steps
 from leaderdeck.quizzes.view import QuizView
 
-from .conftest import FIXTURE_LESSONS
+from .conftest import FIXTURE_LESSONS, START
 
 
-def text_of(widget) -> str:
-    """All visible text under a widget, tags stripped."""
-    parts = [getattr(widget, "value", "") if isinstance(getattr(widget, "value", ""), str) else "",
-             getattr(widget, "description", "") or ""]
-    parts += [text_of(child) for child in getattr(widget, "children", ())]
-    return re.sub(r"<[^>]+>", "", " ".join(p for p in parts if p))
+def text(html: str) -> str:
+    inline = re.sub(r"</?(em|strong|code|a)\b[^>]*>", "", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", inline)).strip()
 
 
 @pytest.fixture
@@ -27,195 +27,273 @@ def answers():
     return []
 
 
-def view_for(course, clock, answers, item_id: str, reverse: bool = False) -> QuizView:
+def view_for(course, clock, answers, item_id: str, reverse: bool = False, **kwargs) -> QuizView:
     steps = [s for s in lesson_steps(course, "doors") if s.item.id == item_id and s.reverse == reverse]
-    return QuizView(Session(tuple(steps)), answers.append, clock=clock)
+    return QuizView(Session(tuple(steps)), answers.append, clock=clock, rng=random.Random(7), **kwargs)
+
+
+def card(view: QuizView) -> dict:
+    return view.widget.state["card"]
 
 
 def feedback(view: QuizView) -> str:
-    return text_of(view.card.feedback)
+    state = card(view)
+    return text((state["feedback"] or {}).get("html", "")) + " " + state["notice"]
+
+
+def test_the_view_is_an_anywidget_with_its_module_and_styles(course, clock, answers):
+    view = view_for(course, clock, answers, "pick-door")
+    assert "export default" in view.widget._esm and ".ld-quiz" in view.widget._css
+    data, _ = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data and data["text/plain"].startswith("Quiz: ")
 
 
 def test_flashcard_reveals_then_self_grades(course, clock, answers):
     view = view_for(course, clock, answers, "define-one-way")
-    card = view.card
-    assert "one-way door" in text_of(card.widget) and "cannot undo" not in text_of(card.widget)
-    card.reveal_button.click()
-    assert "A decision you cannot undo." in text_of(card.answer_area)
-    assert card.reveal_button.disabled
-    card.rating.children[2].click()  # Again, Hard, [Good], Easy after the label
+    assert "one-way door" in card(view)["prompt"] and card(view)["answer"] == ""
+    view.act("rate", rating=3)  # not before the answer is shown
+    assert answers == []
+    view.act("reveal")
+    assert "A decision you cannot undo." in card(view)["answer"]
+    assert card(view)["rating"]["question"] == "How well did you remember?"
+    view.act("rate", rating=2)
     assert [(a.rating, a.correct, a.card.ordinal, a.duration_ms) for a in answers] == [(Rating.HARD, True, 0, 1500)]
-    assert "Graded Hard" in feedback(view)
+    assert "Graded Hard" in feedback(view) and card(view)["rating"]["chosen"] == 2
+    assert view.widget.state["next_label"] == "See your results"
 
 
 def test_reverse_flashcard_asks_the_back_and_reveals_the_front(course, clock, answers):
     view = view_for(course, clock, answers, "define-one-way", reverse=True)
-    assert "A decision you cannot undo." in text_of(view.card.widget)
-    view.card.reveal_button.click()
-    assert "What is a one-way door?" in text_of(view.card.answer_area)
-    view.card.rating.children[1].click()
+    assert "A decision you cannot undo." in card(view)["prompt"]
+    view.act("reveal")
+    assert "What is a" in card(view)["answer"]
+    view.act("rate", rating=1)
     assert answers[0].card.ordinal == 1 and answers[0].rating == Rating.AGAIN and not answers[0].correct
 
 
-def test_cloze_wrong_shows_the_right_answer_and_grades_each_deletion(course, clock, answers):
+def test_cloze_wrong_shows_the_right_answer_and_is_saved_when_the_learner_moves_on(course, clock, answers):
     view = view_for(course, clock, answers, "two-way-cloze")
-    first, second = view.card.boxes
-    assert first.placeholder == "how fast" and first.description == "Blank 1"
-    first.value, second.value = " SPEED. ", "trials"
-    view.card.check_button.click()
-    text = feedback(view)
-    assert "✗ Not quite." in text and "✓ Blank 1: speed" in text
-    assert "✗ Blank 2: you wrote trials; the answer is experiments" in text
+    first, second = card(view)["blanks"]
+    assert first["placeholder"] == "how fast" and first["label"] == "Blank 1"
+    view.act("check", typed=[" SPEED. ", "trials"])
+    assert "✗ Not quite." in feedback(view) and "✓ Blank 1: speed" in feedback(view)
+    assert "✗ Blank 2: you wrote trials; the answer is experiments" in feedback(view)
+    assert answers == [] and card(view)["can_override"]  # held: "I was right" may still replace it
+    view.act("next")
     assert [(a.card.ordinal, a.correct, a.response) for a in answers] == [(0, True, " SPEED. "), (1, False, "trials")]
-    assert first.disabled and view.card.check_button.disabled
 
 
-def test_cloze_right(course, clock, answers):
+def test_cloze_near_miss_counts_as_right_with_close(course, clock, answers):
     view = view_for(course, clock, answers, "two-way-cloze")
-    for box, text in zip(view.card.boxes, ["speed", "Experiments!"], strict=True):
-        box.value = text
-    view.card.check_button.click()
-    assert "✓ Right." in feedback(view) and all(a.correct for a in answers)
+    view.act("check", typed=["speed", "experimentation"])
+    assert "≈ Close enough" in feedback(view) and "close: the answer is experiments" in feedback(view)
+    assert [(a.correct, a.rating) for a in answers] == [(True, Rating.GOOD)] * 2
+    assert [b["mark"] for b in card(view)["blanks"]] == ["right", "close"]
+
+
+def test_i_was_right_records_one_good_review_per_card_and_no_again(course, clock, answers):
+    view = view_for(course, clock, answers, "two-way-cloze")
+    view.act("check", typed=["speed", "tests"])
+    view.act("override")
+    assert [(a.card.ordinal, a.correct, a.rating, a.response) for a in answers] == [
+        (0, True, Rating.GOOD, "speed"), (1, True, Rating.GOOD, "tests")]
+    assert "Counted as right" in feedback(view) and not card(view)["can_override"]
+    view.act("next")
+    assert len(answers) == 2 and view.session.summary().right == 1
 
 
 def test_single_choice_gives_feedback_for_the_chosen_option(course, clock, answers):
     view = view_for(course, clock, answers, "pick-door")
-    radio = view.card.control
-    assert radio.description == "Your answer" and radio.value is None
-    view.card.check_button.click()
+    view.act("check")
     assert "Choose an option first." in feedback(view) and answers == []
-    radio.value = "one-way"
-    view.card.check_button.click()
-    text = feedback(view)
-    assert "✗ Not quite." in text and "✗ You chose: The one-way door" in text and "permanent" in text
-    assert "Two-way means reversible." in text  # the explanation
+    view.act("select", chosen=["one-way"])
+    assert card(view)["notice"] == ""  # the hint goes as soon as an option is chosen
+    view.act("check")
+    assert "✗ Not quite." in feedback(view) and "✗ You chose: The one-way door" in feedback(view)
+    assert "That one is permanent." in feedback(view) and "Two-way means reversible." in feedback(view)
+    assert "✓ The right answer: The two-way door" in feedback(view)
+    assert {o["id"]: o["mark"] for o in card(view)["options"]} == {"one-way": "wrong", "two-way": "missed"}
     assert answers[0].response == "one-way" and answers[0].rating == Rating.AGAIN
 
 
-def test_scenario_shows_the_situation_first_and_grades_right(course, clock, answers):
+def test_right_is_said_once_and_a_miss_never_sits_beside_right(course, clock, answers):
     view = view_for(course, clock, answers, "trial-scenario")
-    assert text_of(view.card.widget.children[0]).startswith("Situation")
-    view.card.control.value = "fast"
-    view.card.check_button.click()
-    assert "✓ Right." in feedback(view) and "✓ You chose: Decide fast and try it" in feedback(view)
-    assert answers[0].correct
+    assert card(view)["scenario"] and "one-month trial" in card(view)["scenario"]
+    view.act("check", chosen=["slow"])
+    said = feedback(view)
+    assert "✗ You missed" not in said and "Right, it is reversible" not in said and "It is reversible." in said
+    right = view_for(course, clock, answers, "trial-scenario")
+    right.act("check", chosen=["fast"])
+    assert feedback(right).count("Right") == 1 and "✓ You chose: Decide fast and try it" in feedback(right)
 
 
-def test_multi_select_needs_exactly_the_correct_set(course, clock, answers):
+def test_multi_select_needs_exactly_the_correct_set_and_hints_once(course, clock, answers):
     view = view_for(course, clock, answers, "one-way-traits")
-    boxes = {o.id: box for o, box in zip(view.card.options, view.card.checkboxes, strict=True)}
-    boxes["permanent"].value = boxes["quick"].value = True
-    view.card.check_button.click()
-    text = feedback(view)
-    assert "✗ Not quite." in text and "✓ You chose: Permanent" in text
-    assert "✗ You chose: Quick experiments" in text and "✗ You missed: Rare" in text
+    assert card(view)["multi"] and card(view)["hint"] == "Choose all that apply."
+    view.act("check", chosen=["permanent", "quick"])
+    said = feedback(view)
+    assert "✗ Not quite." in said and "✓ You chose: Permanent" in said
+    assert "✗ You chose: Quick experiments" in said and "✓ Also right: Rare" in said
     retry = view_for(course, clock, answers, "one-way-traits")
-    for option, box in zip(retry.card.options, retry.card.checkboxes, strict=True):
-        box.value = option.id in {"permanent", "rare"}
-    retry.card.check_button.click()
+    retry.act("check", chosen=["rare", "permanent"])
     assert "✓ Right." in feedback(retry) and [a.correct for a in answers] == [False, True]
 
 
-def step_order(view) -> list[str]:
-    return [re.sub(r"^[✓✗ ]*\d+\. ", "", row.children[2].value) for row in view.card.rows.children]
+def test_options_come_in_a_new_order_each_time(course, clock, answers):
+    orders = {tuple(o["id"] for o in card(QuizView(Session(tuple(s for s in lesson_steps(course, "doors")
+                                                                   if s.item.id == "one-way-traits")),
+                                                   answers.append, clock=clock, rng=random.Random(seed)))["options"])
+              for seed in range(12)}
+    assert len(orders) > 1
 
 
-def solve_order(view) -> None:
-    """Bubble the steps into place with the Down/Up buttons, as a keyboard user would."""
+def order_texts(view) -> list[str]:
+    return [text(row["html"]) for row in card(view)["rows"]]
+
+
+def test_order_moves_grades_and_a_retry_starts_in_a_new_order(course, clock, answers):
     wanted = ["Classify the door", "Gather data", "Decide"]
-    for _ in range(3):
-        for position in range(2):
-            order = step_order(view)
-            if wanted.index(order[position]) > wanted.index(order[position + 1]):
-                view.card.rows.children[position].children[1].click()  # ↓ Down
-
-
-def test_order_moves_with_buttons_and_grades(course, clock, answers):
     view = view_for(course, clock, answers, "decide-order")
-    start = step_order(view)
-    assert start != ["Classify the door", "Gather data", "Decide"]
-    first_row = view.card.rows.children[0]
-    assert first_row.children[0].disabled and first_row.children[1].description == "↓ Down"
-    first_row.children[1].click()
-    assert step_order(view)[:2] == [start[1], start[0]]
-    view.card.check_button.click()
+    start = order_texts(view)
+    assert start != wanted
+    view.act("move", position=0, offset=1)
+    assert order_texts(view)[:2] == [start[1], start[0]]
+    view.act("move", position=0, offset=-1)  # off the top: nothing happens
+    view.act("check")
     if not answers[0].correct:
         assert "✗ Not quite." in feedback(view) and "The right order:" in feedback(view)
+    view.act("next")
+    view.act("retry") if not answers[0].correct else None
     solved = view_for(course, clock, answers, "decide-order")
-    solve_order(solved)
-    solved.card.check_button.click()
+    for _ in range(3):
+        for position in range(2):
+            order = order_texts(solved)
+            if wanted.index(order[position]) > wanted.index(order[position + 1]):
+                solved.act("move", position=position, offset=1)
+    solved.act("check")
     assert "✓ Right." in feedback(solved) and answers[-1].response == "1,2,3"
-    assert all(row.children[0].disabled and row.children[1].disabled for row in solved.card.rows.children)
 
 
-def test_reflection_keeps_the_learners_text(course, clock, answers):
-    view = view_for(course, clock, answers, "my-door")
-    view.card.text.value = "Moving our data centre."
-    view.card.reveal_button.click()
-    assert "Closing the old office is one-way." in text_of(view.card.answer_area)
-    assert view.card.text.disabled and view.card.text.value == "Moving our data centre."
-    view.card.rating.children[4].click()
+def test_a_retried_order_item_never_starts_as_it_did(course, clock, answers):
+    for seed in range(10):
+        view = QuizView(
+            Session(tuple(s for s in lesson_steps(course, "doors") if s.item.id == "decide-order")),
+            answers.append, clock=clock, rng=random.Random(seed))
+        first = order_texts(view)
+        view.act("check")
+        view.act("next")
+        if view.widget.state["summary"]["retry_label"]:
+            view.act("retry")
+            assert order_texts(view) != first and order_texts(view) != ["Classify the door", "Gather data", "Decide"]
+
+
+class FakeProgress:
+    """The store's answers to the quiz: standings and the last thing written per card."""
+
+    def __init__(self, standing=None, responses=None):
+        self.table, self.responses = dict(standing or {}), dict(responses or {})
+
+    def standing(self, cards_):
+        return {card: self.table[card] for card in cards_ if card in self.table}
+
+    def last_response(self, card):
+        return self.responses.get(card)
+
+
+def test_reflection_shows_last_times_text_and_asks_how_close_it_came(course, clock, answers):
+    step = next(s for s in lesson_steps(course, "doors") if s.item.id == "my-door")
+    progress = FakeProgress(responses={step.cards[0]: "Selling <our> warehouse."})
+    view = view_for(course, clock, answers, "my-door", progress=progress)
+    assert card(view)["previous"] == "Selling &lt;our&gt; warehouse."
+    view.act("reveal", text="Moving our data centre.")
+    assert "Closing the old office is one-way." in card(view)["answer"]
+    assert card(view)["rating"]["question"] == "How close was your answer to the model answer?"
+    assert [c["label"] for c in card(view)["rating"]["choices"]] == ["Missed it", "Partly", "Mostly", "Fully"]
+    view.act("rate", rating=4)
     assert answers[0].response == "Moving our data centre." and answers[0].rating == Rating.EASY
+    assert card(view)["text"] == "Moving our data centre."
+
+
+def test_next_review_is_shown_after_each_grade(course, clock, answers):
+    step = next(s for s in lesson_steps(course, "doors") if s.item.id == "pick-door")
+    progress = FakeProgress()
+    view = view_for(course, clock, answers, "pick-door", progress=progress)
+    progress.table[step.cards[0]] = CardStanding(START + timedelta(days=3, hours=1), START)
+    view.act("check", chosen=["two-way"])
+    assert view.widget.state["next_review"] == "Next review in 3 days."
+    assert view.widget.state["progress"]["text"] == "Question 1 of 1"  # still the card on screen
+    assert view.widget.state["summary"] is None
+
+
+def test_a_rerun_skips_what_was_answered_today_and_starts_with_what_is_due(course, clock, answers):
+    steps = lesson_steps(course, "doors", concept="two-way")
+    cloze, pick, scenario = steps
+    today = START - timedelta(hours=1)
+    standing = {card: CardStanding(START + timedelta(days=2), today) for card in cloze.cards}
+    standing[scenario.cards[0]] = CardStanding(START - timedelta(minutes=5), START - timedelta(days=3))
+    view = QuizView(Session(steps), answers.append, clock=clock, progress=FakeProgress(standing),
+                    day_start=lambda now: now.replace(hour=0, minute=0))
+    state = view.widget.state
+    assert state["resume"] == {"text": "1 answered today · next review in 2 days", "practise": True}
+    assert [s.item.id for s in view.session.steps] == ["trial-scenario", "pick-door"]  # due first, then new
+    view.act("practise")
+    assert [s.item.id for s in view.session.steps] == ["two-way-cloze", "pick-door", "trial-scenario"]
+    assert view.widget.state["resume"] is None
 
 
 def test_a_lesson_quiz_shows_progress_a_summary_and_retries_what_was_missed(clock, answers):
     view = quiz("doors", concept="two-way", on_answer=answers.append, lessons_dir=FIXTURE_LESSONS)
     view.clock = clock
-    assert view.progress.value == "Question 1 of 3"
-    for box in view.card.boxes:
-        box.value = "wrong"
-    view.card.check_button.click()
-    assert view.next_button.layout.display is None and view.next_button.description == "Next"
-    view.next_button.click()
-    assert view.progress.value == "Question 2 of 3"
-    view.card.control.value = "two-way"
-    view.card.check_button.click()
-    view.next_button.click()
-    view.card.control.value = "fast"
-    view.card.check_button.click()
-    assert view.next_button.description == "See your results"
-    view.next_button.click()
-    assert "You got 2 of 3 right." in text_of(view.body)
-    assert "Two-way doors invite […] and […]." in text_of(view.body)
-    assert view.retry_button.description == "Retry missed (1)"
-    view.retry_button.click()
-    assert view.progress.value == "Question 1 of 1" and isinstance(view.card, cards.ClozeView)
+    assert view.widget.state["progress"] == {"current": 1, "total": 3, "text": "Question 1 of 3"}
+    view.act("check", typed=["wrong", "wrong"])
+    assert view.widget.state["next_label"] == "Next"
+    view.act("next")
+    assert view.widget.state["progress"]["text"] == "Question 2 of 3"
+    view.act("check", chosen=["two-way"])
+    view.act("next")
+    view.act("check", chosen=["fast"])
+    assert view.widget.state["next_label"] == "See your results"
+    view.act("next")
+    summary = view.widget.state["summary"]
+    assert (summary["right"], summary["total"]) == (2, 3)
+    assert summary["missed"] == ["Two-way doors invite […] and […]."]
+    assert summary["retry_label"] == "Retry missed (1)"
+    view.act("retry")
+    assert view.widget.state["progress"]["text"] == "Question 1 of 1" and isinstance(view.card, cards.ClozeCard)
     assert len(answers) == 4  # two deletions + two choices
 
 
-def test_every_control_has_a_label(course, clock, answers):
-    for step in lesson_steps(course, "doors"):
-        view = QuizView(Session((step,)), answers.append, clock=clock)
-        for control in walk(view.widget):
-            if hasattr(control, "disabled") and not isinstance(control, cards.widgets.HTML):
-                label = getattr(control, "description", "")
-                assert label or isinstance(control, cards.widgets.Box), f"unlabelled {type(control).__name__}"
+def test_the_quiz_title_does_not_give_a_blank_away(tmp_path, answers):
+    import shutil
 
-
-def walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
+    shutil.copytree(FIXTURE_LESSONS, tmp_path / "lessons")
+    lesson = tmp_path / "lessons" / "01-doors.yaml"
+    lesson.write_text(lesson.read_text().replace("title: Two-way doors", "title: Two-way doors invite speed"))
+    view = quiz("doors", concept="two-way", on_answer=answers.append, lessons_dir=tmp_path / "lessons")
+    assert view.widget.state["title"] == "Two-way doors invite …"
 
 
 def test_quiz_is_callable_as_leaderdeck_quiz(answers):
     import leaderdeck
 
     view = leaderdeck.quiz("second", on_answer=answers.append, lessons_dir=FIXTURE_LESSONS)
-    assert view.progress.value == "Question 1 of 1"
-    assert "_repr_mimebundle_" in dir(view) and "application/vnd.jupyter.widget-view+json" in view._repr_mimebundle_()
+    assert view.widget.state["progress"]["text"] == "Question 1 of 1"
+    assert "application/vnd.jupyter.widget-view+json" in view._repr_mimebundle_()[0]
 
 
-def test_without_a_handler_answers_go_to_the_progress_store(tmp_path, monkeypatch):
+def test_without_a_handler_answers_go_to_the_progress_store_and_a_rerun_resumes(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADERDECK_HOME", str(tmp_path))
     view = quiz("second", lessons_dir=FIXTURE_LESSONS)
-    view.card.reveal_button.click()
-    view.card.rating.children[3].click()
+    view.act("reveal")
+    view.act("rate", rating=3)
+    assert view.widget.state["next_review"].startswith("Next review in ")
     from leaderdeck.progress.api import shared_store
 
     store = shared_store(tmp_path / "progress.sqlite3")
     (review,) = store.history()
     assert review.card == "fixture/second/idea-card#0" and review.rating == Rating.GOOD
+    again = quiz("second", lessons_dir=FIXTURE_LESSONS)
+    assert again.widget.state["card"] is None and again.widget.state["resume"]["text"].startswith("1 answered today")
 
 
 def test_a_quiz_loads_only_its_own_lesson_and_falls_back_to_the_whole_course():
@@ -224,12 +302,6 @@ def test_a_quiz_loads_only_its_own_lesson_and_falls_back_to_the_whole_course():
     assert [lesson.id for lesson in cached_course(FIXTURE_LESSONS, "doors").lessons] == ["doors"]
     assert cached_course(FIXTURE_LESSONS, "doors") is cached_course(FIXTURE_LESSONS, "doors")
     assert [lesson.id for lesson in cached_course(FIXTURE_LESSONS, "nope").lessons] == ["doors", "second"]
-
-
-def walk_values(widget):
-    yield getattr(widget, "value", "")
-    for child in getattr(widget, "children", ()):
-        yield from walk_values(child)
 
 
 def test_lesson_images_are_embedded_in_quiz_widgets(course, clock, answers, tmp_path):
@@ -245,7 +317,7 @@ def test_lesson_images_are_embedded_in_quiz_widgets(course, clock, answers, tmp_
                                "front": "Which door? ![a door](media/door.png) and ![gone](../secret.png)"})
     view = QuizView(Session((dataclasses.replace(step, item=with_image, media_dir=tmp_path),)), answers.append,
                     clock=clock)
-    html = " ".join(v for v in walk_values(view.widget) if isinstance(v, str))
+    html = card(view)["prompt"]
     assert 'src="data:image/png;base64,iVBORw0KGgo' in html
     assert "secret.png" not in html  # outside the folder: dropped by the sanitizer, reported by the validator
 
@@ -268,25 +340,26 @@ def test_an_answer_the_store_refuses_is_kept_shown_and_saved_again(course, clock
     store = FlakyStore()
     steps = [s for s in lesson_steps(course, "doors") if s.item.kind == "cloze"]
     view = QuizView(Session(tuple(steps)), store, clock=clock)
-    for box in view.card.boxes:
-        box.value = "speed"
-    view.card.check_button.click()
-    assert view.next_button.layout.display is None  # the quiz goes on
-    assert "2 answers not saved yet" in text_of(view.save_area) and "pid 4242" in text_of(view.save_area)
+    view.act("check", typed=["speed", "speed"])
+    assert view.widget.state["save"] is None  # a miss is held until the learner moves on
+    view.act("next")
+    save = view.widget.state["save"]["text"]
+    assert "2 answers not saved yet" in save and "pid 4242" in save
     store.locked = False
-    view.save_button.click()
+    view.act("save")
     assert [str(a.card) for a in store.saved] == [str(k) for k in steps[0].cards]
-    assert view.save_area.children == ()
+    assert view.widget.state["save"] is None
 
 
 def test_a_damaged_default_store_is_reported_in_the_quiz(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADERDECK_HOME", str(tmp_path))
     (tmp_path / "progress.sqlite3").write_text("my shopping list\n")
     view = quiz("second", lessons_dir=FIXTURE_LESSONS)
-    view.card.reveal_button.click()
-    view.card.rating.children[3].click()
-    assert "not saved yet" in text_of(view.save_area) and "progress.sqlite3" in text_of(view.save_area)
-    assert view.next_button.layout.display is None
+    view.act("reveal")
+    view.act("rate", rating=3)
+    assert "not saved yet" in view.widget.state["save"]["text"]
+    assert "progress.sqlite3" in view.widget.state["save"]["text"]
+    assert view.widget.state["next_label"]
     assert (tmp_path / "progress.sqlite3").read_text() == "my shopping list\n"  # never overwritten
 
 
@@ -294,10 +367,21 @@ def test_a_second_click_on_retry_keeps_the_retry(course, clock, answers):
     steps = tuple(s for s in lesson_steps(course, "doors") if s.item.kind == "flashcard")
     view = QuizView(Session(steps), answers.append, clock=clock)
     for _ in steps:
-        view.card.reveal_button.click()
-        view.card.rating.children[1].click()  # Again: missed
-        view.next_button.click()
+        view.act("reveal")
+        view.act("rate", rating=1)  # Again: missed
+        view.act("next")
     assert view.card is None and len(view.session.summary().missed) == len(steps)
-    view.retry_button.click()
-    view.retry_button.click()
+    view.act("retry")
+    view.act("retry")
     assert view.card is not None and view.session.progress == f"1 of {len(steps)}"
+
+
+def test_every_kind_provides_a_card_class():
+    from leaderdeck.model import Choice, Cloze, Flashcard, Order, Reflection
+
+    kinds = {cls.__name__.lower() for cls in (Choice, Cloze, Flashcard, Order, Reflection)}
+    assert set(cards.CARDS) == kinds
+    from pathlib import Path
+
+    source = (Path(cards.__file__).parent / "quiz.js").read_text(encoding="utf-8")
+    assert all(f"function {kind}(card, ctx)" in source for kind in kinds)

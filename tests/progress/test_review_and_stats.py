@@ -133,11 +133,11 @@ def test_the_last_answer_of_a_review_survives_a_locked_store(home):
     holder = sqlite3.connect(home / "progress.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another notebook in the middle of writing
     view.quiz._answered(Outcome(step, True, (answer(card.key, True, datetime.now(UTC), kind=card.kind),)))
-    assert "1 answer not saved yet" in view.quiz.save_problem.value and "locked" in view.quiz.save_problem.value
+    assert "1 answer not saved yet" in view.quiz.save_problem and "locked" in view.quiz.save_problem
     assert view.quiz.session.finished and api.shared_store().review_count() == 0
     holder.execute("ROLLBACK")
     holder.close()
-    view.quiz.save_button.click()
+    view.quiz.act("save")
     assert api.shared_store().review_count() == 1 and view.quiz.unsaved == []
     assert "1 done" in view.status
 

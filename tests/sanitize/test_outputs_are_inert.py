@@ -20,7 +20,6 @@ import pytest
 
 from leaderdeck.build import BuildOptions, build
 from leaderdeck.course import load_course
-from leaderdeck.quizzes.cards import card_view
 from leaderdeck.quizzes.session import Session, lesson_steps
 from leaderdeck.quizzes.view import QuizView
 
@@ -31,8 +30,8 @@ ROOT = HERE.parents[1]
 HOSTILE = HERE / "fixtures" / "lessons"
 T0 = 1_750_000_000
 COURSES = {"shipped": ROOT / "lessons", "hostile": HOSTILE}
-CODE_CELL = re.compile(r'import leaderdeck|leaderdeck\.(dashboard|review)\(\)'
-                       r'|leaderdeck\.quiz\("[a-z0-9-]+", concept="[a-z0-9-]+"\)')
+CODE_CELL = re.compile(r'from leaderdeck import (quiz|dashboard|review)|(dashboard|review)\(\)'
+                       r'|quiz\("[a-z0-9-]+", concept="[a-z0-9-]+"\)')
 
 
 @pytest.fixture(scope="module", params=sorted(COURSES))
@@ -92,18 +91,16 @@ def test_anki_fields_and_deck_descriptions_hold_no_active_content(built: Path, t
     assert not found
 
 
-def _widget_texts(widget, where: str = ""):
-    """Every string a widget hands the browser: HTML values, labels, descriptions, options."""
-    if "ld-style" in getattr(widget, "_dom_classes", ()):
-        return  # our own stylesheet
-    for name in ("value", "description", "placeholder", "tooltip"):
-        value = getattr(widget, name, None)
-        if isinstance(value, str) and value:
-            yield f"{where}{type(widget).__name__}.{name}", value
-    for label in getattr(widget, "_options_labels", ()):
-        yield f"{where}{type(widget).__name__} option", label
-    for child in getattr(widget, "children", ()):
-        yield from _widget_texts(child, where)
+def _state_texts(value, where: str = ""):
+    """Every string the quiz widget hands the browser: the whole `state` it draws."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _state_texts(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _state_texts(item, f"{where}[{index}]")
 
 
 class _Clock:
@@ -115,18 +112,19 @@ class _Clock:
         return self.now
 
 
-def _press_everything(view) -> None:
+def _press_everything(quiz) -> None:
     """Reveal, check or grade, so every feedback text is shown too."""
-    for name in ("reveal_button", "check_button"):
-        control = getattr(view, name, None)
-        if control is not None and not control.disabled:
-            if hasattr(view, "checkboxes"):
-                view.checkboxes[0].value = True
-            elif hasattr(view, "control") and hasattr(view.control, "options") and view.control.options:
-                view.control.value = view.control.options[0][1]
-            control.click()
-    if getattr(view, "rating", None) is not None and view.reveal_button.disabled:
-        view.rating.children[1].click()
+    state = quiz.widget.state["card"]
+    if state["kind"] in ("flashcard", "reflection"):
+        quiz.act("reveal")
+        quiz.act("rate", rating=3)
+    elif state["kind"] == "cloze":
+        quiz.act("check", typed=["x"] * len(state["blanks"]))
+        quiz.act("override")
+    elif state["kind"] == "choice":
+        quiz.act("check", chosen=[state["options"][0]["id"]])
+    else:
+        quiz.act("check")
 
 
 def test_quiz_widgets_hold_no_active_content(built: Path):
@@ -135,10 +133,11 @@ def test_quiz_widgets_hold_no_active_content(built: Path):
     for lesson in course.lessons:
         steps = lesson_steps(course, lesson.id)
         quiz = QuizView(Session(steps[:1]), lambda answer: None, title=lesson.title, clock=_Clock())
-        texts += list(_widget_texts(quiz.widget, "quiz "))
+        texts += list(_state_texts(quiz.widget.state, "quiz "))
         for step in steps:
-            view = card_view(step, _Clock(), lambda outcome: None)
+            view = QuizView(Session((step,)), lambda answer: None, clock=_Clock())
+            texts += list(_state_texts(view.widget.state, f"{lesson.id}/{step.item.id} "))
             _press_everything(view)
-            texts += list(_widget_texts(view.widget, f"{lesson.id}/{step.item.id} "))
+            texts += list(_state_texts(view.widget.state, f"{lesson.id}/{step.item.id} "))
     found = {where: hits for where, text in texts if (hits := active_content(text))}
     assert not found

@@ -101,5 +101,5 @@ KIND = Kind(
     fields=fields,
     example=EXAMPLE,
     grading="leaderdeck.quizzes.session:answer_choice",
-    view="leaderdeck.quizzes.cards:ChoiceView",
+    view="leaderdeck.quizzes.cards:ChoiceCard",
 )

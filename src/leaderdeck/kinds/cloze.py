@@ -95,5 +95,5 @@ KIND = Kind(
     fields=fields,
     example=EXAMPLE,
     grading="leaderdeck.quizzes.session:answer_cloze",
-    view="leaderdeck.quizzes.cards:ClozeView",
+    view="leaderdeck.quizzes.cards:ClozeCard",
 )

@@ -45,5 +45,5 @@ KIND = Kind(
     fields=fields,
     example=EXAMPLE,
     grading="leaderdeck.quizzes.session:answer_flashcard",
-    view="leaderdeck.quizzes.cards:FlashcardView",
+    view="leaderdeck.quizzes.cards:FlashcardCard",
 )

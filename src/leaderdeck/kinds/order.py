@@ -70,5 +70,5 @@ KIND = Kind(
     fields=fields,
     example=EXAMPLE,
     grading="leaderdeck.quizzes.session:answer_order",
-    view="leaderdeck.quizzes.cards:OrderView",
+    view="leaderdeck.quizzes.cards:OrderCard",
 )

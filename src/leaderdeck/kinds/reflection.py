@@ -40,5 +40,5 @@ KIND = Kind(
     fields=fields,
     example=EXAMPLE,
     grading="leaderdeck.quizzes.session:answer_reflection",
-    view="leaderdeck.quizzes.cards:ReflectionView",
+    view="leaderdeck.quizzes.cards:ReflectionCard",
 )

@@ -27,7 +27,13 @@ _MAX_ID = 64  # nbformat's limit for cell ids
 _IMAGE_SRC = re.compile(r'(<img\b[^>]*\bsrc=")(?![a-z]+:|/)([^"]*)"')
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-LANGUAGE_INFO = {"name": "python"}
+# What ipykernel fills in, so a kernel starting adds as little as it can; only its Python
+# `version` differs between machines and is left out (a save puts this back, see `jupyter_hooks`).
+LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_extension": ".py",
+                 "mimetype": "text/x-python", "name": "python", "nbconvert_exporter": "python",
+                 "pygments_lexer": "ipython3"}
+# Marks a notebook as ours: the pre-save hook turns a saved copy of it back into these bytes.
+GENERATED = {"generated": True}
 
 
 def cell_id(prefix: str, slug: str = "") -> str:
@@ -44,13 +50,34 @@ def markdown(cell: str, source: str) -> NotebookNode:
 
 
 def code(cell: str, source: str) -> NotebookNode:
-    return {"cell_type": "code", "execution_count": None, "id": cell, "metadata": {}, "outputs": [],
-            "source": source.strip()}
+    """A code cell whose saved output is `resting_output(cell)`: what a notebook shows before the
+    cell runs, or after its kernel has gone (never a widget that no longer exists)."""
+    return {"cell_type": "code", "execution_count": None, "id": cell, "metadata": {},
+            "outputs": resting_output(cell), "source": source.strip()}
+
+
+# Shown only where a saved notebook is opened without running it (JupyterLab, a notebook
+# viewer): Voila runs every cell before it shows the page, so these words never reach the app.
+_RESTING = {
+    "quiz": "Run this cell (Shift+Enter) to start the quiz. Every answer you gave before is saved "
+            "in your progress.",
+    "dashboard": "Run this cell (Shift+Enter) to see your progress in each lesson and what is due.",
+    "review": "Run this cell (Shift+Enter) to start today's review.",
+}
+
+
+def resting_output(cell: str) -> list[NotebookNode]:
+    """The saved output of the code cell with this id: a short note for known cells, else none."""
+    note = _RESTING.get(cell.split("-", 1)[0])
+    if note is None:
+        return []
+    return [{"data": {"text/html": f'<p class="ld-resting">{note}</p>', "text/plain": note},
+             "metadata": {}, "output_type": "display_data"}]
 
 
 def notebook(cells: list[NotebookNode]) -> NotebookNode:
-    book = {"cells": cells, "metadata": {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO},
-            "nbformat": NBFORMAT, "nbformat_minor": NBFORMAT_MINOR}
+    metadata = {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO, "leaderdeck": GENERATED}
+    book = {"cells": cells, "metadata": metadata, "nbformat": NBFORMAT, "nbformat_minor": NBFORMAT_MINOR}
     errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message}" for e in _validator().iter_errors(book)]
     if errors:
         raise LeaderdeckError("generated notebook is not valid nbformat 4.5: " + "; ".join(errors[:5]))
@@ -60,8 +87,17 @@ def notebook(cells: list[NotebookNode]) -> NotebookNode:
 def to_text(book: NotebookNode) -> str:
     """The file's exact bytes, as nbformat writes them: sources as lists of lines, sorted keys,
     one-space indent, one trailing newline (a test holds this equal to `nbformat.writes`)."""
-    on_disk = {**book, "cells": [{**c, "source": c["source"].splitlines(keepends=True)} for c in book["cells"]]}
+    on_disk = {**book, "cells": [_on_disk(c) for c in book["cells"]]}
     return json.dumps(on_disk, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def _on_disk(cell: NotebookNode) -> NotebookNode:
+    """nbformat's multi-line strings: sources and text outputs as lists of lines."""
+    lines = {"source": cell["source"].splitlines(keepends=True)}
+    if cell.get("outputs"):
+        lines["outputs"] = [{**o, "data": {k: v.splitlines(keepends=True) for k, v in o["data"].items()}}
+                            for o in cell["outputs"]]
+    return {**cell, **lines}
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..files import write_if_changed
-from ..markdown import markdown_text
+from ..markdown import markdown_text, render_text
 from ..model import Course, Lesson
 from .cells import NotebookNode, code, lesson_markdown, markdown, notebook, to_text
 from .cells import cell_id as cid
@@ -30,83 +30,111 @@ def _text(plain: str) -> str:
 
 def lesson_file_name(course: Course, lesson: Lesson) -> str:
     """`NN-<lesson-id>.ipynb`, numbered by the lesson's place in the course's teaching order."""
-    number = [item.id for item in course.lessons].index(lesson.id) + 1
-    return f"{number:02d}-{lesson.id}.ipynb"
+    return numbered_file_name([item.id for item in course.lessons].index(lesson.id), lesson.id)
+
+
+def numbered_file_name(position: int, lesson_id: str) -> str:
+    """The notebook of the lesson at `position` (from 0) in the course: one rule for every link."""
+    return f"{position + 1:02d}-{lesson_id}.ipynb"
+
+
+# Words for JupyterLab only: the app (Voila) hides this class, so its learners never read about
+# cells and key presses (see serve.py's template).
+def _lab_only(text: str) -> str:
+    return f'<span class="ld-lab-only">{text}</span>'
 
 
 def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
-    cells = [markdown("intro", _lesson_intro(course, lesson)), code("setup", "import leaderdeck")]
+    cells = [markdown("intro", _lesson_intro(course, lesson))]
     quizzed = {item.concept for item in lesson.items}
     for concept in lesson.concepts:
         cells.append(markdown(cid("concept", concept.id),
                               f"## {_text(concept.title)}\n\n{lesson_markdown(concept.body)}"))
         if concept.id in quizzed:
-            call = f"leaderdeck.quiz({json.dumps(lesson.id)}, concept={json.dumps(concept.id)})"
-            cells.append(code(cid("quiz", concept.id), call))
+            call = f"quiz({json.dumps(lesson.id)}, concept={json.dumps(concept.id)})"
+            cells.append(code(cid("quiz", concept.id), f"from leaderdeck import quiz\n{call}"))
     cells.append(markdown("next", _lesson_outro(course, lesson)))
     return notebook(cells)
 
 
+def _navigation(course: Course, lesson: Lesson) -> str:
+    """Previous lesson · contents · next lesson, as one line of links."""
+    position = list(course.lessons).index(lesson)
+    links = []
+    if position > 0:
+        before = course.lessons[position - 1]
+        links.append(f"← Previous: [{_text(before.title)}]({lesson_file_name(course, before)})")
+    links.append(f"[Contents]({START_PAGE})")
+    if position + 1 < len(course.lessons):
+        after = course.lessons[position + 1]
+        links.append(f"Next: [{_text(after.title)}]({lesson_file_name(course, after)}) →")
+    return f"Lesson {position + 1} of {len(course.lessons)} · " + " · ".join(links)
+
+
 def _lesson_intro(course: Course, lesson: Lesson) -> str:
     sources = "; ".join(_text(course.source_title(name)) for name in lesson.sources)
-    return (f"# {_text(lesson.title)}\n\n{lesson_markdown(lesson.summary)}\n\n"
+    return (f"{_navigation(course, lesson)}\n\n# {_text(lesson.title)}\n\n{lesson_markdown(lesson.summary)}\n\n"
             f"*Drawn from: {sources}.*\n\n"
-            "Read each concept, then answer the quiz under it (in JupyterLab, run its cell first: "
-            "**Shift+Enter**, or **Run → Run All Cells**). Your answers are saved and scheduled for review. "
-            f"[Back to the start page]({START_PAGE}).")
+            "Read each concept, then answer the quiz under it. Your answers are saved and scheduled for "
+            "review. " + _lab_only("In JupyterLab, start each quiz by running its cell: **Shift+Enter**, "
+                                   "or **Run → Run All Cells**."))
 
 
 def _lesson_outro(course: Course, lesson: Lesson) -> str:
     position = list(course.lessons).index(lesson)
-    following = course.lessons[position + 1] if position + 1 < len(course.lessons) else None
-    onward = (f"Next lesson: [{_text(following.title)}]({lesson_file_name(course, following)})."
-              if following else "This is the last lesson of the course.")
-    return (f"## What next\n\n{onward} Questions you missed come back for review on the "
-            f"[start page]({START_PAGE}), and the same cards are in the Anki deck in `decks/`.")
+    onward = ("" if position + 1 < len(course.lessons) else "This is the last lesson of the course. ")
+    return (f"## What next\n\n{onward}Questions you missed come back in "
+            f"[today's review]({REVIEW_PAGE}), and the same cards are in the Anki deck in `decks/`.\n\n"
+            f"{_navigation(course, lesson)}")
 
 
 def start_notebook(course: Course) -> NotebookNode:
-    lessons = "\n".join(f"{n}. [{_text(lesson.title)}]({lesson_file_name(course, lesson)})"
-                        for n, lesson in enumerate(course.lessons, start=1))
     cells = [
         markdown("intro", f"# {_text(course.info.title)}\n\n{lesson_markdown(course.info.description)}"),
-        markdown("lessons", f"## Lessons\n\n{lessons}"),
-        markdown("how-to", _HOW_TO),
+        markdown("where-you-stand", "## Your lessons\n\nYour progress in each lesson, with a ✓ on those you "
+                                    f"have finished, and what is due in [today's review]({REVIEW_PAGE})."),
+        code("dashboard", "from leaderdeck import dashboard\ndashboard()"),
+        markdown("lessons", _contents(course)),
+        markdown("how-to", _HOW_TO + _lab_only(_LAB_HOW_TO)),
         markdown("decks", _DECKS.format(course_id=course.id, deck=_text(course.info.deck))),
-        markdown("where-you-stand", "## Where you stand\n\nRun the cell below to see your progress "
-                                    f"across lessons and what is due for review, then open "
-                                    f"[today's review]({REVIEW_PAGE})."),
-        code("setup", "import leaderdeck"),
-        code("dashboard", "leaderdeck.dashboard()"),
     ]
     return notebook(cells)
+
+
+def _contents(course: Course) -> str:
+    """The lessons as plain links, for a notebook read before it runs; the app shows the
+    dashboard's list, with progress, instead."""
+    items = "".join(f'<li><a href="{lesson_file_name(course, lesson)}">{render_text(lesson.title)}</a></li>'
+                    for lesson in course.lessons)
+    return f'<div class="ld-lab-only"><h2>All lessons</h2><ol class="ld-contents">{items}</ol></div>'
 
 
 def review_notebook(course: Course) -> NotebookNode:
     """Today's review across all lessons (cells owned by the progress engineer, issue 5)."""
     cells = [
-        markdown("intro", f"# Today's review\n\nEverything due now across all lessons of "
-                          f"*{_text(course.info.title)}*, most overdue first, plus a few new cards a day "
-                          f"in lesson order. Run the cell below; run it again later for what has come due. "
-                          f"[Back to the start page]({START_PAGE})."),
-        code("setup", "import leaderdeck"),
-        code("review", "leaderdeck.review()"),
+        markdown("intro", f"[Contents]({START_PAGE})\n\n# Today's review\n\nEverything due now across all "
+                          f"lessons of *{_text(course.info.title)}*, most overdue first, plus a few new cards "
+                          "a day in lesson order. Come back later for what has come due since. "
+                          + _lab_only("In JupyterLab, run the cell below (**Shift+Enter**), and again later.")),
+        code("review", "from leaderdeck import review\nreview()"),
     ]
     return notebook(cells)
 
 
-_HOW_TO = """## How to use these notebooks
+_HOW_TO = """## How it works
 
-- Open a lesson above. Each concept is a short text followed by a quiz cell: run it with
-  **Shift+Enter** (or **Run → Run All Cells**) and answer with the mouse or the keyboard
-  (**Tab** moves between controls, **Enter** or **Space** presses a button).
+- Open a lesson. Each concept is a short text followed by a quiz; answer with the mouse or the
+  keyboard (**Tab** moves between controls, **Enter** or **Space** presses a button).
 - Flashcards and reflections are graded by you (**Again**, **Hard**, **Good**, **Easy**);
   the other questions are checked for you. Each quiz ends with a summary and a button to
   retry what you missed.
 - Every answer is saved to your progress store, which schedules when each card comes back.
-- Prefer to see no code at all? Run `leaderdeck serve` (or `make serve`) for the same
-  lessons as a web app."""
 
+"""
+
+_LAB_HOW_TO = ("In JupyterLab, start a quiz by running its cell with **Shift+Enter** (or **Run → Run All "
+               "Cells**). Prefer to see no code at all? Run `leaderdeck serve` (or `make serve`) for the same "
+               "lessons as a web app.")
 _DECKS = """## Anki decks
 
 The same questions are in an Anki deck, `decks/{course_id}.apkg` (deck **{deck}**). In Anki,

@@ -16,7 +16,7 @@ from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
 from .catalog import Catalog, catalog_of
 from .scheduler import ROLLOVER_HOUR, StudyDays, to_ms
-from .stats import Dashboard, ProgressRows, day_edges, summarize, week_edges
+from .stats import MISS_WINDOW, Dashboard, ProgressRows, day_edges, summarize, week_edges
 from .store import ProgressStore, default_store_path, open_store
 
 _shared: dict[Path, ProgressStore] = {}
@@ -106,7 +106,14 @@ def gather(progress: ProgressStore, catalog: Catalog, now: datetime) -> Progress
     now_ms = to_ms(now)
     return ProgressRows(progress.standings(now_ms), progress.due_before(day_edges(now)[-1]),
                         progress.activity(week_edges(now), progress.hidden_cards()),
-                        progress.next_due(now_ms, catalog))
+                        progress.next_due(now_ms, catalog), recent_misses(progress, now))
+
+
+def recent_misses(progress: ProgressStore, now: datetime) -> tuple[tuple[str, int], ...]:
+    """(card, when) of each review graded Again within the dashboard's window."""
+    since = to_ms(now - MISS_WINDOW)
+    return tuple((r.card, r.reviewed_at_ms) for r in progress.review_log()
+                 if r.rating == 1 and r.reviewed_at_ms >= since)
 
 
 def dashboard(lessons_dir: Path | str | None = None, *, store: Path | str | None = None):

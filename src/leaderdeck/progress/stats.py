@@ -1,7 +1,8 @@
 """Where the learner stands: pure aggregates over the store's rows, with `now` passed in.
 
 Per lesson: cards new / learning / learned and the average predicted recall now; cards due on
-each of the next 14 days; reviews per week; the concepts with the weakest recall. Cards whose
+each of the next 14 days; reviews per calendar week (Monday first); the concepts to revisit: those
+missed in the last two weeks (most recent first), then those with the weakest recall. Cards whose
 items left the course are not counted (their history stays in the store).
 """
 
@@ -19,6 +20,8 @@ from .scheduler import from_ms, to_ms
 DAYS_AHEAD = 14
 WEEKS = 8
 WEAKEST = 5
+MISS_WINDOW = timedelta(days=14)  # a miss this recent puts its concept on the list to revisit
+REVISIT_BELOW = 0.9  # predicted recall under which a concept is worth revisiting without a miss
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class ConceptStanding:
     average_recall: float
     cards: int
     lapses: int
+    missed_at: datetime | None = None  # the latest miss within MISS_WINDOW
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class Dashboard:
     now: datetime
     lessons: tuple[LessonStanding, ...]
     due_by_day: tuple[tuple[date, int], ...]  # today first; today includes everything overdue
-    activity: tuple[WeekActivity, ...]  # oldest week first, the last one ends today
+    activity: tuple[WeekActivity, ...]  # calendar weeks, oldest first; the last one holds today
     weakest: tuple[ConceptStanding, ...]
     due_now: int
     next_due: datetime | None  # the first card due after now
@@ -67,6 +71,7 @@ class ProgressRows:
     due_soon: list[int]  # due times before the end of the 14-day window, overdue included
     activity: list[tuple[int, int]]  # (reviews, correct) per week of `week_edges`
     next_due: int | None  # the first due time after now
+    misses: tuple[tuple[str, int], ...] = ()  # (card key, when) for each Again within MISS_WINDOW
 
 
 def day_edges(now: datetime, days: int = DAYS_AHEAD) -> list[int]:
@@ -75,9 +80,14 @@ def day_edges(now: datetime, days: int = DAYS_AHEAD) -> list[int]:
 
 
 def week_edges(now: datetime, weeks: int = WEEKS) -> list[int]:
-    """`weeks` seven-day spans, the last one ending with today."""
-    first = day_start(now) - timedelta(days=7 * weeks - 1)
-    return [to_ms(first + timedelta(days=7 * w)) for w in range(weeks + 1)]
+    """The starts of `weeks` calendar weeks (Monday first), the last one holding today, and the
+    end of that week (DST-correct: each edge is a local midnight)."""
+    monday = day_start(now).date() - timedelta(days=day_start(now).weekday() + 7 * (weeks - 1))
+    return [to_ms(_midnight(monday + timedelta(days=7 * w), now)) for w in range(weeks + 1)]
+
+
+def _midnight(day: date, now: datetime) -> datetime:
+    return day_start(datetime(day.year, day.month, day.day, 12, tzinfo=now.tzinfo))
 
 
 def summarize(catalog: Catalog, rows: ProgressRows, now: datetime) -> Dashboard:
@@ -85,13 +95,13 @@ def summarize(catalog: Catalog, rows: ProgressRows, now: datetime) -> Dashboard:
     per_day = [0] * DAYS_AHEAD
     for due in rows.due_soon:
         per_day[bisect_right(edges, due)] += 1
-    first_week = day_start(now).date() - timedelta(days=7 * len(rows.activity) - 1)
+    first_week = from_ms(week_edges(now, len(rows.activity))[0]).astimezone(now.tzinfo).date()
     return Dashboard(
         now, _lesson_standings(catalog, rows.standings),
         tuple((day_start(now).date() + timedelta(days=d), n) for d, n in enumerate(per_day)),
         tuple(WeekActivity(first_week + timedelta(days=7 * w), n, right)
               for w, (n, right) in enumerate(rows.activity)),
-        _weakest(catalog, rows.standings), sum(due <= now_ms for due in rows.due_soon),
+        _to_revisit(catalog, rows.standings, rows.misses, now), sum(due <= now_ms for due in rows.due_soon),
         None if rows.next_due is None else from_ms(rows.next_due).astimezone(now.tzinfo))
 
 
@@ -111,11 +121,23 @@ def _lesson_standings(catalog: Catalog, standings: list[tuple]) -> tuple[LessonS
     return tuple(result)
 
 
-def _weakest(catalog: Catalog, standings: list[tuple]) -> tuple[ConceptStanding, ...]:
+def _to_revisit(catalog: Catalog, standings: list[tuple], misses: tuple[tuple[str, int], ...],
+                now: datetime) -> tuple[ConceptStanding, ...]:
+    """Concepts missed lately (latest first), then those whose recall has slipped (weakest first):
+    a miss counts even when the scheduler, after one review, still predicts recall."""
+    where = {card.key: (card.lesson, card.concept) for card in catalog.cards}
+    missed: dict[tuple[str, str], int] = {}
+    for key, at in misses:
+        if key in where and at >= to_ms(now - MISS_WINDOW):
+            missed[where[key]] = max(at, missed.get(where[key], at))
     concepts = [ConceptStanding(lesson, concept, catalog.concept_titles.get((lesson, concept), concept),
-                                recall / count, count, lapses)
+                                recall / count, count, lapses,
+                                None if (lesson, concept) not in missed
+                                else from_ms(missed[lesson, concept]).astimezone(now.tzinfo))
                 for lesson, concept, count, _, recall, lapses in standings if count]
-    concepts.sort(key=lambda c: (c.average_recall, -c.lapses, c.lesson, c.concept))
+    concepts = [c for c in concepts if c.missed_at or c.average_recall < REVISIT_BELOW]
+    concepts.sort(key=lambda c: (c.missed_at is None, -(c.missed_at or now).timestamp(), c.average_recall,
+                                 -c.lapses, c.lesson, c.concept))
     return tuple(concepts[:WEAKEST])
 
 

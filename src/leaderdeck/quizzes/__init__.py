@@ -1,7 +1,8 @@
 """Interactive quizzes: `leaderdeck.quiz("door-decisions")` in a notebook cell.
 
-`grading` and `session` are the pure model (tested without widgets); `cards` and `view` are the
-thin ipywidgets layer over it. Widgets are imported only when a quiz is shown.
+`grading`, `feedback` and `session` are the pure model (tested without widgets); `cards` holds one
+class per item kind that turns input into outcomes and describes what to show; `view` is the outer
+layer (clock, store, the anywidget drawn by `quiz.js`). Widgets are imported only when a quiz is shown.
 
 `leaderdeck.quiz` (the public API) is the `quiz` function defined here.
 """
@@ -18,7 +19,7 @@ from ..errors import LeaderdeckError
 if TYPE_CHECKING:
     from ..events import AnswerHandler
     from ..model import Course
-    from .view import QuizView
+    from .view import ProgressLookup, QuizView
 
 _courses: dict[tuple[Path, str | None], tuple[tuple[tuple[str, int], ...], Course]] = {}
 _courses_lock = threading.Lock()
@@ -57,18 +58,25 @@ def _load(folder: Path, lesson_file: Path | None, lesson_id: str | None) -> Cour
 
 
 def quiz(lesson: str, concept: str | None = None, *, on_answer: AnswerHandler | None = None,
-         lessons_dir: Path | str | None = None) -> QuizView:
+         lessons_dir: Path | str | None = None, progress: ProgressLookup | None = None) -> QuizView:
     """Show a quiz on every item of `lesson` (or of one `concept` in it).
 
-    Each answer goes to `on_answer`; by default to the progress store (see `leaderdeck.progress`).
+    Each answer goes to `on_answer`; by default to the progress store (see `leaderdeck.progress`),
+    which then also tells where the learner stands: what is due, what was answered today.
     """
+    from .grading import blanks, masked_title
     from .session import Session, find_lesson, lesson_steps
+    from .standing import StoreLookup
     from .view import QuizView
 
     course = cached_course(lessons_dir, lesson)
     steps = lesson_steps(course, lesson, concept)
     title = course.lesson(lesson).concept(concept).title if concept else find_lesson(course, lesson).title
-    return QuizView(Session(steps), on_answer or _record_in_store, title=title)
+    answers = [blank.answer for step in steps if step.item.kind == "cloze" for blank in blanks(step.item)]
+    if on_answer is None and progress is None:
+        progress = StoreLookup()
+    return QuizView(Session(steps), on_answer or _record_in_store, title=masked_title(title, answers),
+                    progress=progress)
 
 
 def _record_in_store(answer: Any) -> None:

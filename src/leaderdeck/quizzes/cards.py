@@ -1,332 +1,361 @@
-"""One ipywidgets view per item kind: a thin layer that collects input and shows feedback.
+"""One card class per item kind: holds what the learner has given so far, turns their input into
+an `Outcome` (grading is in `grading` and `session`), and describes what to show as plain data.
 
-Each view is built for one `Step`, notes when it was shown, and on answering calls
-`submit(outcome)` with an `Outcome` from the pure session module. Grading never happens here.
-Controls are native (buttons, radio buttons, checkboxes, text boxes), so they are keyboard
-reachable, and each has a visible label. Right and wrong are shown with text and ✓/✗, and
-colours come only from the CSS classes in `quiz.css` (JupyterLab theme variables).
+No widgets here. The browser view (`quiz.js`) draws `state()` and sends back actions
+(`act("check", chosen=[...])`); tests call `act` the same way. Every piece of author text in a
+state has passed the one sanitizer (`markdown.render`/`render_inline`); learner text is escaped.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-
-import ipywidgets as widgets
+from typing import Any, ClassVar
 
 from ..events import Rating
 from ..markdown import inline_images, render, render_inline
-from ..model import Choice, Cloze, Flashcard, Order, Reflection
+from ..model import CLOZE_PATTERN, Choice, Cloze, Flashcard, Order, Reflection
 from . import grading, session
+from .feedback import CLOSE, RIGHT, WRONG, multi_hint, verdict, without_verdict
+from .grading import Match
 from .session import Outcome, Step
 
 Clock = Callable[[], datetime]
-Submit = Callable[[Outcome], None]
-RIGHT, WRONG = "✓", "✗"
-FULL_WIDTH = widgets.Layout(width="100%")
+State = dict[str, Any]
 
 
-def html_block(markup: str, *classes: str, media_dir: Path | None = None) -> widgets.HTML:
-    """An HTML widget; lesson images are embedded, since a widget cannot reach files in lessons/."""
-    if media_dir is not None:
-        markup = inline_images(markup, media_dir)
-    block = widgets.HTML(value=markup, layout=FULL_WIDTH)
-    for name in classes:
-        block.add_class(name)
-    return block
+@dataclass
+class Context:
+    """What a card needs from the quiz around it."""
+
+    clock: Clock
+    submit: Callable[[Outcome], None]  # a graded answer, to record
+    rng: random.Random = field(default_factory=random.Random)
+    hold: Callable[[Outcome], None] | None = None  # a miss that may be overridden: recorded, saved later
+    amend: Callable[[Outcome], None] | None = None  # replaces the held answer ("I was right")
+    previous: str | None = None  # the learner's last response to this card (reflections show it)
+    last_start: Sequence[int] = ()  # order items: the starting order shown last time
 
 
-def plain(markdown_text: str) -> str:
-    """Inline Markdown as plain text, for labels that cannot hold HTML (radio buttons)."""
-    import nh3
-
-    return html.unescape(nh3.clean(render_inline(markdown_text), tags=set()))
-
-
-def verdict(correct: bool, right_text: str = "Right.", wrong_text: str = "Not quite.") -> str:
-    return f'<strong>{RIGHT} {right_text}</strong>' if correct else f'<strong>{WRONG} {wrong_text}</strong>'
+@dataclass(frozen=True)
+class RatingChoice:
+    rating: Rating
+    label: str
+    hint: str
 
 
-def button(label: str, tooltip: str, *classes: str) -> widgets.Button:
-    control = widgets.Button(description=label, tooltip=tooltip, layout=widgets.Layout(width="auto"))
-    for name in ("ld-button", *classes):
-        control.add_class(name)
-    return control
+RECALL = ("How well did you remember?", (
+    RatingChoice(Rating.AGAIN, "Again", "I did not remember it"),
+    RatingChoice(Rating.HARD, "Hard", "I remembered it with effort"),
+    RatingChoice(Rating.GOOD, "Good", "I remembered it"),
+    RatingChoice(Rating.EASY, "Easy", "I remembered it at once")))
+# A reflection is not remembered but thought through: the learner rates their answer against the model.
+COMPARE = ("How close was your answer to the model answer?", (
+    RatingChoice(Rating.AGAIN, "Missed it", "My answer missed the main point"),
+    RatingChoice(Rating.HARD, "Partly", "My answer had part of it"),
+    RatingChoice(Rating.GOOD, "Mostly", "My answer had the main point"),
+    RatingChoice(Rating.EASY, "Fully", "My answer had all of it")))
 
 
-class CardView:
-    """Shared frame: the question area, the answer controls, and a feedback area."""
+class Card:
+    """Shared by every kind: timing, feedback, and dispatch of actions to `on_<action>` methods."""
 
-    def __init__(self, step: Step, clock: Clock, submit: Submit):
-        self.step, self.clock, self.submit = step, clock, submit
-        self.shown_at = clock()
-        self.feedback = widgets.VBox(layout=FULL_WIDTH)
-        self.feedback.add_class("ld-feedback-area")
-        self.widget = widgets.VBox(layout=FULL_WIDTH)
-        self.widget.add_class("ld-card")
-        self.widget.add_class(f"ld-{step.item.kind}")
+    kind: ClassVar[str]
 
-    def block(self, markup: str, *classes: str) -> widgets.HTML:
-        return html_block(markup, *classes, media_dir=self.step.media_dir)
+    def __init__(self, step: Step, context: Context):
+        self.step, self.context = step, context
+        self.shown_at = context.clock()
+        self.outcome: Outcome | None = None
+        self.feedback: State | None = None  # {"tone": right|wrong|close|neutral, "html": ...}
+        self.notice = ""
 
-    def inline(self, markdown_text: str) -> str:
-        markup = render_inline(markdown_text)
+    def act(self, action: str, **data: Any) -> None:
+        handler = getattr(self, f"on_{action}", None)
+        if handler is None:
+            raise ValueError(f"a {self.kind} card has no action '{action}'")
+        handler(**data)
+
+    def state(self) -> State:
+        return {"kind": self.kind, "answered": self.outcome is not None, "feedback": self.feedback,
+                "notice": self.notice, **self.parts()}
+
+    def parts(self) -> State:
+        raise NotImplementedError
+
+    def md(self, markdown_text: str, inline: bool = False) -> str:
+        markup = render_inline(markdown_text) if inline else render(markdown_text)
         return inline_images(markup, self.step.media_dir) if self.step.media_dir else markup
 
-    def show_feedback(self, correct: bool | None, markup: str) -> None:
-        state = "ld-neutral" if correct is None else ("ld-right" if correct else "ld-wrong")
-        self.feedback.children = (self.block(markup, "ld-feedback", state),)
-
     def explanation(self) -> str:
-        return f'<div class="ld-explanation"><strong>Why:</strong> {render(self.step.item.explanation)}</div>'
+        return f'<div class="ld-explanation"><strong>Why:</strong> {self.md(self.step.item.explanation)}</div>'
 
-    def disable(self, *controls: widgets.Widget) -> None:
-        for control in controls:
-            control.disabled = True
-
-
-def rating_buttons(on_rate: Callable[[Rating], None]) -> widgets.HBox:
-    hints = {Rating.AGAIN: "I did not remember it", Rating.HARD: "I remembered it with effort",
-             Rating.GOOD: "I remembered it", Rating.EASY: "I remembered it at once"}
-    buttons = []
-    for rating, hint in hints.items():
-        control = button(rating.name.title(), f"{rating.name.title()}: {hint}", f"ld-rate-{rating.name.lower()}")
-        control.on_click(lambda _, rating=rating: on_rate(rating))
-        buttons.append(control)
-    row = widgets.HBox([widgets.Label("How well did you remember?"), *buttons])
-    row.add_class("ld-rating")
-    return row
+    def graded(self, outcome: Outcome, tone: str, headline: str, details: str = "") -> None:
+        self.outcome = outcome
+        self.feedback = {"tone": tone, "html": f"<p><strong>{headline}</strong></p>{details}{self.explanation()}"}
+        self.context.submit(outcome)
 
 
-class SelfGradedView(CardView):
-    """Shared by the kinds the learner grades: a reveal button, then Again / Hard / Good / Easy."""
+class SelfGradedCard(Card):
+    """Reveal, then rate yourself."""
 
-    reveal_label = ("Show answer", "Reveal the answer")
-    graded_note = ""
+    scale = RECALL
 
-    def __init__(self, step: Step, clock: Clock, submit: Submit):
-        super().__init__(step, clock, submit)
-        self.reveal_button = button(*self.reveal_label, "ld-primary")
-        self.reveal_button.on_click(lambda _: self._reveal())
-        self.rating = rating_buttons(self._rate)
-        self.answer_area = widgets.VBox()
+    def __init__(self, step: Step, context: Context):
+        super().__init__(step, context)
+        self.revealed = False
 
-    def revealed_html(self) -> str:
-        raise NotImplementedError
+    def on_reveal(self) -> None:
+        self.revealed = True
+
+    def on_rate(self, rating: int) -> None:
+        if not self.revealed or self.outcome is not None:
+            return
+        choice = next(c for c in self.scale[1] if c.rating == Rating(rating))
+        outcome = self.answer(Rating(rating))
+        self.outcome = outcome
+        self.feedback = {"tone": "neutral", "html": f"<p>Graded <strong>{choice.label}</strong>.</p>"}
+        self.context.submit(outcome)
 
     def answer(self, rating: Rating) -> Outcome:
         raise NotImplementedError
 
-    def _reveal(self) -> None:
-        self.disable(self.reveal_button)
-        self.answer_area.children = (self.block(self.revealed_html() + self.explanation(), "ld-answer"),
-                                     self.rating)
-
-    def _rate(self, rating: Rating) -> None:
-        self.disable(*self.rating.children[1:])
-        outcome = self.answer(rating)
-        self.show_feedback(None, f"Graded <strong>{rating.name.title()}</strong>.{self.graded_note}")
-        self.submit(outcome)
+    def rating_parts(self) -> State:
+        chosen = None if self.outcome is None else self.outcome.answers[0].rating
+        return {"question": self.scale[0], "chosen": chosen,
+                "choices": [{"value": int(c.rating), "label": c.label, "hint": c.hint} for c in self.scale[1]]}
 
 
-class FlashcardView(SelfGradedView):
-    """Recall, reveal, then grade yourself. The reverse card asks the back and reveals the front."""
+class FlashcardCard(SelfGradedCard):
+    """Recall, reveal, grade yourself. The reverse card asks the back and reveals the front."""
 
-    def __init__(self, step: Step, clock: Clock, submit: Submit):
-        super().__init__(step, clock, submit)
-        item = step.item
+    kind = "flashcard"
+
+    def parts(self) -> State:
+        item = self.step.item
         assert isinstance(item, Flashcard)
-        asked, self.hidden = (item.back, item.front) if step.reverse else (item.front, item.back)
-        lead = "Recall what this answers:" if step.reverse else "Recall the answer, then reveal it."
-        self.widget.children = (self.block(f'<p class="ld-lead">{lead}</p>{render(asked)}', "ld-prompt"),
-                                self.reveal_button, self.answer_area, self.feedback)
-
-    def revealed_html(self) -> str:
-        return render(self.hidden)
+        asked, hidden = (item.back, item.front) if self.step.reverse else (item.front, item.back)
+        lead = "Recall what this answers:" if self.step.reverse else "Recall the answer, then reveal it."
+        return {"lead": lead, "prompt": self.md(asked), "revealed": self.revealed,
+                "answer": self.md(hidden) + self.explanation() if self.revealed else "",
+                "reveal_label": "Show answer", "rating": self.rating_parts()}
 
     def answer(self, rating: Rating) -> Outcome:
-        return session.answer_flashcard(self.step, rating, self.shown_at, self.clock())
+        return session.answer_flashcard(self.step, rating, self.shown_at, self.context.clock())
 
 
-class ReflectionView(SelfGradedView):
-    """Write your own answer, compare it with a model answer, then grade yourself."""
+class ReflectionCard(SelfGradedCard):
+    """Write an answer, compare it with a model answer, rate how close it came. What the learner
+    wrote last time is shown again when the item comes back."""
 
-    reveal_label = ("Compare with a model answer", "Show a model answer")
-    graded_note = " Your answer is kept."
+    kind = "reflection"
+    scale = COMPARE
 
-    def __init__(self, step: Step, clock: Clock, submit: Submit):
-        super().__init__(step, clock, submit)
-        assert isinstance(step.item, Reflection)
-        self.text = widgets.Textarea(description="Your answer", placeholder="Write a few sentences…",
-                                     layout=widgets.Layout(width="100%", height="7em"),
-                                     style={"description_width": "initial"}, continuous_update=False)
-        self.widget.children = (self.block(render(step.item.prompt), "ld-prompt"), self.text,
-                                self.reveal_button, self.answer_area, self.feedback)
+    def __init__(self, step: Step, context: Context):
+        super().__init__(step, context)
+        self.text = ""
 
-    def revealed_html(self) -> str:
-        self.disable(self.text)  # the learner's answer is fixed once the model answer is shown
-        return f"<p><strong>A model answer:</strong></p>{render(self.step.item.model_answer)}"
+    def on_reveal(self, text: str = "") -> None:
+        self.text = text
+        self.revealed = True
+
+    def parts(self) -> State:
+        item = self.step.item
+        assert isinstance(item, Reflection)
+        previous = self.context.previous
+        model = f"<p><strong>A model answer:</strong></p>{self.md(item.model_answer)}{self.explanation()}"
+        return {"prompt": self.md(item.prompt), "text": self.text, "revealed": self.revealed,
+                "previous": html.escape(previous) if previous else "",
+                "answer": model if self.revealed else "", "reveal_label": "Compare with a model answer",
+                "rating": self.rating_parts()}
 
     def answer(self, rating: Rating) -> Outcome:
-        return session.answer_reflection(self.step, self.text.value, rating, self.shown_at, self.clock())
+        return session.answer_reflection(self.step, self.text, rating, self.shown_at, self.context.clock())
 
 
-class ClozeView(CardView):
-    """Type the missing words: one labelled text box per blank, the hint as its placeholder."""
+class ClozeCard(Card):
+    """Type the missing words; near misses count ("Close: the answer is …"); after a miss the
+    learner may say "I was right", which replaces the miss before it is saved."""
 
-    def __init__(self, step: Step, clock: Clock, submit: Submit):
-        super().__init__(step, clock, submit)
+    kind = "cloze"
+
+    def __init__(self, step: Step, context: Context):
+        super().__init__(step, context)
         item = step.item
         assert isinstance(item, Cloze)
         self.asked = [b for b in grading.blanks(item) if b.number in step.asked_numbers]
-        # continuous_update=False: the value reaches the kernel when the box loses focus, which
-        # happens before a click on Check arrives, so a fast "type, then Check" never loses a letter.
-        self.boxes = [widgets.Text(description=f"Blank {i}", placeholder=b.hint or "type the missing words",
-                                   style={"description_width": "initial"}, continuous_update=False)
-                      for i, b in enumerate(self.asked, start=1)]
-        self.check_button = button("Check", "Check your answers", "ld-primary")
-        self.check_button.on_click(lambda _: self._check())
-        self.widget.children = (self.block(render(self._masked_text()), "ld-prompt"),
-                                widgets.VBox(self.boxes), self.check_button, self.feedback)
+        self.typed = [""] * len(self.asked)
+        self.matches: list[Match] = []
+        self.overridden = False
 
-    def _masked_text(self) -> str:
+    def on_check(self, typed: Sequence[str]) -> None:
+        if self.outcome is not None:
+            return
+        self.typed = list(typed)
+        self.matches = grading.blank_matches(self.step.item, self.asked, self.typed)  # type: ignore[arg-type]
+        outcome = session.answer_cloze(self.step, self.typed, self.shown_at, self.context.clock())
+        if not outcome.correct and self.context.hold is not None:
+            self.outcome = outcome
+            self._describe(outcome.correct)
+            self.context.hold(outcome)
+            return
+        self.graded(outcome, *self._headline(outcome.correct), self._lines())
+
+    def on_override(self) -> None:
+        if self.outcome is None or self.outcome.correct or self.context.amend is None:
+            return
+        self.outcome, self.overridden = session.override(self.outcome), True
+        self._describe(True)
+        self.context.amend(self.outcome)
+
+    def _describe(self, correct: bool) -> None:
+        tone, headline = self._headline(correct)
+        if self.overridden:
+            tone, headline = "right", f"{RIGHT} Counted as right, as you said."
+        self.feedback = {"tone": tone, "html": f"<p><strong>{headline}</strong></p>{self._lines()}{self.explanation()}"}
+
+    def _headline(self, correct: bool) -> tuple[str, str]:
+        if correct and Match.CLOSE in self.matches:
+            return "close", f"{CLOSE} Close enough: counted as right."
+        return verdict(correct)
+
+    def _lines(self) -> str:
+        lines = []
+        for index, (blank, text, match) in enumerate(zip(self.asked, self.typed, self.matches, strict=True), 1):
+            answer = render_inline(blank.answer)
+            if match is Match.RIGHT:
+                lines.append(f"<li>{RIGHT} Blank {index}: {answer}</li>")
+            elif match is Match.CLOSE:
+                lines.append(f"<li>{CLOSE} Blank {index}: close: the answer is <strong>{answer}</strong> "
+                             f"(you wrote <em>{html.escape(text.strip())}</em>)</li>")
+            else:
+                wrote = html.escape(text.strip()) or "nothing"
+                lines.append(f"<li>{WRONG} Blank {index}: you wrote <em>{wrote}</em>; "
+                             f"the answer is <strong>{answer}</strong></li>")
+        return f"<ul>{''.join(lines)}</ul>"
+
+    def masked_text(self) -> str:
         """The text with each asked blank shown as `[ n ]` and other deletions filled in."""
         counter = iter(range(1, len(self.asked) + 1))
 
         def mask(match) -> str:
             return f"`[ {next(counter)} ]`" if int(match.group(1)) in self.step.asked_numbers else match.group(2)
 
-        from ..model import CLOZE_PATTERN
+        return CLOZE_PATTERN.sub(mask, self.step.item.text)  # type: ignore[union-attr]
 
-        return CLOZE_PATTERN.sub(mask, self.step.item.text)
-
-    def _check(self) -> None:
-        typed = [box.value for box in self.boxes]
-        outcome = session.answer_cloze(self.step, typed, self.shown_at, self.clock())
-        self.disable(self.check_button, *self.boxes)
-        lines = []
-        for index, (blank, text) in enumerate(zip(self.asked, typed, strict=True), start=1):
-            if grading.answers_match(text, blank.answer):
-                lines.append(f"<li>{RIGHT} Blank {index}: {render_inline(blank.answer)}</li>")
-            else:
-                wrote = html.escape(text.strip()) or "nothing"
-                lines.append(f"<li>{WRONG} Blank {index}: you wrote <em>{wrote}</em>; "
-                             f"the answer is <strong>{render_inline(blank.answer)}</strong></li>")
-        details = f"<ul>{''.join(lines)}</ul>" + self.explanation()
-        self.show_feedback(outcome.correct, verdict(outcome.correct) + details)
-        self.submit(outcome)
+    def parts(self) -> State:
+        marks = [m.value for m in self.matches] or [None] * len(self.asked)
+        rows = enumerate(zip(self.asked, self.typed, marks, strict=True), 1)
+        blanks = [{"label": f"Blank {i}", "placeholder": b.hint or "type the missing words", "value": text,
+                   "mark": mark} for i, (b, text, mark) in rows]
+        can_override = (self.outcome is not None and not self.outcome.correct and self.context.amend is not None)
+        return {"prompt": self.md(self.masked_text()), "blanks": blanks, "can_override": can_override}
 
 
-class ChoiceView(CardView):
-    """One answer (radio buttons) or all that apply (checkboxes); a scenario comes first."""
+class ChoiceCard(Card):
+    """One answer (a radio group) or all that apply (checkboxes); a scenario comes first. The
+    options come in a new order each time the card is shown."""
 
-    def __init__(self, step: Step, clock: Clock, submit: Submit):
-        super().__init__(step, clock, submit)
+    kind = "choice"
+
+    def __init__(self, step: Step, context: Context):
+        super().__init__(step, context)
         item = step.item
         assert isinstance(item, Choice)
-        self.options = grading.shuffled(item.options, step.rng())
-        if item.multi:
-            self.checkboxes = [widgets.Checkbox(description=self.inline(o.text), description_allow_html=True,
-                                                indent=False, layout=FULL_WIDTH) for o in self.options]
-            self.control: widgets.Widget = widgets.VBox(self.checkboxes)
-        else:
-            self.control = widgets.RadioButtons(options=[(plain(o.text), o.id) for o in self.options],
-                                                value=None, description="Your answer",
-                                                style={"description_width": "initial"}, layout=FULL_WIDTH)
-        self.check_button = button("Check", "Check your answer", "ld-primary")
-        self.check_button.on_click(lambda _: self._check())
-        parts = []
-        if item.scenario:
-            parts.append(self.block(f'<p class="ld-lead">Situation</p>{render(item.scenario)}', "ld-scenario"))
-        hint = "<p class=\"ld-lead\">Choose all that apply.</p>" if item.multi else ""
-        parts.append(self.block(render(item.question) + hint, "ld-prompt"))
-        self.widget.children = (*parts, self.control, self.check_button, self.feedback)
+        self.item = item
+        self.options = grading.shuffled(item.options, context.rng)
+        self.selected: list[str] = []
 
-    def chosen(self) -> list[str]:
-        if isinstance(self.control, widgets.RadioButtons):
-            return [] if self.control.value is None else [self.control.value]
-        return [o.id for o, box in zip(self.options, self.checkboxes, strict=True) if box.value]
+    def on_select(self, chosen: Sequence[str]) -> None:
+        if self.outcome is None:
+            known = {o.id for o in self.options}
+            self.selected = [o for o in chosen if o in known][: None if self.item.multi else 1]
+            self.notice = ""  # "Choose an option first." is answered by choosing
 
-    def _check(self) -> None:
-        chosen = self.chosen()
-        if not chosen:
-            self.show_feedback(None, "Choose an option first.")
+    def on_check(self, chosen: Sequence[str] | None = None) -> None:
+        if chosen is not None:
+            self.on_select(chosen)
+        if self.outcome is not None:
             return
-        outcome = session.answer_choice(self.step, chosen, self.shown_at, self.clock())
-        self.disable(self.check_button, self.control, *getattr(self, "checkboxes", []))
-        details = self._option_feedback(chosen) + self.explanation()
-        self.show_feedback(outcome.correct, verdict(outcome.correct) + details)
-        self.submit(outcome)
+        if not self.selected:
+            self.notice = "Choose an option first."
+            return
+        self.outcome = session.answer_choice(self.step, self.selected, self.shown_at, self.context.clock())
+        self.graded(self.outcome, *verdict(self.outcome.correct), self._option_feedback())
 
-    def _option_feedback(self, chosen: list[str]) -> str:
-        item = self.step.item
-        assert isinstance(item, Choice)
-        by_id = {o.id: o for o in item.options}
-        lines = [f"<li>{RIGHT if ok else WRONG} You chose: {render_inline(by_id[oid].text)} "
-                 f"<div>{render(by_id[oid].feedback)}</div></li>"
-                 for oid, ok in grading.option_verdicts(item, chosen).items()]
-        lines += [f"<li>{WRONG} You missed: {render_inline(by_id[oid].text)} "
-                  f"<div>{render(by_id[oid].feedback)}</div></li>" for oid in grading.missed_options(item, chosen)]
+    def mark(self, option_id: str) -> str | None:
+        if self.outcome is None:
+            return None
+        if option_id in self.selected:
+            return "right" if option_id in self.item.correct else "wrong"
+        return "missed" if option_id in self.item.correct else None
+
+    def _option_feedback(self) -> str:
+        label = {"right": f"{RIGHT} You chose:", "wrong": f"{WRONG} You chose:",
+                 "missed": f"{RIGHT} {'Also right' if self.item.multi else 'The right answer'}:"}
+        lines = [f'<li class="ld-{mark}">{label[mark]} {self.md(o.text, inline=True)}'
+                 f"<div>{self.md(without_verdict(o.feedback))}</div></li>"
+                 for o in self.options if (mark := self.mark(o.id))]
         return f'<ul class="ld-options">{"".join(lines)}</ul>'
 
+    def parts(self) -> State:
+        item = self.item
+        options = [{"id": o.id, "html": self.md(o.text, inline=True), "selected": o.id in self.selected,
+                    "mark": self.mark(o.id)} for o in self.options]
+        return {"scenario": self.md(item.scenario) if item.scenario else "", "question": self.md(item.question),
+                "hint": multi_hint(item.question) if item.multi else None, "multi": item.multi, "options": options}
 
-class OrderView(CardView):
-    """Put steps in order with Up/Down buttons (Tab to a button, Enter or Space to press it)."""
 
-    def __init__(self, step: Step, clock: Clock, submit: Submit):
-        super().__init__(step, clock, submit)
+class OrderCard(Card):
+    """Put steps in order; each move is an action, so focus can follow the moved step."""
+
+    kind = "order"
+
+    def __init__(self, step: Step, context: Context):
+        super().__init__(step, context)
         item = step.item
         assert isinstance(item, Order)
-        self.arranged = grading.starting_order(len(item.steps), step.rng())
-        self.rows = widgets.VBox()
-        self.check_button = button("Check", "Check the order", "ld-primary")
-        self.check_button.on_click(lambda _: self._check())
-        prompt = self.block(render(item.prompt), "ld-prompt")
-        self.widget.children = (prompt, self.rows, self.check_button, self.feedback)
-        self._draw()
+        self.item = item
+        self.start = grading.starting_order(len(item.steps), context.rng, context.last_start)
+        self.arranged = list(self.start)
 
-    def move(self, position: int, offset: int) -> None:
+    def on_move(self, position: int, offset: int) -> None:
         target = position + offset
-        if 0 <= target < len(self.arranged) and not self.check_button.disabled:
+        if self.outcome is None and 0 <= position < len(self.arranged) and 0 <= target < len(self.arranged):
             order = self.arranged
             order[position], order[target] = order[target], order[position]
-            self._draw()
 
-    def _draw(self, marks: list[bool] | None = None) -> None:
-        item = self.step.item
-        assert isinstance(item, Order)
-        rows = []
-        for position, index in enumerate(self.arranged):
-            mark = "" if marks is None else (f"{RIGHT} " if marks[position] else f"{WRONG} ")
-            label = self.block(f"{mark}{position + 1}. {self.inline(item.steps[index])}", "ld-step")
-            up = button("↑ Up", f"Move step {position + 1} up", "ld-move")
-            down = button("↓ Down", f"Move step {position + 1} down", "ld-move")
-            checked = marks is not None
-            up.disabled, down.disabled = position == 0 or checked, position == len(self.arranged) - 1 or checked
-            up.on_click(lambda _, p=position: self.move(p, -1))
-            down.on_click(lambda _, p=position: self.move(p, +1))
-            rows.append(widgets.HBox([up, down, label], layout=FULL_WIDTH))
-        self.rows.children = tuple(rows)
-
-    def _check(self) -> None:
-        item = self.step.item
-        assert isinstance(item, Order)
-        outcome = session.answer_order(self.step, self.arranged, self.shown_at, self.clock())
-        self.disable(self.check_button)
-        self._draw(grading.step_verdicts(self.arranged))
+    def on_check(self) -> None:
+        if self.outcome is not None:
+            return
+        outcome = session.answer_order(self.step, self.arranged, self.shown_at, self.context.clock())
         right_order = "" if outcome.correct else "<p>The right order:</p><ol>" + "".join(
-            f"<li>{self.inline(text)}</li>" for text in item.steps) + "</ol>"
-        self.show_feedback(outcome.correct, verdict(outcome.correct) + right_order + self.explanation())
-        self.submit(outcome)
+            f"<li>{self.md(text, inline=True)}</li>" for text in self.item.steps) + "</ol>"
+        self.graded(outcome, *verdict(outcome.correct), right_order)
+
+    def parts(self) -> State:
+        marks = grading.step_verdicts(self.arranged) if self.outcome is not None else None
+        rows = [{"step": index, "html": self.md(self.item.steps[index], inline=True),
+                 "mark": None if marks is None else ("right" if marks[position] else "wrong")}
+                for position, index in enumerate(self.arranged)]
+        return {"prompt": self.md(self.item.prompt), "rows": rows}
 
 
-VIEWS: dict[str, type[CardView]] = {
-    "flashcard": FlashcardView, "cloze": ClozeView, "choice": ChoiceView,
-    "order": OrderView, "reflection": ReflectionView,
-}
+CARDS: dict[str, type[Card]] = {card.kind: card for card in
+                                (FlashcardCard, ClozeCard, ChoiceCard, OrderCard, ReflectionCard)}
 
 
-def card_view(step: Step, clock: Clock, submit: Submit) -> CardView:
-    return VIEWS[step.item.kind](step, clock, submit)
+def card_for(step: Step, context: Context) -> Card:
+    return CARDS[step.item.kind](step, context)
+
+
+def html_block(markup: str, *classes: str):
+    """An ipywidgets HTML block, for views placed around a quiz (the review's status line)."""
+    import ipywidgets as widgets
+
+    block = widgets.HTML(value=markup, layout=widgets.Layout(width="100%"))
+    for name in classes:
+        block.add_class(name)
+    return block

@@ -1,7 +1,7 @@
 """Grading rules for every item kind: pure functions of the item and what the learner gave.
 
-No widgets, no clock, no global randomness: shuffling takes a `random.Random` the caller seeded
-(the quiz seeds it from the card key, so an item always shows its options in the same order).
+No widgets, no clock, no global randomness: shuffling takes a `random.Random` from the caller
+(the quiz passes a fresh one, so options come in a new order each time; tests pass a seeded one).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import TypeVar
 
 from ..model import CLOZE_PATTERN, Choice, Cloze, Order
@@ -39,7 +40,95 @@ def _forms(text: str) -> set[str]:
 
 
 def answers_match(typed: str, expected: str) -> bool:
-    return not _forms(typed).isdisjoint(_forms(expected))
+    """Right or close enough (see `match_answer`)."""
+    return match_answer(typed, expected) is not Match.WRONG
+
+
+class Match(Enum):
+    RIGHT = "right"  # the answer, give or take case, punctuation and spacing
+    CLOSE = "close"  # another form of the same word, or a small typo: counted as right
+    WRONG = "wrong"
+
+
+def plain_text(markdown_text: str) -> str:
+    """What the learner sees of an inline Markdown answer: `[learns](https://…)` is "learns"."""
+    import html
+
+    import nh3
+
+    from ..markdown import render_inline
+
+    return html.unescape(nh3.clean(render_inline(markdown_text), tags=set()))
+
+
+def match_answer(typed: str, expected: str) -> Match:
+    """Grade one typed blank against the author's answer, graded as the learner saw it rendered.
+
+    Conservative on purpose: spacing ("75°C" for "75 °C") is the same answer; a near miss must
+    keep the same number of words, and each word must either share its stem with the expected word
+    ("experiments" for "experimentation") or be a small typo of it. Words with digits must match
+    exactly: "76" is never close to "75".
+    """
+    shown = plain_text(expected)
+    if not _forms(typed).isdisjoint(_forms(shown)) or _squeezed(typed) == _squeezed(shown):
+        return Match.RIGHT
+    words, wanted = normalize(typed).split(), normalize(shown).split()
+    if words and len(words) == len(wanted) and all(map(_close_word, words, wanted)):
+        return Match.CLOSE
+    return Match.WRONG
+
+
+def _squeezed(text: str) -> str:
+    return "".join(normalize(_HYPHENS.sub("", text)).split())
+
+
+def _close_word(typed: str, wanted: str) -> bool:
+    if typed == wanted:
+        return True
+    if any(ch.isdigit() for ch in typed + wanted):
+        return False
+    if stem(typed) == stem(wanted) and len(stem(wanted)) >= 4:
+        return True
+    # A typo keeps the first letter: "irreversible" is not a typo of "reversible".
+    return typed[:1] == wanted[:1] and edit_distance(typed, wanted) <= typo_allowance(wanted)
+
+
+def typo_allowance(word: str) -> int:
+    """Edits forgiven in a word: none up to 4 letters, one up to 8, then two."""
+    return 0 if len(word) <= 4 else 1 if len(word) <= 8 else 2
+
+
+# Longest first; a stem keeps at least 4 letters, so "sing" or "bring" are never cut.
+_SUFFIXES = ("ational", "ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ness",
+             "ities", "ity", "ives", "ive", "ies", "ied", "ily", "ers", "er", "est", "ly", "ed", "es",
+             "e", "s", "y")
+
+
+def stem(word: str) -> str:
+    """A small suffix-stripping stemmer: "experiments", "experimentation" → "experiment"."""
+    for _ in range(2):  # "experimentations" → "experimentation" → "experiment"
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        else:
+            break
+    return word
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, substitute), with adjacent swaps counted as one."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        row = [i]
+        for j, cb in enumerate(b, start=1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 # --- cloze -------------------------------------------------------------------------------------
@@ -65,12 +154,27 @@ def grade_cloze(item: Cloze, typed: Sequence[str]) -> dict[int, bool]:
 
 def grade_blanks(item: Cloze, asked: Sequence[Blank], typed: Sequence[str]) -> dict[int, bool]:
     """The same for some of the blanks (a review of one deletion asks only its own)."""
+    verdicts: dict[int, bool] = {}
+    for blank, match in zip(asked, blank_matches(item, asked, typed), strict=True):
+        verdicts[blank.number] = verdicts.get(blank.number, True) and match is not Match.WRONG
+    return dict(sorted(verdicts.items()))
+
+
+def blank_matches(item: Cloze, asked: Sequence[Blank], typed: Sequence[str]) -> list[Match]:
+    """One `Match` per asked blank, in reading order."""
     if len(typed) != len(asked):
         raise ValueError(f"cloze '{item.id}' asks {len(asked)} blanks, got {len(typed)} answers")
-    verdicts: dict[int, bool] = {}
-    for blank, text in zip(asked, typed, strict=True):
-        verdicts[blank.number] = verdicts.get(blank.number, True) and answers_match(text, blank.answer)
-    return dict(sorted(verdicts.items()))
+    return [match_answer(text, blank.answer) for blank, text in zip(asked, typed, strict=True)]
+
+
+def masked_title(title: str, answers: Sequence[str]) -> str:
+    """A title with every word that would give a blank away replaced by "…"."""
+    hidden = {stem(word) for answer in answers for word in normalize(plain_text(answer)).split() if len(word) > 2}
+
+    def hide(match: re.Match) -> str:
+        return "…" if stem(normalize(match.group(0))) in hidden else match.group(0)
+
+    return re.sub(r"\w+", hide, title) if hidden else title
 
 
 # --- choice ------------------------------------------------------------------------------------
@@ -109,12 +213,16 @@ def step_verdicts(arranged: Sequence[int]) -> list[bool]:
     return [index == position for position, index in enumerate(arranged)]
 
 
-def starting_order(step_count: int, rng: random.Random) -> list[int]:
-    """A shuffled order that is never already solved (when there is any other order)."""
-    order = shuffled(range(step_count), rng)
-    if order == sorted(order) and step_count > 1:
-        order = order[1:] + order[:1]
-    return order
+def starting_order(step_count: int, rng: random.Random, avoid: Sequence[int] = ()) -> list[int]:
+    """A shuffled order that is never already solved and, when another order is possible, differs
+    from `avoid` (the order the learner started from last time)."""
+    solved = list(range(step_count))
+    for _ in range(20):
+        order = shuffled(solved, rng)
+        if order != solved and (order != list(avoid) or step_count < 3):
+            return order
+    order = solved[1:] + solved[:1]  # a rotation is never solved; with 3+ steps, two rotations differ
+    return order if order != list(avoid) else solved[-1:] + solved[:-1]
 
 
 def shuffled(values: Sequence[T] | range, rng: random.Random) -> list[T]:

@@ -10,8 +10,7 @@ Every function takes `now` from the caller; nothing here reads the clock or glob
 
 from __future__ import annotations
 
-import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ class Step:
     item: Item
     ordinals: tuple[int, ...]  # the cards this step asks; a flashcard's reverse card is (1,)
     media_dir: Path | None = None  # the lessons folder, where the item's images live
+    origin: str = ""  # in a review across lessons: the title of the lesson the card comes from
 
     @property
     def cards(self) -> tuple[CardKey, ...]:
@@ -42,10 +42,6 @@ class Step:
     def asked_numbers(self) -> tuple[int, ...]:
         """For a cloze step: the deletion numbers the learner types (others are shown filled in)."""
         return tuple(ordinal + 1 for ordinal in self.ordinals)
-
-    def rng(self) -> random.Random:
-        """Randomness for this step alone, seeded by its first card: the same order every time."""
-        return random.Random(str(self.cards[0]))
 
 
 @dataclass(frozen=True)
@@ -78,10 +74,11 @@ def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:
     """One step per card, in the given order: for reviewing due cards across lessons."""
     steps = []
     for card in cards:
-        item = _find_item(find_lesson(course, card.note.lesson), card.note.item)
+        lesson = find_lesson(course, card.note.lesson)
+        item = _find_item(lesson, card.note.item)
         if card.ordinal not in item.card_ordinals():
             raise LeaderdeckError(f"item '{card.note.item}' has no card {card.ordinal}")
-        steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir))
+        steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir, origin=lesson.title))
     return tuple(steps)
 
 
@@ -158,6 +155,42 @@ def answer_cloze(step: Step, typed: Sequence[str], shown_at: datetime, now: date
     return Outcome(step, all(a.correct for a in answers), tuple(answers))
 
 
+def override(outcome: Outcome) -> Outcome:
+    """"I was right": every missed card of a cloze answer becomes a pass (Good), same time and text.
+
+    The quiz holds a missed cloze answer back until the learner moves on, so an override replaces
+    it before it reaches the store: one review per card, never Again followed by Good."""
+    answers = tuple(replace(a, correct=True, rating=Rating.GOOD) if not a.correct else a for a in outcome.answers)
+    return replace(outcome, correct=True, answers=answers)
+
+
+# --- resuming: where the learner stands ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardStanding:
+    """What the progress store knows of one card: when it is due and when it was last reviewed."""
+
+    due: datetime
+    last_review: datetime | None
+
+
+def resume(steps: Sequence[Step], standing: Mapping[CardKey, CardStanding],
+           day_start: datetime, now: datetime) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
+    """(steps to ask, steps done today). A step is done when each of its cards was reviewed since
+    `day_start` and none is due at `now`. Steps with a due card come first, then new ones."""
+    def done(step: Step) -> bool:
+        known = [standing.get(card) for card in step.cards]
+        return all(s is not None and s.last_review is not None and s.last_review >= day_start and s.due > now
+                   for s in known)
+
+    def due(step: Step) -> bool:
+        return any((s := standing.get(card)) is not None and s.due <= now for card in step.cards)
+
+    asked = [step for step in steps if not done(step)]
+    return tuple(sorted(asked, key=lambda step: not due(step))), tuple(s for s in steps if done(s))
+
+
 # --- the session -------------------------------------------------------------------------------
 
 
@@ -198,6 +231,12 @@ class Session:
         if outcome.step != self.current:
             raise ValueError("an outcome must answer the current step")
         return replace(self, outcomes=(*self.outcomes, outcome))
+
+    def amend_last(self, outcome: Outcome) -> Session:
+        """Replace the last outcome (an overridden grade) with one for the same step."""
+        if not self.outcomes or self.outcomes[-1].step != outcome.step:
+            raise ValueError("only the last answer can be amended")
+        return replace(self, outcomes=(*self.outcomes[:-1], outcome))
 
     def summary(self) -> Summary:
         missed = tuple(_only_missed(outcome) for outcome in self.outcomes if not outcome.correct)

@@ -1,86 +1,171 @@
-"""The quiz as a widget: progress ("4 of 12"), the current card, a summary, and a retry button.
+"""The quiz as a widget: progress, the current card, a summary and retries, drawn by `quiz.js`.
 
-`QuizView` holds a pure `Session` and replaces it with each outcome; every `Answer` goes to the
-`on_answer` handler as soon as it is given. If the handler cannot take it (a locked or damaged
-progress store raises `LeaderdeckError`), the answer is kept, the reason is shown with a "Save
-again" button, and the quiz goes on: no answer is dropped silently. It is the only place the real
-clock is read.
+`QuizView` is the outer layer: it reads the clock, holds a pure `Session` (replaced with each
+outcome), asks the progress store where the learner stands, and hands every `Answer` to
+`on_answer`. The browser side (`QuizWidget`, an anywidget: one ES module and its CSS) draws
+`state` and sends the learner's input back as actions; it computes nothing.
+
+Answers are saved when given, except a missed cloze answer: it is held until the learner moves
+on, so "I was right" can replace it and the store gets one review per card. If the handler
+cannot take an answer (a locked or damaged store raises `LeaderdeckError`), the answer is kept,
+the reason is shown with "Save again", and the quiz goes on: no answer is dropped silently.
 """
 
 from __future__ import annotations
 
-import html
+import random
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-
-import ipywidgets as widgets
+from typing import Any, Protocol
 
 from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
+from ..identity import CardKey
 from ..markdown import render_inline
-from ..model import CLOZE_PATTERN
-from .cards import FULL_WIDTH, RIGHT, WRONG, CardView, Clock, button, card_view, html_block, plain
-from .session import Outcome, Session
+from ..model import CLOZE_PATTERN, Reflection
+from .cards import Card, Clock, Context, OrderCard, State, card_for
+from .feedback import answered_today, describe_next_review
+from .grading import plain_text
+from .session import CardStanding, Outcome, Session, Step, resume
+
+
+class ProgressLookup(Protocol):
+    """What the quiz asks the progress store (see `leaderdeck.quizzes.standing`)."""
+
+    def standing(self, cards: Sequence[CardKey]) -> Mapping[CardKey, CardStanding]: ...
+
+    def last_response(self, card: CardKey) -> str | None: ...
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def local_day_start(now: datetime) -> datetime:
+    """Midnight of the learner's day (the machine's time zone)."""
+    return now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 @cache
+def asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
 def stylesheet() -> str:
-    return resources.files(__package__).joinpath("quiz.css").read_text(encoding="utf-8")
+    return asset("quiz.css")
+
+
+@cache
+def widget_class() -> type:
+    """The anywidget class, made on first use so `import leaderdeck` stays free of it."""
+    import anywidget
+    import traitlets
+
+    class QuizWidget(anywidget.AnyWidget):
+        _esm = asset("quiz.js")
+        _css = asset("quiz.css")
+        state = traitlets.Dict().tag(sync=True)
+
+    return QuizWidget
+
+
+QUIZ_ACTIONS = ("next", "retry", "practise", "save")
 
 
 class QuizView:
-    """Displays as its widget (`display(view)` or as a cell's last value)."""
+    """Displays as its widget (`display(view)` or as a cell's last value).
 
-    def __init__(self, session: Session, on_answer: AnswerHandler, *, title: str = "",
-                 clock: Clock = utc_now):
-        self.session, self.on_answer, self.clock = session, on_answer, clock
-        self.progress = widgets.Label(layout=widgets.Layout(width="auto"))
-        self.progress.add_class("ld-progress")
-        self.body = widgets.VBox(layout=FULL_WIDTH)
-        self.next_button = button("Next", "Go to the next question", "ld-primary")
-        self.next_button.on_click(lambda _: self._show_current())
-        self.next_button.layout.display = "none"
-        self.retry_button = button("Retry missed", "Ask again the questions you missed", "ld-primary")
-        self.retry_button.on_click(lambda _: self.retry_missed())
+    `act(action, **data)` is the one way in, for the browser and for tests alike."""
+
+    def __init__(self, session: Session, on_answer: AnswerHandler, *, title: str = "", clock: Clock = utc_now,
+                 rng: random.Random | None = None, progress: ProgressLookup | None = None,
+                 day_start: Callable[[datetime], datetime] = local_day_start):
+        self.on_answer, self.clock, self.progress = on_answer, clock, progress
+        self.rng = rng if rng is not None else random.Random()
+        self.title = title
+        self.all_steps = session.steps
         self.unsaved: list[Answer] = []
-        self.save_problem = html_block("", "ld-feedback", "ld-wrong")
-        self.save_button = button("Save again", "Try again to save the answers that were not saved", "ld-primary")
-        self.save_button.on_click(lambda _: self._deliver())
-        self.save_area = widgets.VBox(layout=FULL_WIDTH)
-        header = [html_block(f"<style>{stylesheet()}</style>", "ld-style")]
-        header += [html_block(f'<p class="ld-title">Quiz: {render_inline(title)}</p>')] if title else []
-        self.widget = widgets.VBox([*header, self.progress, self.save_area, self.body], layout=FULL_WIDTH)
-        self.widget.add_class("ld-quiz")
-        self.card: CardView | None = None
+        self.held: Outcome | None = None
+        self.save_problem = ""
+        self.next_review = ""
+        self.starts: dict[Any, list[int]] = {}
+        self.card: Card | None = None
+        self.shown = 0  # cards shown so far: the browser keeps a draft answer per card
+        self.resumed = ""
+        self.widget = widget_class()()
+        self.widget.add_class("ld-quiz-widget")
+        self.widget.on_msg(self._on_message)
+        self.session = self._resumed(session, day_start)
         self._show_current()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data["text/plain"] = f"Quiz: {plain_text(self.title) or 'questions'} ({len(self.all_steps)} to answer)"
+        return data, metadata
 
-    def _show_current(self) -> None:
-        step = self.session.current
-        if step is None:
-            self._show_summary()
-            return
-        self.progress.value = f"Question {self.session.progress}"
-        self.card = card_view(step, self.clock, self._answered)
-        self.next_button.layout.display = "none"
-        self.body.children = (self.card.widget, self.next_button)
+    # --- input ---------------------------------------------------------------------------------
+
+    def _on_message(self, _widget: Any, content: dict, _buffers: Any) -> None:
+        data = dict(content)
+        self.act(str(data.pop("action", "")), **data)
+
+    def act(self, action: str, **data: Any) -> None:
+        if action in QUIZ_ACTIONS:
+            getattr(self, action)()
+        elif self.card is not None:
+            self.card.act(action, **data)
+        self._publish()
+
+    def next(self) -> None:
+        if self.card is not None and self.card.outcome is not None:
+            self._release_held()
+            self._show_current()
+
+    def retry(self) -> None:
+        if self.session.finished and self.session.summary().missed:
+            self._release_held()
+            self.session = self.session.retry_missed()
+            self._show_current()
+
+    def practise(self) -> None:
+        """Ask every step again, also those answered today."""
+        self._release_held()
+        self.resumed = ""
+        self.session = Session(self.all_steps)
+        self._show_current()
+
+    def save(self) -> None:
+        self._deliver()
+
+    # --- answers -------------------------------------------------------------------------------
 
     def _answered(self, outcome: Outcome) -> None:
         self.session = self.session.record(outcome)
-        self.unsaved += outcome.answers
-        self._deliver()
-        last = self.session.finished
-        self.next_button.description = "See your results" if last else "Next"
-        self.next_button.layout.display = None
+        self._save(outcome.answers)
 
-    def _deliver(self) -> None:
+    def _hold(self, outcome: Outcome) -> None:
+        self.session = self.session.record(outcome)
+        self.held = outcome
+
+    def _amend(self, outcome: Outcome) -> None:
+        self.session = self.session.amend_last(outcome)
+        self.held = None
+        self._save(outcome.answers)
+
+    def _release_held(self) -> None:
+        if self.held is not None:
+            held, self.held = self.held, None
+            self._save(held.answers)
+
+    def _save(self, answers: Sequence[Answer]) -> None:
+        self.unsaved += answers
+        if self._deliver():
+            self.next_review = self._next_review([answer.card for answer in answers])
+
+    def _deliver(self) -> bool:
         """Hand every kept answer to `on_answer`, oldest first; stop at the first refusal."""
         try:
             while self.unsaved:
@@ -88,33 +173,87 @@ class QuizView:
                 self.unsaved.pop(0)
         except LeaderdeckError as error:
             count = len(self.unsaved)
-            self.save_problem.value = (f"<p><strong>{WRONG} {count} answer{'s' * (count != 1)} not saved "
-                                       f"yet</strong> (kept until saved): {html.escape(str(error))}</p>")
-            self.save_area.children = (self.save_problem, self.save_button)
-        else:
-            self.save_area.children = ()
+            self.save_problem = f"{count} answer{'s' * (count != 1)} not saved yet (kept until saved): {error}"
+            return False
+        self.save_problem = ""
+        return True
 
-    def _show_summary(self) -> None:
+    def _next_review(self, cards: Sequence[CardKey]) -> str:
+        if self.progress is None:
+            return ""
+        try:
+            dues = [s.due for s in self.progress.standing(cards).values()]
+        except LeaderdeckError:
+            return ""
+        return describe_next_review(min(dues), self.clock()) + "." if dues else ""
+
+    # --- what to show --------------------------------------------------------------------------
+
+    def _resumed(self, session: Session, day_start: Callable[[datetime], datetime]) -> Session:
+        """Start where the learner stands: what is due first, skipping what was answered today."""
+        if self.progress is None or session.outcomes:
+            return session
+        try:
+            standing = self.progress.standing([card for step in session.steps for card in step.cards])
+        except LeaderdeckError:
+            return session  # the first answer will show what is wrong with the store
+        now = self.clock()
+        asked, done = resume(session.steps, standing, day_start(now), now)
+        if done:
+            dues = [standing[card].due for step in done for card in step.cards]
+            self.resumed = answered_today(len(done), min(dues), now)
+        return Session(asked)
+
+    def _show_current(self) -> None:
+        self.next_review = ""
+        self.shown += 1
+        step = self.session.current
+        self.card = None if step is None else card_for(step, self._context(step))
+        if isinstance(self.card, OrderCard):
+            self.starts[self.card.step.note] = list(self.card.start)
+        self._publish()
+
+    def _context(self, step: Step) -> Context:
+        previous = None
+        if self.progress is not None and isinstance(step.item, Reflection):
+            try:
+                previous = self.progress.last_response(step.cards[0])
+            except LeaderdeckError:
+                previous = None
+        return Context(self.clock, self._answered, self.rng, hold=self._hold, amend=self._amend,
+                       previous=previous, last_start=self.starts.get(step.note, ()))
+
+    def state(self) -> State:
+        card, total = self.card, len(self.session.steps)
+        progress = None
+        if card is not None:  # the card on screen: once answered, the session is already one further
+            current = self.session.position + (0 if card.outcome is not None else 1)
+            progress = {"current": current, "total": total, "text": f"Question {current} of {total}"}
+        return {"title": render_inline(self.title) if self.title else "", "progress": progress,
+                "origin": card.step.origin if card is not None else "",
+                "card": {**card.state(), "key": self.shown} if card is not None else None,
+                "next_label": self._next_label(), "next_review": self.next_review,
+                "summary": self._summary() if card is None and total else None,
+                "resume": {"text": self.resumed, "practise": True} if self.resumed else None,
+                "save": {"text": self.save_problem} if self.save_problem else None}
+
+    def _next_label(self) -> str | None:
+        if self.card is None or self.card.outcome is None:
+            return None
+        return "See your results" if self.session.finished else "Next"
+
+    def _summary(self) -> State:
         summary = self.session.summary()
-        self.card = None
-        self.progress.value = f"Done: {summary}"
-        missed = "".join(f"<li>{WRONG} {self._describe(step.item)}</li>" for step in summary.missed)
-        text = (f"<p><strong>{RIGHT if not summary.missed else ''} You got {summary.right} of {summary.total} "
-                f"right.</strong></p>")
-        text += f"<p>To practise again:</p><ul>{missed}</ul>" if missed else "<p>Nothing to retry. Well done.</p>"
-        self.retry_button.description = f"Retry missed ({len(summary.missed)})"
-        controls = (self.retry_button,) if summary.missed else ()
-        self.body.children = (html_block(text, "ld-summary"), *controls)
+        return {"right": summary.right, "total": summary.total,
+                "missed": [describe(step.item) for step in summary.missed],
+                "retry_label": f"Retry missed ({len(summary.missed)})" if summary.missed else None}
 
-    @staticmethod
-    def _describe(item) -> str:
-        """A short plain-text reminder of a question, for the list of missed ones."""
-        text = next(getattr(item, f) for f in ("front", "question", "prompt", "text") if hasattr(item, f))
-        words = plain(CLOZE_PATTERN.sub("[…]", " ".join(text.split())))
-        return html.escape(words if len(words) < 120 else words[:117] + "…")
+    def _publish(self) -> None:
+        self.widget.state = self.state()
 
-    def retry_missed(self) -> None:
-        if not self.session.finished:
-            return  # a second click on "Retry missed": the retry is already under way
-        self.session = self.session.retry_missed()
-        self._show_current()
+
+def describe(item) -> str:
+    """A short plain-text reminder of a question, for the list of missed ones."""
+    text = next(getattr(item, f) for f in ("front", "question", "prompt", "text") if hasattr(item, f))
+    words = plain_text(CLOZE_PATTERN.sub("[…]", " ".join(text.split())))
+    return words if len(words) < 120 else words[:117] + "…"
