@@ -24,7 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except LessonError as error:
         files = len({problem.path for problem in error.problems})
         print(error, file=sys.stderr)
@@ -109,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(commands: argparse._SubParsersAction, name: str, run: Command, help_text: str) -> argparse.ArgumentParser:
+def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, run: Command,
+             help_text: str) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
     sub.set_defaults(run=run)
     return sub

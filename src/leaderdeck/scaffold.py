@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .course import COURSE_FILE, find_lessons_dir, lesson_files, load_course
 from .errors import LeaderdeckError, display_path
+from .kinds import KINDS, Kind
 
 _NUMBERED = re.compile(r"^(\d+)-")
 # Control characters (C0, DEL, C1), line and paragraph separators, and the invisible marks that
@@ -60,7 +63,7 @@ def new_lesson(title: str, lessons_dir: Path | None = None) -> Path:
     return Path(display_path(path))
 
 
-def _free_id(wanted: str, taken: list[str]) -> str:
+def _free_id(wanted: str, taken: Sequence[str]) -> str:
     candidate, suffix = wanted, 2
     while candidate in taken:
         candidate, suffix = f"{wanted}-{suffix}", suffix + 1
@@ -110,8 +113,11 @@ def _scalar(value: str) -> str:
     return dumped.removesuffix("\n...\n").removesuffix("\n")
 
 
-def skeleton(lesson_id: str, title: str, source: str) -> str:
-    return _SKELETON.format(id=_scalar(lesson_id), title=_scalar(title), source=_scalar(source))
+def skeleton(lesson_id: str, title: str, source: str, kinds: Iterable[Kind[Any]] | None = None) -> str:
+    """The lesson header, then each kind's example (from its module in `leaderdeck.kinds`)."""
+    source = _scalar(source)
+    examples = "\n".join(kind.example.replace("{source}", source) for kind in (kinds or KINDS.values()))
+    return _SKELETON.format(id=_scalar(lesson_id), title=_scalar(title), source=source) + examples
 
 
 _SKELETON = """\
@@ -134,62 +140,4 @@ concepts:
       matters, and what a leader does differently because of it.
 
 items:
-  # flashcard: a question and its answer; `reverse: true` also asks the answer → the question.
-  - id: define-main-idea
-    kind: flashcard
-    concept: main-idea
-    source: {source}
-    front: What is the main idea, in one sentence?
-    back: The idea, stated in one sentence.
-    reverse: false
-    explanation: Why this answer is right, and what it connects to.
-
-  # cloze: numbered deletions in Anki's syntax, {{{{c1::answer}}}} or {{{{c1::answer::hint}}}}.
-  - id: main-idea-cloze
-    kind: cloze
-    concept: main-idea
-    source: {source}
-    text: A leader who applies the main idea {{{{c1::acts first::what do they do?}}}} and {{{{c2::learns}}}}.
-    explanation: Why each hidden word is the right one.
-
-  # choice: `scenario` (optional) makes it a situational-judgement item. `correct` lists option
-  # ids; with several correct options set `multi: true` (select all that apply).
-  - id: main-idea-scenario
-    kind: choice
-    concept: main-idea
-    source: {source}
-    scenario: |
-      A short situation a leader might face, with enough detail to judge it.
-    question: What should the leader do?
-    options:
-      - id: best
-        text: The response the idea recommends.
-        feedback: Right. Say why this works.
-      - id: tempting
-        text: A plausible but weaker response.
-        feedback: Say why this falls short, so the learner learns from choosing it.
-    correct: [best]
-    explanation: The principle behind the right answer.
-
-  # order: steps listed in their correct order; learners see them shuffled.
-  - id: main-idea-steps
-    kind: order
-    concept: main-idea
-    source: {source}
-    prompt: Put these steps in order.
-    steps:
-      - The first step.
-      - The second step.
-      - The third step.
-    explanation: Why the order matters.
-
-  # reflection: the learner applies the idea to their own work, then compares with a model answer.
-  - id: main-idea-at-work
-    kind: reflection
-    concept: main-idea
-    source: {source}
-    prompt: Where could you apply the main idea in your own work this week?
-    model_answer: |
-      A concrete, first-person example of a strong answer.
-    explanation: What makes the model answer strong.
 """

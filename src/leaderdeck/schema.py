@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .model import CourseFile, Lesson
 
 SCHEMA_DIR = "schema"
 
 
-def schemas() -> dict[str, dict]:
+def schemas() -> dict[str, dict[str, Any]]:
     return {
         "lesson.schema.json": _schema(Lesson, "A leaderdeck lesson"),
         "course.schema.json": _schema(CourseFile, "A leaderdeck course file (lessons/course.yaml)"),
     }
 
 
-def _schema(model: type, title: str) -> dict:
+def _schema(model: type, title: str) -> dict[str, Any]:
     import msgspec
 
     schema = msgspec.json.schema(model)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
 
 
-def render(schema: dict) -> str:
+def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

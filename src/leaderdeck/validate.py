@@ -9,8 +9,8 @@ Rules that span fields (references, correct answers, cloze numbering, media) are
 from __future__ import annotations
 
 import contextlib
-import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,21 +20,12 @@ import jsonschema_rs
 import msgspec
 
 from .errors import Problem
+from .kinds import KINDS
 from .load import KeyPath, Loaded
-from .model import (
-    CLOZE_PATTERN,
-    ITEM_KINDS,
-    ITEM_TYPES,
-    MAX_CLOZE_NUMBER,
-    NOT_BLANK_PATTERN,
-    Choice,
-    Cloze,
-    Concept,
-    CourseFile,
-    Item,
-    Lesson,
-    Order,
-)
+from .model import CLOZE_PATTERN, ITEM_KINDS, ITEM_TYPES, NOT_BLANK_PATTERN, Concept, CourseFile, Item, Lesson
+from .rules import did_you_mean, unique_in, unknown
+
+__all__ = ["did_you_mean", "validate_course_file", "validate_lesson", "validate_model"]
 
 T = TypeVar("T")
 
@@ -152,7 +143,7 @@ def _unknown_key(loaded: Loaded, key_path: KeyPath, allowed: list[str]) -> Probl
     return loaded.problem(key_path, f"unknown key '{key_path[-1]}'{hint}", key=True)
 
 
-def _keys_at(validator: Any, schema_path: list[Any]) -> list[str]:
+def _keys_at(validator: _Validator, schema_path: list[Any]) -> list[str]:
     refs = [str(part) for part in schema_path]
     for name in reversed([refs[i + 1] for i, part in enumerate(refs[:-1]) if part == "$defs"]):
         return validator.allowed_keys.get(("$defs", name), [])
@@ -188,14 +179,7 @@ def _describe(value: Any) -> str:
     return name if isinstance(value, (list, dict, type(None))) else f"{name} ({value!r})"
 
 
-def did_you_mean(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
-
-
 # --- rules that span fields -------------------------------------------------------------------
-
-_WORDS = re.compile(r"[^\w]+")
 
 
 def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
@@ -256,13 +240,13 @@ def check_lesson_rules(loaded: Loaded, parts: _Parts, *, known_sources: set[str]
     concept_ids = None
     if parts.concept_ids is not None:
         indices, ids = zip(*parts.concept_ids, strict=True) if parts.concept_ids else ((), ())
-        concept_ids = _unique_in(loaded, list(ids), ("concepts",), "id", "concept id", list(indices))
+        concept_ids = unique_in(loaded, list(ids), ("concepts",), "id", "concept id", list(indices))
     if parts.item_ids:
         indices, ids = zip(*parts.item_ids, strict=True)
-        _unique_in(loaded, list(ids), ("items",), "id", "item id", list(indices))
+        unique_in(loaded, list(ids), ("items",), "id", "item id", list(indices))
     for index, source in enumerate(parts.sources or ()):
         if source not in known_sources:
-            loaded.problems.append(loaded.problem(("sources", index), _unknown("source", source, known_sources)))
+            loaded.problems.append(loaded.problem(("sources", index), unknown("source", source, known_sources)))
     for index, item in parts.items:
         _check_item(loaded, item, ("items", index), concept_ids, parts.sources)
     text = _all_text_lowercased(loaded.data)  # one scan tells which of the costlier rules can apply
@@ -277,92 +261,11 @@ def check_lesson_rules(loaded: Loaded, parts: _Parts, *, known_sources: set[str]
 def _check_item(loaded: Loaded, item: Item, at: KeyPath, concept_ids: set[str] | None,
                 sources: tuple[str, ...] | None) -> None:
     if concept_ids is not None and item.concept not in concept_ids:
-        loaded.problems.append(loaded.problem((*at, "concept"), _unknown("concept", item.concept, concept_ids)))
+        loaded.problems.append(loaded.problem((*at, "concept"), unknown("concept", item.concept, concept_ids)))
     if sources is not None and item.source not in sources:
-        message = _unknown("source", item.source, set(sources)) + " (list it under the lesson's 'sources')"
+        message = unknown("source", item.source, set(sources)) + " (list it under the lesson's 'sources')"
         loaded.problems.append(loaded.problem((*at, "source"), message))
-    if isinstance(item, Choice):
-        _check_choice(loaded, item, at)
-    elif isinstance(item, Cloze):
-        _check_cloze(loaded, item.text, (*at, "text"))
-    elif isinstance(item, Order):
-        _check_order(loaded, item, at)
-
-
-def _unknown(what: str, value: str, known: set[str]) -> str:
-    return f"unknown {what} '{value}'" + (did_you_mean(value, sorted(known)) or f"; known: {', '.join(sorted(known))}")
-
-
-def _check_choice(loaded: Loaded, item: Choice, at: KeyPath) -> None:
-    option_ids = _unique_in(loaded, [o.id for o in item.options], (*at, "options"), "id", "option id")
-    _unique_in(loaded, [_normalise(o.text) for o in item.options], (*at, "options"), "text", "option text")
-    for index, answer in enumerate(item.correct):
-        if answer not in option_ids:
-            loaded.problems.append(loaded.problem((*at, "correct", index), _unknown("option", answer, option_ids)))
-    if len(set(item.correct)) < len(item.correct):
-        loaded.problems.append(loaded.problem((*at, "correct"), "an option is listed as correct twice"))
-    if len(set(item.correct)) > 1 and not item.multi:
-        loaded.problems.append(loaded.problem((*at, "correct"), "several correct options need 'multi: true'"))
-    if set(item.correct) >= option_ids:
-        loaded.problems.append(loaded.problem((*at, "correct"), "every option is correct: add a wrong one"))
-
-
-def _unique_in(loaded: Loaded, values: list[str], at: KeyPath, key: str, what: str,
-               indices: list[int] | None = None) -> set[str]:
-    unique = set(values)
-    if len(unique) == len(values):
-        return unique  # the usual case, without building the report's index
-    seen: dict[str, int] = {}
-    for index, value in zip(indices or range(len(values)), values, strict=True):
-        if value in seen:
-            named = f" '{value}'" if what.endswith(" id") else ""
-            message = f"duplicate {what}{named} (same as {at[-1]}[{seen[value]}])"
-            loaded.problems.append(loaded.problem((*at, index, key) if key else (*at, index), message))
-        seen.setdefault(value, index)
-    return set(seen)
-
-
-def _normalise(text: str) -> str:
-    return _WORDS.sub(" ", text.casefold()).strip()
-
-
-_CLOZE_OPENING = re.compile(r"\{\{c([^:{}]*)::")
-
-
-def _check_cloze(loaded: Loaded, text: str, at: KeyPath) -> None:
-    misnumbered = [written for written in _CLOZE_OPENING.findall(text) if not re.fullmatch("[0-9]+", written)]
-    for written in misnumbered:
-        message = f"deletion 'c{written[:12]}': number deletions with the digits 0-9, as c1, c2, c3"
-        loaded.problems.append(loaded.problem(at, message))
-    deletions = list(CLOZE_PATTERN.finditer(text))
-    # (no int() of a long digit string: Python refuses past 4,300 digits, and the numbers index a set)
-    too_large = [m.group(1) for m in deletions if len(m.group(1).lstrip("0")) > len(str(MAX_CLOZE_NUMBER))
-                 or int(m.group(1)) > MAX_CLOZE_NUMBER]
-    numbers = sorted({int(m.group(1)) for m in deletions if m.group(1) not in too_large})
-    if text.count("{{") != text.count("}}"):
-        loaded.problems.append(loaded.problem(at, "unbalanced braces: every '{{' needs a matching '}}'"))
-    elif too_large:
-        shown = too_large[0] if len(too_large[0]) <= 12 else too_large[0][:12] + "…"
-        message = f"deletion c{shown}: a cloze holds at most {MAX_CLOZE_NUMBER} numbered deletions"
-        loaded.problems.append(loaded.problem(at, message))
-    elif not numbers:
-        if not misnumbered:
-            loaded.problems.append(loaded.problem(at, "no deletion: mark an answer as {{c1::answer}}"))
-    elif numbers[0] == 0:
-        loaded.problems.append(loaded.problem(at, "deletion c0: deletions are numbered from c1"))
-    elif numbers != list(range(1, len(numbers) + 1)):
-        missing = next(n for n in range(1, len(numbers) + 1) if n not in numbers)
-        message = f"deletions must be numbered from c1 without gaps; missing c{missing}"
-        loaded.problems.append(loaded.problem(at, message))
-    for match in deletions:
-        if "{{" in match.group(2) or not match.group(2).strip():
-            loaded.problems.append(loaded.problem(at, f"deletion c{match.group(1)} is empty or nested"))
-
-
-def _check_order(loaded: Loaded, item: Order, at: KeyPath) -> None:
-    if len(item.steps) < 2:
-        loaded.problems.append(loaded.problem((*at, "steps"), "an order item needs at least two steps"))
-    _unique_in(loaded, [_normalise(step) for step in item.steps], (*at, "steps"), "", "step")
+    KINDS[item.kind].rules(loaded, item, at)
 
 
 def _check_media(loaded: Loaded, lessons_dir: Path) -> None:
@@ -394,7 +297,6 @@ def _all_text_lowercased(data: Any) -> bytes | None:
         return None
 
 
-_MARKDOWN_FIELDS = ("front", "back", "text", "scenario", "question", "prompt", "model_answer", "explanation")
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -424,14 +326,14 @@ def _check_rendered(loaded: Loaded, parts: _Parts) -> None:
     for index, concept in parts.concepts:
         check(concept.body, ("concepts", index, "body"))
     for index, item in parts.items:
-        for name in _MARKDOWN_FIELDS:
+        for name in KINDS[item.kind].markdown_fields:
             check(getattr(item, name, None), ("items", index, name))
         for number, option in enumerate(getattr(item, "options", ())):
             check(option.text, ("items", index, "options", number, "text"))
             check(option.feedback, ("items", index, "options", number, "feedback"))
 
 
-def _strings(data: Any, key_path: KeyPath):
+def _strings(data: Any, key_path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     if isinstance(data, str):
         yield key_path, data
     elif isinstance(data, dict):
@@ -446,6 +348,6 @@ def validate_course_file(loaded: Loaded) -> CourseFile | None:
     course = validate_model(loaded, CourseFile)
     if course:
         _check_no_image(loaded, course.description, ("description",), "the course description")
-        _unique_in(loaded, [s.file for s in course.sources], ("sources",), "file", "source file")
-        _unique_in(loaded, course.lessons, ("lessons",), "", "lesson id")
+        unique_in(loaded, [s.file for s in course.sources], ("sources",), "file", "source file")
+        unique_in(loaded, course.lessons, ("lessons",), "", "lesson id")
     return course

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from leaderdeck.cli import main
 from leaderdeck.course import load_course
 from leaderdeck.decks import build_decks, notetypes
-from leaderdeck.decks.compile import compile_course, note_guid
+from leaderdeck.decks.compile import compile_course
 from leaderdeck.decks.fields import shuffled_order
 from leaderdeck.decks.lock import Lock, read_lock
 from leaderdeck.errors import LeaderdeckError
-from leaderdeck.identity import NoteKey
+from leaderdeck.identity import NoteKey, note_guid
 
 from .conftest import T0, build_project, edit, package_of
 

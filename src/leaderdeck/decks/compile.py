@@ -1,8 +1,9 @@
 """Course + lock + now → package contents, the next lock, and what changed. Pure: no clock, no I/O
 except reading media files.
 
-Identity comes only from `NoteKey(course, lesson, item)`: the GUID is a hash of its string, so
-rewording or reordering an item keeps its note, review history and scheduling.
+Identity comes only from `NoteKey(course, lesson, item)`: the GUID is a hash of its string (both
+built in `leaderdeck.identity`), so rewording or reordering an item keeps its note, review
+history and scheduling.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import LeaderdeckError
-from ..identity import NoteKey, note_key_text
+from ..identity import NoteKey, concept_tags, guid_of, note_key_text
+from ..identity import note_guid as note_guid  # where exchange/merge.py has imported it from
 from ..markdown import render
 from ..model import Course, Lesson
 from .fields import Item, LessonFields
@@ -40,15 +43,6 @@ class Compiled:
     changes: dict[str, LessonChanges]  # lesson id → changes, in course order
     note_types_changed: tuple[str, ...]
     renamed_decks: tuple[tuple[str, str], ...] = ()  # (old name, new name)
-
-
-def note_guid(key: NoteKey) -> str:
-    """The Anki GUID: a hash of the authored identity only, never of content."""
-    return _guid(str(key))
-
-
-def _guid(key_text: str) -> str:
-    return "ld" + hashlib.sha256(key_text.encode()).hexdigest()[:20]
 
 
 def deck_name(course: Course, number: int, lesson: Lesson) -> str:
@@ -89,8 +83,7 @@ class _LessonDeck:
         self.name = deck_name(course, number, lesson)
         self.id = _deck_id(self.name)
         self.fields = LessonFields(course, lesson)
-        lesson_tag = f"{course.id}::{lesson.id}"
-        self.tags = {concept.id: (course.id, lesson_tag, f"{lesson_tag}::{concept.id}") for concept in lesson.concepts}
+        self.tags = {concept.id: concept_tags(course.id, lesson.id, concept.id) for concept in lesson.concepts}
         self.hash_tails = {concept: _hash_tail(tags, self.name) for concept, tags in self.tags.items()}
 
 
@@ -121,7 +114,7 @@ class _Builder:
         self.entries: dict[str, NoteEntry] = {}
         self.notes: list[NoteRow] = []
         self.cards: list[CardRow] = []
-        self.decks: list[dict] = []
+        self.decks: list[dict[str, Any]] = []
         self.changes: dict[str, LessonChanges] = {}
 
     def add_lesson(self, number: int, lesson: Lesson) -> None:
@@ -143,7 +136,7 @@ class _Builder:
         content = _content_hash(note_type.id, fields, deck.hash_tails[item.concept])
         ordinals = item.card_ordinals()
         old = self.lock.notes.get(key_text)
-        entry = update_note(self.lock.notes, key_text, _guid(key_text), content, self.now, self.next_id, ordinals)
+        entry = update_note(self.lock.notes, key_text, guid_of(key_text), content, self.now, self.next_id, ordinals)
         self._record_change(lesson.id, item.id, old, entry)
         if old is not None and old.cards != ordinals:
             lost = sorted(set(old.cards) - set(ordinals))
@@ -210,7 +203,7 @@ def _check_renamed_ids(removed: set[str], added: set[str]) -> None:
     for key in added:
         note = NoteKey.parse(key)
         added_by_item.setdefault(note.item, []).append(note)
-    moves = sorted({(f"{old.course}/{old.lesson}", f"{new.course}/{new.lesson}")
+    moves = sorted({(old.lesson_key, new.lesson_key)
                     for old in map(NoteKey.parse, removed) for new in added_by_item.get(old.item, ())})
     if moves:
         renames = ", ".join(f"'{old}' → '{new}'" for old, new in moves)

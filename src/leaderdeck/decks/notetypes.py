@@ -3,7 +3,8 @@
 Anki matches note types by id and forks a type ("Name+") when its fields or templates change, so
 the field lists below are chosen once, with room for explanation, source, lesson and concept.
 Changing a field or template list is a schema change: the lock file's fingerprint refuses it
-unless the build is told otherwise. Template HTML and the stylesheet are package data in `assets/`.
+unless the build is told otherwise. Template HTML and the stylesheet are package data in `assets/`;
+each kind names its templates' files in its module in `leaderdeck.kinds`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import json
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib.resources import files
+from typing import Any
+
+from ..kinds import KINDS, NoteSpec
 
 MODEL_STANDARD, MODEL_CLOZE = 0, 1
 _SHARED_FIELDS = (("Explanation", 11), ("Source", 12), ("Lesson", 13), ("Concept", 14))
@@ -65,15 +69,13 @@ def _type(kind: str, number: int, fields: tuple[str, ...], templates: tuple[tupl
         sort_field=sort_field, model_type=model_type)
 
 
-NOTE_TYPES: dict[str, NoteType] = {
-    "flashcard": _type("flashcard", 1, ("Front", "Back", "Reverse"),
-                       (("Front → Back", "flashcard"), ("Back → Front", "flashcard-reverse")), "Front"),
-    "cloze": _type("cloze", 2, ("Text",), (("Cloze", "cloze"),), "Text", MODEL_CLOZE),
-    "choice": _type("choice", 3, ("Question", "Scenario", "Options", "Feedback", "Multi"),
-                    (("Choice", "choice"),), "Question"),
-    "order": _type("order", 4, ("Prompt", "Steps", "Answer"), (("Order", "order"),), "Prompt"),
-    "reflection": _type("reflection", 5, ("Prompt", "Model Answer"), (("Reflection", "reflection"),), "Prompt"),
-}
+def _from_spec(kind: str, spec: NoteSpec) -> NoteType:
+    return _type(kind, spec.number, spec.fields, spec.templates, spec.sort_field,
+                 MODEL_CLOZE if spec.cloze else MODEL_STANDARD)
+
+
+# Each kind's note type is defined in its module in `leaderdeck.kinds` (`KIND.note`).
+NOTE_TYPES: dict[str, NoteType] = {name: _from_spec(name, kind.note) for name, kind in KINDS.items()}
 
 
 @cache
@@ -90,12 +92,13 @@ def template_html(template: Template) -> tuple[str, str]:
     """(front, back) with the shared footer and the inline shuffle script filled in."""
     footer = _asset("templates/footer.html").strip()
     shuffle = "<script>\n" + _asset("shuffle.js").strip() + "\n</script>"
-    return tuple(_asset(f"templates/{name}").replace("<!--footer-->", footer)
-                 .replace("<!--shuffle-->", shuffle).strip()
-                 for name in (template.front, template.back))
+    front, back = (_asset(f"templates/{name}").replace("<!--footer-->", footer)
+                   .replace("<!--shuffle-->", shuffle).strip()
+                   for name in (template.front, template.back))
+    return front, back
 
 
-def model_json(note_type: NoteType, mod: int, deck_id: int) -> dict:
+def model_json(note_type: NoteType, mod: int, deck_id: int) -> dict[str, Any]:
     """The legacy (schema 11) note type dict Anki's package importer reads."""
     return {
         "id": note_type.id, "name": note_type.name, "type": note_type.model_type, "mod": mod,
@@ -107,13 +110,13 @@ def model_json(note_type: NoteType, mod: int, deck_id: int) -> dict:
     }
 
 
-def _template_json(template: Template, ord_: int) -> dict:
+def _template_json(template: Template, ord_: int) -> dict[str, Any]:
     front, back = template_html(template)
     return {"name": template.name, "id": template.id, "ord": ord_, "qfmt": front, "afmt": back,
             "bqfmt": "", "bafmt": "", "did": None, "bfont": "", "bsize": 0}
 
 
-def _field_json(name: str, id_: int, ord_: int) -> dict:
+def _field_json(name: str, id_: int, ord_: int) -> dict[str, Any]:
     return {"name": name, "id": id_, "ord": ord_, "sticky": False, "rtl": False,
             "font": "Arial", "size": 20, "media": []}
 

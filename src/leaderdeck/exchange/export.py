@@ -18,6 +18,7 @@ from ..decks.compile import compile_course
 from ..decks.lock import read_lock
 from ..decks.package import COLLECTION_CREATED, CardRow, PackageContents, write_package
 from ..errors import LeaderdeckError, display_path
+from ..identity import card_key_text
 from ..model import Course
 from ..progress.store import CardProgress, LoggedReview, ProgressStore
 from .anki_write import AnkiDays, revlog_rows, scheduled_card
@@ -75,7 +76,7 @@ def with_progress(contents: PackageContents, note_keys: dict[int, str], progress
     cards: list[CardRow] = []
     studied: dict[str, int] = {}  # card key → Anki card id
     for card in contents.cards:
-        key = f"{note_keys[card.nid]}#{card.ord}"
+        key = card_key_text(note_keys[card.nid], card.ord)
         if key in progress:
             cards.append(scheduled_card(card, progress[key], days, retention))
             studied[key] = card.id

@@ -105,6 +105,7 @@ def _validator() -> Any:
     import jsonschema_rs
 
     spec = importlib.util.find_spec("nbformat")
+    assert spec is not None and spec.submodule_search_locations is not None  # a dependency of ours
     folder = Path(next(iter(spec.submodule_search_locations)))
     schema = json.loads((folder / "v4" / f"nbformat.v4.{NBFORMAT_MINOR}.schema.json").read_text(encoding="utf-8"))
     return jsonschema_rs.validator_for(schema)

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..identity import CardKey, NoteKey
+from ..identity import card_key_text, note_key_text
 from ..model import Course
 
 
@@ -29,17 +29,19 @@ class Catalog:
     lesson_titles: dict[str, str] = field(default_factory=dict)  # lesson id → title, in course order
     concept_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (lesson, concept) → title
 
+    by_key: dict[str, CatalogCard] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_key", {card.key: card for card in self.cards})
 
     def __contains__(self, key: object) -> bool:
-        return key in self.by_key  # type: ignore[attr-defined]
+        return key in self.by_key
 
     def __len__(self) -> int:
         return len(self.cards)
 
     def get(self, key: str) -> CatalogCard | None:
-        return self.by_key.get(key)  # type: ignore[attr-defined]
+        return self.by_key.get(key)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -54,7 +56,7 @@ class Catalog:
 
 def catalog_of(course: Course) -> Catalog:
     """Every card of every lesson, keyed exactly as the Anki deck keys them."""
-    cards = [CatalogCard(str(CardKey(NoteKey(course.id, lesson.id, item.id), ordinal)),
+    cards = [CatalogCard(card_key_text(note_key_text(course.id, lesson.id, item.id), ordinal),
                          lesson.id, item.concept, item.kind)
              for lesson in course.lessons for item in lesson.items for ordinal in item.card_ordinals()]
     return Catalog(tuple(cards), {lesson.id: lesson.title for lesson in course.lessons},

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..identity import note_of_card
 from .catalog import Catalog, CatalogCard
 from .scheduler import to_ms
 from .store import ProgressStore
@@ -48,7 +49,7 @@ def spread_siblings(cards: Sequence[QueuedCard]) -> list[QueuedCard]:
     seen: set[str] = set()
     first, later = [], []
     for queued in cards:
-        note = queued.card.key.rpartition("#")[0]
+        note = note_of_card(queued.card.key)
         (later if note in seen else first).append(queued)
         seen.add(note)
     return first + later
