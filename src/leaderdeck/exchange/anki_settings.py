@@ -32,6 +32,12 @@ class AnkiSettings:
     desired_retention: float = DEFAULT_RETENTION
 
 
+def saved_settings(settings: AnkiSettings) -> dict[str, object]:
+    """`settings` as the progress store keeps them (`ProgressStore.save_settings`)."""
+    return {"rollover_hour": settings.rollover_hour, "desired_retention": settings.desired_retention,
+            "fsrs_parameters": list(settings.parameters) if settings.parameters else None}
+
+
 def read_anki_settings(path: Path, deck_name: str) -> AnkiSettings:
     """The settings in the Anki file at `path` for the deck named `deck_name` (the course's
     top-level deck); Anki's defaults for whatever the file does not say."""

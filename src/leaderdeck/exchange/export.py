@@ -8,7 +8,7 @@ to `build/` (or wherever the learner says), never over the published deck in `de
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,10 +25,14 @@ from .anki_write import AnkiDays, revlog_rows, scheduled_card
 OUTPUT_DIR = "build"
 
 IMPORT_ADVICE = """\
-Import it in Anki (File → Import) into a profile that does not have this deck yet, with:
-  Import any learning progress: ON    Update notes: "If newer"    Update note types: "If newer"
-Anki never changes the scheduling of cards it already has: for a profile that has the deck,
-first bring its reviews here (`leaderdeck import-anki`), then delete the deck there and import."""
+Import it in Anki (File → Import) with:
+  Import any learning progress: ON    Import deck presets: ON
+  Update notes: "If newer"    Update note types: "If newer"    Merge note types: off
+Then turn FSRS on (Deck options → FSRS; it is off in a new profile), or Anki schedules with its
+old algorithm and the imported memory goes unused. The course preset sets desired retention.
+Anki never changes the scheduling of cards it already has: in a profile that has this deck,
+first bring its reviews here (`leaderdeck import-anki`), then delete the deck there (its review
+history stays in Anki and rejoins the cards) and import this file."""
 
 
 @dataclass(frozen=True)
@@ -60,28 +64,35 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     compiled = compile_course(course, read_lock(root / lock_rel), now)
     keys = {entry.id: key for key, entry in compiled.lock.notes.items()}
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
-    contents = with_progress(compiled.contents, keys, {c.card: c for c in store.cards()},
-                             store.iter_review_log(), days, store.scheduling.desired_retention)
+    contents = with_progress(compiled.contents, keys, {c.card: c for c in store.iter_cards()},
+                             store.iter_review_log(), days, store.scheduling.desired_retention,
+                             store.anki_card_ids())
     revlog = _Counted(contents.revlog)
     write_package(out, replace(contents, revlog=revlog))
     return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), revlog.count)
 
 
 def with_progress(contents: PackageContents, note_keys: dict[int, str], progress: dict[str, CardProgress],
-                  review_log: Iterable[LoggedReview], days: AnkiDays, retention: float) -> PackageContents:
-    """`contents` with every studied card scheduled and its reviews (`review_log`, in time order)
-    logged; the rest stay new. The revlog is lazy: written as the log is read. Cards are matched
-    by their note's key (the GUID's source) and ordinal, never by card id."""
+                  review_log: Iterable[LoggedReview], days: AnkiDays, retention: float,
+                  anki_ids: Mapping[str, int] | None = None) -> PackageContents:
+    """`contents` with every studied card scheduled and the reviews of every card (`review_log`,
+    in time order) logged; the rest stay new. The revlog is lazy: written as the log is read.
+    Cards are matched by their note's key (the GUID's source) and ordinal, never by card id; a
+    card Anki logged under an id of its own (`anki_ids`) keeps that id, so the review-log rows
+    Anki kept when its deck was deleted rejoin the card when this package is imported there."""
     cards: list[CardRow] = []
-    studied: dict[str, int] = {}  # card key → Anki card id
+    card_ids: dict[str, int] = {}  # card key → Anki card id
+    used = {card.id for card in contents.cards}
+    anki_ids = anki_ids or {}
     for card in contents.cards:
         key = f"{note_keys[card.nid]}#{card.ord}"
-        if key in progress:
-            cards.append(scheduled_card(card, progress[key], days, retention))
-            studied[key] = card.id
-        else:
-            cards.append(card)
-    return replace(contents, cards=cards, revlog=revlog_rows(review_log, studied))
+        theirs = anki_ids.get(key)
+        if theirs is not None and theirs not in used:
+            used.add(theirs)
+            card = card._replace(id=theirs)
+        cards.append(scheduled_card(card, progress[key], days, retention) if key in progress else card)
+        card_ids[key] = card.id
+    return replace(contents, cards=cards, revlog=revlog_rows(review_log, card_ids, days))
 
 
 class _Counted:

@@ -9,6 +9,7 @@ processes answering at once take turns (waiting up to the busy timeout) instead 
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import sqlite3
@@ -93,8 +94,30 @@ _CARD_COLUMNS = ("card, kind, state, step, stability, difficulty, due, last_revi
                  "reps, lapses")
 
 
+class AnkiRow(NamedTuple):
+    """What Anki's review log said about an entry that came from Anki, kept to be written back
+    exactly so: its card id there, `ivl`, `lastIvl`, `factor` and `type`."""
+
+    card_id: int
+    ivl: int
+    last_ivl: int
+    factor: int
+    type: int
+
+
+class Reschedule(NamedTuple):
+    """An Anki log entry that is not an answer (ease 0): "Forget" (`ivl` 0, the card is new again)
+    or "Set due date" (`ivl`: days from the card's last review to its new due day)."""
+
+    card: str
+    reviewed_at_ms: int
+    duration_ms: int
+    anki: AnkiRow
+
+
 class LoggedReview(NamedTuple):
-    """A review as a review log elsewhere (Anki's) needs it: states and intervals, not whole memories."""
+    """A review as a review log elsewhere (Anki's) needs it: states and intervals, not whole memories.
+    A `Reschedule` comes as one too, with rating 0 and no states."""
 
     card: str
     reviewed_at_ms: int
@@ -105,10 +128,28 @@ class LoggedReview(NamedTuple):
     state_after: int
     interval_after_ms: int
     difficulty_after: float | None
+    last_review_before: int | None = None
+    anki: AnkiRow | None = None  # Anki's own values, for a review that came from Anki
 
 
 _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before, due_before - last_review_before, "
-                          "state_after, due_after - reviewed_at, difficulty_after")
+                          "state_after, due_after - reviewed_at, difficulty_after, last_review_before, "
+                          "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type")
+# Anki's rows first among reviews sharing a millisecond: they keep their own id on export.
+_LOGGED_REVIEWS = f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, anki_card IS NULL, id"
+_RESCHEDULES = ("SELECT card, reviewed_at, duration_ms, anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type "
+                "FROM reschedules")
+
+
+def _logged(row: tuple) -> LoggedReview:
+    if row[10] is None:
+        return LoggedReview(*row[:10])
+    return LoggedReview(*row[:10], AnkiRow(*row[10:]))
+
+
+def _logged_reschedule(row: tuple) -> LoggedReview:
+    card, at, duration, *anki = row
+    return LoggedReview(card, at, 0, duration, None, None, 0, 0, None, None, AnkiRow(*anki))
 
 
 def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
@@ -225,7 +266,7 @@ class ProgressStore:
                 return self._append(db, key, at, answer, origin, progress)
             # Another process committed a later review of this card first: replay the card in
             # time order, so the cache stays what a rebuild from the log would give.
-            self._merge_card(db, key, {at: answer}, origin)
+            self._merge_card(db, key, {at: (answer, None)}, origin)
             return _review_from_row(db.execute(_REVIEW_AT, (key, at)).fetchone())
 
     def _append(self, db: sqlite3.Connection, key: str, at: int, answer: Answer, origin: str,
@@ -258,50 +299,124 @@ class ProgressStore:
             db.execute(_REBUILD)
             db.execute("DELETE FROM catalog_sync")  # lesson, concept and presence are recopied
             self._catalog = None
+            for (key,) in db.execute("SELECT DISTINCT card FROM reschedules").fetchall():
+                self._merge_card(db, key, {}, "anki")  # Anki's forget / set due date, applied again
             return db.execute("SELECT count(*) FROM cards").fetchone()[0]
 
-    def import_reviews(self, answers: Sequence[Answer], origin: str = "anki") -> tuple[int, int]:
+    def import_reviews(self, answers: Sequence[Answer], origin: str = "anki",
+                       anki: Sequence[AnkiRow | None] | None = None,
+                       reschedules: Sequence[Reschedule] = ()) -> tuple[int, int]:
         """Merge reviews made elsewhere (Anki) into the log, in one transaction; return (added,
         already present). A card's review at the same millisecond is the same review (an Anki
         revlog id is its time in ms, and our exports use ours), so a second import adds nothing.
-        Each card that gains reviews is replayed through FSRS in time order from its last review
+        `anki` gives, answer by answer, what Anki logged for it (kept, and its interval sets the
+        due day); `reschedules` are Anki's "Forget" and "Set due date" entries, applied in turn.
+        Each card that gains entries is replayed through FSRS in time order from its last review
         before the first new one: rows before that are never touched."""
-        fresh: dict[str, dict[int, Answer]] = {}
+        fresh: dict[str, dict[int, tuple[Answer, AnkiRow | None]]] = {}
+        moved: dict[str, dict[int, Reschedule]] = {}
         with self._writing() as db:
-            for answer in answers:
+            keys = list({str(a.card) for a in answers} | {r.card for r in reschedules})
+            stored = _stored_times(db, keys)  # one query per 500 cards; cards never reviewed cost nothing more
+            for answer, row in zip(answers, anki or [None] * len(answers), strict=True):
                 key, at = str(answer.card), to_ms(answer.answered_at)
-                if not db.execute("SELECT 1 FROM reviews WHERE card = ? AND reviewed_at = ?", (key, at)).fetchone():
-                    fresh.setdefault(key, {})[at] = answer
-            for key, new in fresh.items():
-                self._merge_card(db, key, new, origin)
+                if at not in stored.get(key, ()):
+                    fresh.setdefault(key, {})[at] = (answer, row)
+            for entry in reschedules:
+                if db.execute("INSERT OR IGNORE INTO reschedules VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              (entry.card, entry.reviewed_at_ms, entry.duration_ms, *entry.anki)).rowcount:
+                    moved.setdefault(entry.card, {})[entry.reviewed_at_ms] = entry
+            for key in {**fresh, **moved}:
+                self._merge_card(db, key, fresh.get(key, {}), origin, key in stored, bool(moved.get(key)))
         added = sum(len(new) for new in fresh.values())
         return added, len(answers) - added
 
-    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, Answer], origin: str) -> None:
-        logged = [_review_from_row(row) for row in db.execute(
-            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? ORDER BY reviewed_at", (key,))]
-        start = min(new)
+    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, tuple[Answer, AnkiRow | None]],
+                    origin: str, has_reviews: bool = True, rescheduled: bool = True) -> None:
+        """Replay `key` from its first new entry (answers in `new`, or reschedules already stored)."""
+        rows = db.execute(f"SELECT {_REVIEW_COLUMNS}, anki_ivl FROM reviews WHERE card = ? ORDER BY reviewed_at",
+                          (key,)).fetchall() if has_reviews else []
+        logged = [_review_from_row(row[:20]) for row in rows]
+        anki_ivl = {row[4]: row[20] for row in rows if row[20] is not None}
+        shifts = dict(db.execute("SELECT reviewed_at, anki_ivl FROM reschedules WHERE card = ?", (key,))) \
+            if rescheduled or has_reviews else {}
+        starts = [*new] or [*shifts]
+        if not starts:
+            return
+        start = min(starts)
         kept = [r for r in logged if r.reviewed_at_ms < start]
-        later = {r.reviewed_at_ms: r for r in logged if r.reviewed_at_ms > start}
+        later = {r.reviewed_at_ms: r for r in logged if r.reviewed_at_ms >= start}
         memory = kept[-1].after if kept else None
+        since = kept[-1].reviewed_at_ms if kept else -1
+        for at in sorted(at for at in shifts if since <= at < start):
+            memory = self._rescheduled(memory, at, shifts[at])
         lapses = sum(r.rating == 1 and r.before is not None and r.before.state == State.Review for r in kept)
-        for at in sorted([*new, *later]):
-            rating = later[at].rating if at in later else int(new[at].rating)
+        events = sorted([(at, 0) for at in [*new, *later]] + [(at, 1) for at in shifts if at >= start])
+        for at, is_reschedule in events:
+            if is_reschedule:
+                memory = self._rescheduled(memory, at, shifts[at])
+                continue
+            answer, row = new.get(at, (None, None))
+            rating = later[at].rating if answer is None else int(answer.rating)
             before, memory = memory, self.scheduling.review(memory, rating, at)
+            ivl = anki_ivl.get(at) if answer is None else (row.ivl if row else None)
+            if ivl and ivl > 0 and memory.state == State.Review:  # Anki's due day, fuzz and load balance included
+                days = self.scheduling.days
+                memory = msgspec.structs.replace(memory, due_ms=days.start_of(days.day_of(at) + ivl))
             lapses += rating == 1 and before is not None and before.state == State.Review
             values = (*_memory_values(before), *_memory_values(memory)[:5])
-            if at in later:
+            if answer is None:
                 db.execute(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", (*values, later[at].id))
             else:
-                a = new[at]
-                db.execute(f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
-                           (None, key, a.kind, origin, at, int(a.rating), int(a.correct),
-                            max(0, a.duration_ms), a.response, *values))
+                db.execute(f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}) "
+                           f"VALUES ({', '.join(['?'] * 25)})",
+                           (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
+                            max(0, answer.duration_ms), answer.response, *values, *(row or (None,) * 5)))
+        if memory is None:  # forgotten in Anki and not answered since: a new card again
+            db.execute("DELETE FROM cards WHERE card = ?", (key,))
+            return
         first = min(start, logged[0].reviewed_at_ms) if logged else start
-        kind = logged[-1].kind if logged else next(iter(new.values())).kind
+        kind = logged[-1].kind if logged else next(iter(new.values()))[0].kind
+        is_new = not logged or (bool(shifts) and not db.execute("SELECT 1 FROM cards WHERE card = ?", (key,)).fetchone())
         self._store_card(db, (key, kind, int(memory.state), memory.step, memory.stability, memory.difficulty,
                               memory.due_ms, memory.last_review_ms, first, len(logged) + len(new), lapses),
-                         not logged)
+                         is_new)
+
+    def _rescheduled(self, memory: Memory | None, at: int, ivl: int) -> Memory | None:
+        """The memory after Anki's "Forget" (ivl 0: none, a new card) or "Set due date" (the memory
+        kept, due `ivl` days after the last review, as Anki with FSRS logs it, never before `at`'s day)."""
+        if ivl <= 0 or memory is None:
+            return None if ivl <= 0 else memory
+        days = self.scheduling.days
+        last = memory.last_review_ms if memory.last_review_ms is not None else at
+        due = max(days.day_of(at), days.day_of(last) + ivl)
+        return msgspec.structs.replace(memory, due_ms=days.start_of(due))
+
+    # -- settings --------------------------------------------------------------------------
+
+    def saved_settings(self) -> dict[str, object]:
+        """The scheduling settings `save_settings` kept (from the learner's Anki collection)."""
+        if self.read_only and not self._has_table("settings"):
+            return {}
+        with self._reading() as db:
+            return {key: msgspec.json.decode(value) for key, value in db.execute("SELECT key, value FROM settings")}
+
+    def save_settings(self, values: dict[str, object]) -> None:
+        with self._writing() as db:
+            db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                           ((k, msgspec.json.encode(v).decode()) for k, v in values.items()))
+
+    def _has_table(self, name: str) -> bool:
+        with self._reading() as db:
+            return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+    def anki_card_ids(self) -> dict[str, int]:
+        """Card key → the id Anki last logged the card under, for cards with entries from Anki."""
+        with self._reading() as db:
+            rows = db.execute("SELECT card, anki_card, max(reviewed_at) FROM (SELECT card, anki_card, reviewed_at "
+                              "FROM reviews WHERE anki_card IS NOT NULL UNION ALL SELECT card, anki_card, reviewed_at "
+                              "FROM reschedules) GROUP BY card")
+            return {card: anki_id for card, anki_id, _ in rows}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -311,8 +426,12 @@ class ProgressStore:
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
 
     def cards(self) -> list[CardProgress]:
+        return list(self.iter_cards())
+
+    def iter_cards(self) -> Iterator[CardProgress]:
+        """`cards()` one at a time, in key order."""
         with self._reading() as db:
-            return [_card_from_row(row) for row in db.execute(f"SELECT {_CARD_COLUMNS} FROM cards")]
+            yield from map(_card_from_row, db.execute(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY card"))
 
     def history(self, key: str | None = None) -> list[Review]:
         """The log in recording order, for one card or all."""
@@ -323,16 +442,19 @@ class ProgressStore:
 
     def review_log(self) -> list[LoggedReview]:
         """Every review, in time order (then recording order), with only what a review log needs:
-        for a large log a third of the cost of `history()`, which makes each memory whole."""
-        with self._reading() as db:
-            return list(map(LoggedReview._make, db.execute(
-                f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, id")))
+        for a large log a third of the cost of `history()`, which makes each memory whole.
+        Anki's "Forget" and "Set due date" entries are among them, with rating 0."""
+        return list(self.iter_review_log())
 
     def iter_review_log(self) -> Iterator[LoggedReview]:
         """`review_log()` one row at a time, for logs too large to hold whole (export, import)."""
         with self._reading() as db:
-            yield from map(LoggedReview._make, db.execute(
-                f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, id"))
+            reschedules = sorted(map(_logged_reschedule, db.execute(_RESCHEDULES)), key=lambda r: r.reviewed_at_ms)
+            reviews = map(_logged, db.execute(_LOGGED_REVIEWS))
+            if not reschedules:
+                yield from reviews
+                return
+            yield from heapq.merge(reviews, reschedules, key=lambda r: r.reviewed_at_ms)
 
     def review_count(self) -> int:
         with self._reading() as db:
@@ -443,6 +565,20 @@ class ProgressStore:
                 n, right = n + a, right + b
             counts.append((n, right))
         return counts
+
+
+_ANKI_COLUMNS = "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type"
+
+
+def _stored_times(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, set[int]]:
+    """Card → the times of its stored reviews, for the cards among `keys` that have any."""
+    stored: dict[str, set[int]] = {}
+    for start in range(0, len(keys), _BATCH):
+        batch = keys[start:start + _BATCH]
+        for key, at in db.execute(f"SELECT card, reviewed_at FROM reviews WHERE card IN ({','.join('?' * len(batch))})",
+                                  batch):
+            stored.setdefault(key, set()).add(at)
+    return stored
 
 
 _REVIEW_AT = f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? AND reviewed_at = ?"
