@@ -114,6 +114,8 @@ def test_anki_rows_come_back_unchanged(project, course, studied, tmp_path):
     try:
         import_into(collection, package, with_scheduling=True)
         assert revlog_by_card(collection) == original
+        preset = collection.decks.config_dict_for_deck_id(collection.decks.id_for_name("Test Course"))
+        assert preset["desiredRetention"] == pytest.approx(0.9) and preset["new"]["bury"]  # the preset arrived
     finally:
         collection.close()
 
@@ -204,3 +206,25 @@ def test_an_evening_review_exports_its_interval_in_whole_study_days(course, stor
     with sqlite3.connect(tmp_path / "c.anki2") as db:
         assert db.execute("SELECT ivl FROM cards WHERE type = 2").fetchall() == [(expected,)]
         assert db.execute("SELECT ivl FROM revlog ORDER BY id DESC LIMIT 1").fetchone() == (expected,)
+
+
+def test_the_collections_settings_schedule_later_notebook_reviews(project, new_collection, tmp_path, monkeypatch):
+    """import-anki keeps the collection's day start, FSRS parameters and desired retention in the
+    store; the notebooks' store then schedules with them."""
+    from leaderdeck.progress import api
+
+    from .test_anki_settings import PARAMETERS, personalised
+
+    collection = personalised(new_collection(), project)
+    collection.close()
+    monkeypatch.delenv("LEADERDECK_ROLLOVER_HOUR", raising=False)
+    store_path = tmp_path / "store.sqlite3"
+    import_anki(tmp_path / "anki" / "collection.anki2", project / "lessons", store=store_path)
+    try:
+        scheduling = api.shared_store(store_path).scheduling
+        assert scheduling.days.rollover_hour == 2 and scheduling.desired_retention == 0.85
+        assert list(scheduling.parameters) == pytest.approx(PARAMETERS, rel=1e-6)
+    finally:
+        api._shared.pop(store_path.resolve()).close()
+    with open_store(store_path) as store:  # export-anki's store: the same retention for the preset
+        assert store.scheduling.desired_retention == 0.85

@@ -67,6 +67,8 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     contents = with_progress(compiled.contents, keys, {c.card: c for c in store.iter_cards()},
                              store.iter_review_log(), days, store.scheduling.desired_retention,
                              store.anki_card_ids())
+    if contents.preset is not None:  # the learner's desired retention (import-anki saves theirs)
+        contents = replace(contents, preset={**contents.preset, "desiredRetention": store.scheduling.desired_retention})
     revlog = _Counted(contents.revlog)
     write_package(out, replace(contents, revlog=revlog))
     return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), revlog.count)

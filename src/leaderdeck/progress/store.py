@@ -152,21 +152,29 @@ def _logged_reschedule(row: tuple) -> LoggedReview:
     return LoggedReview(card, at, 0, duration, None, None, 0, 0, None, None, AnkiRow(*anki))
 
 
-def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
+def open_store(path: Path | str | None = None, *, desired_retention: float | None = None,
                busy_timeout: float = BUSY_TIMEOUT_SECONDS, days: StudyDays | None = None,
                parameters: Sequence[float] | None = None) -> ProgressStore:
     """Open (creating or upgrading as needed) the progress store at `path` or the default place.
     Files that are not ours, damaged, empty or newer are refused and left as they were (`files`).
-    `days` says when the learner's days begin (default: 4 am UTC); `parameters` are FSRS's."""
+    `days` says when the learner's days begin (default: 4 am UTC, at the hour `import-anki` saved);
+    `parameters` are FSRS's and `desired_retention` its target, each by default what `import-anki`
+    saved from the learner's collection, else FSRS's defaults."""
     path = Path(path).expanduser() if path is not None else default_store_path()
-    scheduling = Scheduling(desired_retention, days, parameters)
+    Scheduling(desired_retention or DEFAULT_RETENTION, days, parameters)  # bad values refused before opening
     connection, read_only = connect(path, busy_timeout)
-    store = ProgressStore(path, connection, scheduling, busy_timeout, read_only=read_only)
+    store = ProgressStore(path, connection, Scheduling(), busy_timeout, read_only=read_only)
     with translated_errors(path, busy_timeout):
         try:
             _ensure_math(connection)
             if not read_only:
                 store._prepare()
+            saved = store.saved_settings()
+            hour = saved.get("rollover_hour")
+            store.scheduling = Scheduling(
+                desired_retention or saved.get("desired_retention") or DEFAULT_RETENTION,
+                days or (StudyDays(rollover_hour=hour) if isinstance(hour, int) else None),
+                parameters or saved.get("fsrs_parameters") or None)
         except BaseException:
             connection.close()
             raise
@@ -396,7 +404,7 @@ class ProgressStore:
 
     def saved_settings(self) -> dict[str, object]:
         """The scheduling settings `save_settings` kept (from the learner's Anki collection)."""
-        if self.read_only and not self._has_table("settings"):
+        if not self._has_table("settings"):  # a read-only store from before migration 5
             return {}
         with self._reading() as db:
             return {key: msgspec.json.decode(value) for key, value in db.execute("SELECT key, value FROM settings")}
