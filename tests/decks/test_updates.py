@@ -86,3 +86,22 @@ def test_reimporting_the_same_release_changes_nothing(project, anki_collection):
     result = import_package(anki_collection, package_of(project))
     assert (len(result.log.new), len(result.log.updated)) == (0, 0)
     assert len(result.log.duplicate) == 9
+
+
+def test_a_retitled_lesson_keeps_all_its_cards_in_one_deck(project, anki_collection):
+    """Retitle a lesson, add an item to it, import again: every card of the lesson is in one deck,
+    whose description shows the new title (notes showing the lesson's title are updated in place)."""
+    build_project(project, T0)
+    import_package(anki_collection, package_of(project))
+    edit(project / "lessons/02-second.yaml", "title: Second lesson", "title: The second lesson")
+    edit(project / "lessons/02-second.yaml", "  - id: last-card", "  - id: new-card\n    kind: flashcard\n"
+         "    concept: pictures\n    source: source-b.txt\n    front: New card\n    back: New answer\n"
+         "    explanation: Added in release two.\n  - id: last-card")
+    build_project(project, T0 + DAY)
+    result = import_package(anki_collection, package_of(project))
+    assert len(result.log.new) == 1
+    decks = {anki_collection.decks.name(card.did) for card in
+             (anki_collection.get_card(c) for c in anki_collection.find_cards('"Uid:testcourse/second-lesson/*"'))}
+    assert decks == {"Test Course::02 Second lesson"}
+    description = anki_collection.decks.by_name("Test Course::02 Second lesson")["desc"]
+    assert description.startswith("<h3>The second lesson</h3>")

@@ -37,8 +37,9 @@ class DeckBuild:
         lines = [f"  {lesson}: {_describe(c)}" for lesson, c in self.changes.items() if c]
         if self.note_types_changed:
             lines.append(f"  note types updated: {', '.join(self.note_types_changed)}")
-        lines += [f"  warning: deck '{old}' is now '{new}': Anki matches decks by name and never moves "
-                  f"cards, so learners' existing cards stay in '{old}'" for old, new in self.renamed_decks]
+        lines += [f"  deck '{kept}' keeps its name (not '{titled}'): Anki matches decks by name and never "
+                  "moves cards, so a new name would split the lesson; the new title heads the deck's description"
+                  for kept, titled in self.renamed_decks]
         lines += [f"  warning: {lesson}: {', '.join(c.lost_cards)} no longer exist: learners keep them as "
                   "empty cards until they run Tools → Empty Cards in Anki"
                   for lesson, c in self.changes.items() if c.lost_cards]

@@ -8,6 +8,7 @@ rewording or reordering an item keeps its note, review history and scheduling.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass, field
 
@@ -39,7 +40,7 @@ class Compiled:
     lock: Lock
     changes: dict[str, LessonChanges]  # lesson id → changes, in course order
     note_types_changed: tuple[str, ...]
-    renamed_decks: tuple[tuple[str, str], ...] = ()  # (old name, new name)
+    renamed_decks: tuple[tuple[str, str], ...] = ()  # (published name, kept) of retitled lessons' decks: (old name, title's name)
 
 
 def note_guid(key: NoteKey) -> str:
@@ -73,20 +74,28 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
                                cards=builder.cards, media=builder.media.packed,
                                mod=max([e.mod for e in builder.entries.values()] + [t.mod for t in types.values()]),
                                preset=preset)
-    decks = {lesson.id: deck_name(course, n, lesson) for n, lesson in enumerate(course.lessons, start=1)}
+    decks = {lesson.id: lock.decks.get(lesson.id) or deck_name(course, n, lesson)
+             for n, lesson in enumerate(course.lessons, start=1)}
     next_lock = Lock(notes=builder.entries, note_types=types, tombstones={**lock.tombstones, **removed},
                      decks=decks)
     changed_types = tuple(k for k in NOTE_TYPES if k in lock.note_types and lock.note_types[k] != types[k])
-    renamed = tuple((lock.decks[k], name) for k, name in decks.items() if lock.decks.get(k, name) != name)
+    titled = {lesson.id: deck_name(course, n, lesson) for n, lesson in enumerate(course.lessons, start=1)}
+    renamed = tuple((name, titled[k]) for k, name in decks.items() if titled[k] != name)
     return Compiled(contents, next_lock, builder.changes, changed_types, renamed)
 
 
 class _LessonDeck:
     """What the notes of one lesson share, worked out once per lesson rather than per note."""
 
-    def __init__(self, course: Course, number: int, lesson: Lesson):
+    def __init__(self, course: Course, number: int, lesson: Lesson, published: str | None = None):
         self.lesson = lesson
-        self.name = deck_name(course, number, lesson)
+        # A lesson's deck keeps the name it was first released under: Anki matches decks by name
+        # and never moves cards, so a new title (or place) would split the lesson in two. A new
+        # title shows at the top of the deck's description instead.
+        titled = deck_name(course, number, lesson)
+        self.name = published or titled
+        summary = render(lesson.summary)
+        self.description = summary if self.name == titled else f"<h3>{html.escape(lesson.title)}</h3>{summary}"
         self.id = _deck_id(self.name)
         self.fields = LessonFields(course, lesson)
         lesson_tag = f"{course.id}::{lesson.id}"
@@ -125,8 +134,8 @@ class _Builder:
         self.changes: dict[str, LessonChanges] = {}
 
     def add_lesson(self, number: int, lesson: Lesson) -> None:
-        deck = _LessonDeck(self.course, number, lesson)
-        self.decks.append(deck_json(deck.id, deck.name, render(lesson.summary)))
+        deck = _LessonDeck(self.course, number, lesson, self.lock.decks.get(lesson.id))
+        self.decks.append(deck_json(deck.id, deck.name, deck.description))
         self.changes[lesson.id] = LessonChanges()
         for item in lesson.items:
             self._add_item(deck, item)
