@@ -360,26 +360,27 @@ class ProgressStore:
             memory = self._rescheduled(memory, at, shifts[at])
         lapses = sum(r.rating == 1 and r.before is not None and r.before.state == State.Review for r in kept)
         events = sorted([(at, 0) for at in [*new, *later]] + [(at, 1) for at in shifts if at >= start])
+        inserts, updates, review = [], [], self.scheduling.review
         for at, is_reschedule in events:
             if is_reschedule:
                 memory = self._rescheduled(memory, at, shifts[at])
                 continue
             answer, row = new.get(at, (None, None))
             rating = later[at].rating if answer is None else int(answer.rating)
-            before, memory = memory, self.scheduling.review(memory, rating, at)
             ivl = anki_ivl.get(at) if answer is None else (row.ivl if row else None)
-            if ivl and ivl > 0 and memory.state == State.Review:  # Anki's due day, fuzz and load balance included
-                days = self.scheduling.days
-                memory = msgspec.structs.replace(memory, due_ms=days.start_of(days.day_of(at) + ivl))
+            # a review card falls due on the day Anki logged (fuzz and load balance included)
+            before, memory = memory, review(memory, rating, at, ivl if ivl and ivl > 0 else None)
             lapses += rating == 1 and before is not None and before.state == State.Review
             values = (*_memory_values(before), *_memory_values(memory)[:5])
             if answer is None:
-                db.execute(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", (*values, later[at].id))
+                updates.append((*values, later[at].id))
             else:
-                db.execute(f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}) "
-                           f"VALUES ({', '.join(['?'] * 25)})",
-                           (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
-                            max(0, answer.duration_ms), answer.response, *values, *(row or (None,) * 5)))
+                inserts.append((None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
+                                max(0, answer.duration_ms), answer.response, *values, *(row or _NO_ANKI_ROW)))
+        if updates:
+            db.executemany(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", updates)
+        if inserts:
+            db.executemany(_INSERT_REVIEW, inserts)
         if memory is None:  # forgotten in Anki and not answered since: a new card again
             db.execute("DELETE FROM cards WHERE card = ?", (key,))
             return
@@ -576,6 +577,8 @@ class ProgressStore:
 
 
 _ANKI_COLUMNS = "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type"
+_INSERT_REVIEW = f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}) VALUES ({', '.join(['?'] * 25)})"
+_NO_ANKI_ROW = (None,) * 5
 
 
 def _stored_times(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, set[int]]:
