@@ -228,3 +228,29 @@ def test_the_collections_settings_schedule_later_notebook_reviews(project, new_c
         api._shared.pop(store_path.resolve()).close()
     with open_store(store_path) as store:  # export-anki's store: the same retention for the preset
         assert store.scheduling.desired_retention == 0.85
+
+
+def test_a_removed_item_is_exported_retired_with_its_progress(project, course, store, tmp_path):
+    """An item removed in a release stays in the deck (tagged retired); its progress goes with it."""
+    import sqlite3
+    import zipfile
+
+    from leaderdeck.course import load_course
+    from leaderdeck.decks import build_decks
+
+    from .conftest import BUILT
+
+    key = "testcourse/second-lesson/last-card#0"
+    store.record(answer(key, 3, datetime(2025, 6, 2, 9, 0, tzinfo=UTC)))
+    lessons = project / "lessons" / "02-second.yaml"
+    lessons.write_text(lessons.read_text().replace("  - id: last-card", "  - id: gone-card"))
+    build_decks(load_course(project / "lessons"), project, BUILT + 86_400)
+    package = tmp_path / "mine.apkg"
+    summary = export_with_progress(load_course(project / "lessons"), store, package, BUILT + 2 * 86_400, 0)
+    assert summary.studied == 1
+    with zipfile.ZipFile(package) as archive:
+        (tmp_path / "c.anki2").write_bytes(archive.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.anki2") as db:
+        assert db.execute("SELECT n.tags, c.reps FROM cards c JOIN notes n ON n.id = c.nid WHERE c.reps > 0"
+                          ).fetchall() == [(" leaderdeck::retired testcourse testcourse::second-lesson "
+                                            "testcourse::second-lesson::pictures ", 1)]

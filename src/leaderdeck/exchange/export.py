@@ -62,7 +62,7 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
         raise LeaderdeckError(f"{display_path(out)} is the published deck; a deck with your progress is "
                               f"personal: write it elsewhere (the default is {OUTPUT_DIR}/)")
     compiled = compile_course(course, read_lock(root / lock_rel), now)
-    keys = {entry.id: key for key, entry in compiled.lock.notes.items()}
+    keys = {entry.id: key for key, entry in [*compiled.lock.notes.items(), *compiled.lock.tombstones.items()]}
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
     contents = with_progress(compiled.contents, keys, {c.card: c for c in store.iter_cards()},
                              store.iter_review_log(), days, store.scheduling.desired_retention,
