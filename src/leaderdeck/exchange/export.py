@@ -8,7 +8,7 @@ to `build/` (or wherever the learner says), never over the published deck in `de
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,9 +64,9 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     compiled = compile_course(course, read_lock(root / lock_rel), now)
     keys = {entry.id: key for key, entry in [*compiled.lock.notes.items(), *compiled.lock.tombstones.items()]}
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
-    contents = with_progress(compiled.contents, keys, {c.card: c for c in store.iter_cards()},
-                             store.iter_review_log(), days, store.scheduling.desired_retention,
-                             store.anki_card_ids())
+    contents = with_progress(compiled.contents, keys, store.progress_of, store.iter_review_log(), days,
+                             store.scheduling.desired_retention)
+    del compiled  # its cards were replaced in place: nothing else of it is needed
     if contents.preset is not None:  # the learner's desired retention (import-anki saves theirs)
         contents = replace(contents, preset={**contents.preset, "desiredRetention": store.scheduling.desired_retention})
     revlog = _Counted(contents.revlog)
@@ -74,27 +74,34 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), revlog.count)
 
 
-def with_progress(contents: PackageContents, note_keys: dict[int, str], progress: dict[str, CardProgress],
-                  review_log: Iterable[LoggedReview], days: AnkiDays, retention: float,
-                  anki_ids: Mapping[str, int] | None = None) -> PackageContents:
+def with_progress(contents: PackageContents, note_keys: dict[int, str],
+                  progress_of: Callable[[Sequence[str]], Mapping[str, tuple[CardProgress | None, int | None]]],
+                  review_log: Iterable[LoggedReview], days: AnkiDays, retention: float) -> PackageContents:
     """`contents` with every studied card scheduled and the reviews of every card (`review_log`,
-    in time order) logged; the rest stay new. The revlog is lazy: written as the log is read.
+    in time order) logged; the rest stay new. `progress_of` gives, for a batch of card keys, each
+    studied card's progress and the id Anki logged it under. The cards are replaced in place and
+    the revlog is lazy (written as the log is read): a large store is never held whole.
     Cards are matched by their note's key (the GUID's source) and ordinal, never by card id; a
-    card Anki logged under an id of its own (`anki_ids`) keeps that id, so the review-log rows
-    Anki kept when its deck was deleted rejoin the card when this package is imported there."""
-    cards: list[CardRow] = []
+    card Anki logged under an id of its own keeps that id, so the review-log rows Anki kept when
+    its deck was deleted rejoin the card when this package is imported there."""
+    cards = contents.cards if isinstance(contents.cards, list) else list(contents.cards)
     card_ids: dict[str, int] = {}  # card key → Anki card id
-    used = {card.id for card in contents.cards}
-    anki_ids = anki_ids or {}
-    for card in contents.cards:
-        key = f"{note_keys[card.nid]}#{card.ord}"
-        theirs = anki_ids.get(key)
-        if theirs is not None and theirs not in used:
-            used.add(theirs)
-            card = card._replace(id=theirs)
-        cards.append(scheduled_card(card, progress[key], days, retention) if key in progress else card)
-        card_ids[key] = card.id
+    used = {card.id for card in cards}
+    for start in range(0, len(cards), _BATCH):
+        keys = [f"{note_keys[card.nid]}#{card.ord}" for card in cards[start:start + _BATCH]]
+        found = progress_of(keys)
+        for index, key in enumerate(keys, start=start):
+            card = cards[index]
+            progress, theirs = found.get(key, (None, None))
+            if theirs is not None and theirs not in used:
+                used.add(theirs)
+                card = card._replace(id=theirs)
+            cards[index] = scheduled_card(card, progress, days, retention) if progress is not None else card
+            card_ids[key] = card.id
     return replace(contents, cards=cards, revlog=revlog_rows(review_log, card_ids, days))
+
+
+_BATCH = 500  # cards whose progress is read at once
 
 
 class _Counted:

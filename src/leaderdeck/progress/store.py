@@ -419,13 +419,24 @@ class ProgressStore:
         with self._reading() as db:
             return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
-    def anki_card_ids(self) -> dict[str, int]:
-        """Card key → the id Anki last logged the card under, for cards with entries from Anki."""
+    def progress_of(self, keys: Sequence[str]) -> dict[str, tuple[CardProgress | None, int | None]]:
+        """For the cards among `keys` that have any: their progress (None for a card forgotten in
+        Anki) and the id Anki last logged them under (None for cards never seen in Anki). Read in
+        batches, so an export holds one batch at a time, not the whole store."""
+        found: dict[str, tuple[CardProgress | None, int | None]] = {}
         with self._reading() as db:
-            rows = db.execute("SELECT card, anki_card, max(reviewed_at) FROM (SELECT card, anki_card, reviewed_at "
-                              "FROM reviews WHERE anki_card IS NOT NULL UNION ALL SELECT card, anki_card, reviewed_at "
-                              "FROM reschedules) GROUP BY card")
-            return {card: anki_id for card, anki_id, _ in rows}
+            for start in range(0, len(keys), _BATCH):
+                batch = keys[start:start + _BATCH]
+                marks = ",".join("?" * len(batch))
+                progress = {row[0]: _card_from_row(row) for row in db.execute(
+                    f"SELECT {_CARD_COLUMNS} FROM cards WHERE card IN ({marks})", batch)}
+                anki_ids = {card: anki_id for card, anki_id, _ in db.execute(
+                    "SELECT card, anki_card, max(reviewed_at) FROM (SELECT card, anki_card, reviewed_at FROM reviews "
+                    f"WHERE card IN ({marks}) AND anki_card IS NOT NULL UNION ALL SELECT card, anki_card, reviewed_at "
+                    f"FROM reschedules WHERE card IN ({marks})) GROUP BY card", (*batch, *batch))}
+                for key in progress.keys() | anki_ids.keys():
+                    found[key] = (progress.get(key), anki_ids.get(key))
+        return found
 
     # -- reading ---------------------------------------------------------------------------
 
