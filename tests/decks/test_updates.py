@@ -114,7 +114,7 @@ def rendering_defects(collection) -> list[str]:
         card = collection.get_card(card_id)
         text = card.question() + card.answer()
         if "front of this card is blank" in text or "No cloze" in text or "{{" in text:
-            problems.append(f"{card.note()['Uid'] if 'Uid' in card.note() else card_id}: {text[:80]}")
+            problems.append(f"{card_id}: {text[:80]}")
     return problems
 
 

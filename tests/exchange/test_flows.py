@@ -15,8 +15,8 @@ from leaderdeck.decks.compile import note_guid
 from leaderdeck.exchange.api import import_anki
 from leaderdeck.exchange.export import IMPORT_ADVICE, export_with_progress
 from leaderdeck.identity import CardKey
-from leaderdeck.progress.catalog import catalog_of
 from leaderdeck.progress.api import learner_days
+from leaderdeck.progress.catalog import catalog_of
 from leaderdeck.progress.store import open_store
 
 from .conftest import anki_card, answer, answer_in_anki

@@ -40,7 +40,7 @@ class Compiled:
     lock: Lock
     changes: dict[str, LessonChanges]  # lesson id → changes, in course order
     note_types_changed: tuple[str, ...]
-    renamed_decks: tuple[tuple[str, str], ...] = ()  # (published name, kept) of retitled lessons' decks: (old name, title's name)
+    renamed_decks: tuple[tuple[str, str], ...] = ()  # retitled lessons: (the kept deck name, the title's)
 
 
 def note_guid(key: NoteKey) -> str:
@@ -198,7 +198,7 @@ class _Builder:
         """Removed items' notes as last released, tagged `leaderdeck::retired` and newer than
         before (so an update gives learners the tag; Anki never moves their cards), their cards
         suspended in the `Retired` subdeck (where a profile without them gets them)."""
-        retired = [(key, t) for key, t in sorted(tombstones.items()) if t.note is not None]
+        retired = [(t, t.note) for _, t in sorted(tombstones.items()) if t.note is not None]
         if not retired:
             return
         name = f"{self.course.info.deck}::{RETIRED_DECK}"
@@ -208,8 +208,7 @@ class _Builder:
                                         f"in the Browse window with the search <code>tag:{RETIRED_TAG}</code>.</p>")
         self.decks.append({**deck, "conf": self.retired_preset["id"]})
         by_id = {nt.id: nt for nt in NOTE_TYPES.values()}
-        for _key, tombstone in retired:
-            note = tombstone.note
+        for tombstone, note in retired:
             note_type = by_id.get(note.type)
             if note_type is None or len(note.fields) != len(note_type.field_names):
                 continue  # a note type since changed beyond recognition: the learner keeps the old note as is

@@ -5,7 +5,8 @@ changed, which becomes the note's `mod`. Anki updates a note only when the incom
 so a rebuild with no edits changes nothing (byte-identical), and an edit moves exactly one `mod`.
 Per note type: the schema fingerprint (a change forks the type in learners' collections, so it is
 refused unless allowed) and the style fingerprint with its own `mod`. Removed notes stay as
-tombstones so their ids are never reused, each with the note as last released (`RetiredNote`). `now` is always passed in: this module reads no clock.
+tombstones so their ids are never reused, each with the note as last released (`RetiredNote`).
+`now` is always passed in: this module reads no clock.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from .._gc import without_gc
 from ..decks import deck_paths
 from ..decks.compile import compile_course
 from ..decks.lock import read_lock
-from ..decks.package import COLLECTION_CREATED, CardRow, PackageContents, write_package
+from ..decks.package import COLLECTION_CREATED, PackageContents, write_package
 from ..errors import LeaderdeckError, display_path
 from ..model import Course
 from ..progress.store import CardProgress, LoggedReview, ProgressStore

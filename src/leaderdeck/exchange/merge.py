@@ -1,8 +1,11 @@
 """Anki → notebook: reviews from an Anki file merged into the progress store.
 
 A card is matched by its note's GUID (derived from the authored `NoteKey`, exactly as the deck
-compiler derives it) and its ordinal; Anki's card ids mean nothing here. Reviews of other notes
-are left alone and counted as unmatched.
+compiler derives it) and its ordinal; Anki's card ids do not identify cards here, though each
+review keeps the one Anki logged (with its `ivl`, `lastIvl`, `factor` and `type`) so an export
+writes Anki's rows back unchanged. Reviews of other notes are left alone and counted as unmatched.
+Anki's "Forget" and "Set due date" entries are applied in the replay; a review card is due on the
+day Anki logged (`ivl`: its fuzz and load balancing included).
 
 The schedule comes from replaying the reviews through our FSRS in time order, not from Anki's
 stored memory state: the store's review log is the truth and its card states must stay
@@ -53,7 +56,7 @@ class Tally:
     """What the import left out, counted as it streams by."""
 
     unmatched: int = 0  # reviews of cards that are not this course's
-    skipped: int = 0  # log entries that are not answers (rescheduled, reset, set due date)
+    skipped: int = 0  # log entries that are neither answers nor Forget / Set due date
     future: int = 0  # answers dated in the future beyond the clock skew
     rescheduled: int = 0  # "Forget" and "Set due date" entries, applied
 

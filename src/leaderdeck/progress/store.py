@@ -18,7 +18,7 @@ import time
 from collections.abc import Container, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 from fsrs import State
@@ -169,7 +169,7 @@ def open_store(path: Path | str | None = None, *, desired_retention: float | Non
             _ensure_math(connection)
             if not read_only:
                 store._prepare()
-            saved = store.saved_settings()
+            saved: dict[str, Any] = store.saved_settings()
             hour = saved.get("rollover_hour")
             store.scheduling = Scheduling(
                 desired_retention or saved.get("desired_retention") or DEFAULT_RETENTION,
@@ -386,7 +386,8 @@ class ProgressStore:
             return
         first = min(start, logged[0].reviewed_at_ms) if logged else start
         kind = logged[-1].kind if logged else next(iter(new.values()))[0].kind
-        is_new = not logged or (bool(shifts) and not db.execute("SELECT 1 FROM cards WHERE card = ?", (key,)).fetchone())
+        is_new = not logged or (bool(shifts) and not db.execute(
+            "SELECT 1 FROM cards WHERE card = ?", (key,)).fetchone())  # forgotten before: placed again
         self._store_card(db, (key, kind, int(memory.state), memory.step, memory.stability, memory.difficulty,
                               memory.due_ms, memory.last_review_ms, first, len(logged) + len(new), lapses),
                          is_new)
@@ -403,7 +404,7 @@ class ProgressStore:
 
     # -- settings --------------------------------------------------------------------------
 
-    def saved_settings(self) -> dict[str, object]:
+    def saved_settings(self) -> dict[str, Any]:
         """The scheduling settings `save_settings` kept (from the learner's Anki collection)."""
         if not self._has_table("settings"):  # a read-only store from before migration 5
             return {}
