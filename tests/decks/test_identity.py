@@ -162,13 +162,13 @@ def test_order_steps_are_a_real_shuffle(count, seed):
     assert order == shuffled_order(count, seed)
 
 
-def test_renamed_lesson_deck_is_reported(project):
+def test_a_retitled_lesson_keeps_its_deck_and_the_report_says_so(project):
     build_project(project, T0)
     edit(project / "lessons/02-second.yaml", "title: Second lesson", "title: The second lesson")
     report = build_project(project, T0 + DAY)
-    assert any("deck 'Test Course::02 Second lesson' is now 'Test Course::02 The second lesson'" in line
-               and "existing cards stay" in line for line in report)
-    assert lock_of(project).decks["second-lesson"] == "Test Course::02 The second lesson"
+    assert any("deck 'Test Course::02 Second lesson' keeps its name (not 'Test Course::02 The second lesson')"
+               in line for line in report)
+    assert lock_of(project).decks["second-lesson"] == "Test Course::02 Second lesson"
 
 
 def test_a_renamed_lesson_id_is_refused_unless_allowed(project):

@@ -28,6 +28,8 @@ def reference_lock_json(lock: Lock) -> str:
         data = {name: getattr(value, name) for name in value.__struct_fields__}
         if omit_single_card and len(value.cards) == 1:
             del data["cards"]
+        if data.get("note", 0) is None:  # a tombstone without its note (every one before notes were kept)
+            del data["note"]
         return data
 
     data = {"version": 1, "decks": lock.decks,

@@ -54,7 +54,8 @@ def test_release_updates_in_place_and_keeps_review_history(project, anki_collect
 
     assert any("first-lesson: 1 added (moved-up); 2 updated (plain-card, pick-one)" in line for line in report)
     assert any("second-lesson: 1 added (gone-card); 1 removed (last-card)" in line for line in report)
-    assert (len(result.log.new), len(result.log.updated), len(result.log.conflicting)) == (2, 2, 0)
+    # updated: the two edits, and the removed note, which gains the tag leaderdeck::retired
+    assert (len(result.log.new), len(result.log.updated), len(result.log.conflicting)) == (2, 3, 0)
     guids = anki_collection.db.list("SELECT guid FROM notes")
     assert len(guids) == len(set(guids)) == 11  # 9 + 2 new; Anki never deletes the removed one
     assert sorted(m["name"] for m in anki_collection.models.all()) == note_types
@@ -86,3 +87,77 @@ def test_reimporting_the_same_release_changes_nothing(project, anki_collection):
     result = import_package(anki_collection, package_of(project))
     assert (len(result.log.new), len(result.log.updated)) == (0, 0)
     assert len(result.log.duplicate) == 9
+
+
+def test_a_retitled_lesson_keeps_all_its_cards_in_one_deck(project, anki_collection):
+    """Retitle a lesson, add an item to it, import again: every card of the lesson is in one deck,
+    whose description shows the new title (notes showing the lesson's title are updated in place)."""
+    build_project(project, T0)
+    import_package(anki_collection, package_of(project))
+    edit(project / "lessons/02-second.yaml", "title: Second lesson", "title: The second lesson")
+    edit(project / "lessons/02-second.yaml", "  - id: last-card", "  - id: new-card\n    kind: flashcard\n"
+         "    concept: pictures\n    source: source-b.txt\n    front: New card\n    back: New answer\n"
+         "    explanation: Added in release two.\n  - id: last-card")
+    build_project(project, T0 + DAY)
+    result = import_package(anki_collection, package_of(project))
+    assert len(result.log.new) == 1
+    decks = {anki_collection.decks.name(card.did) for card in
+             (anki_collection.get_card(c) for c in anki_collection.find_cards('"Uid:testcourse/second-lesson/*"'))}
+    assert decks == {"Test Course::02 Second lesson"}
+    description = anki_collection.decks.by_name("Test Course::02 Second lesson")["desc"]
+    assert description.startswith("<h3>The second lesson</h3>")
+
+
+def rendering_defects(collection) -> list[str]:
+    problems = []
+    for card_id in collection.find_cards(""):
+        card = collection.get_card(card_id)
+        text = card.question() + card.answer()
+        if "front of this card is blank" in text or "No cloze" in text or "{{" in text:
+            problems.append(f"{card_id}: {text[:80]}")
+    return problems
+
+
+def test_a_removed_item_is_kept_tagged_retired_with_its_history(project, anki_collection, tmp_path):
+    """Import v1, study the item, remove it, build v2, import v2: the learner's note gains the tag
+    `leaderdeck::retired` (one search finds it), keeps its card, history and scheduling; no card is
+    blank; a profile without it gets it in the Retired subdeck, whose preset gives no new cards.
+    Rebuilding is stable."""
+    import anki.collection as anki_module
+
+    build_project(project, T0)
+    import_package(anki_collection, package_of(project))
+    review(anki_collection, card_for(anki_collection, "last-card"), CardAnswer.GOOD)
+    before = scheduling(anki_collection, "last-card")
+    history = revlog(anki_collection)
+
+    edit(project / "lessons" / "02-second.yaml", "  - id: last-card", "  - id: gone-card")  # remove + add
+    report = build_project(project, T0 + DAY)
+    assert any("1 removed (last-card)" in line and "tag:leaderdeck::retired" in line for line in report)
+    result = import_package(anki_collection, package_of(project))
+    assert len(result.log.updated) == 1  # the retired note, for its tag
+
+    [retired] = anki_collection.find_notes("tag:leaderdeck::retired")
+    card = card_for(anki_collection, "last-card")
+    assert card.nid == retired and scheduling(anki_collection, "last-card") == before
+    assert revlog(anki_collection) == history
+    assert anki_collection.decks.name(card.did) == "Test Course::02 Second lesson"  # Anki never moves cards
+    assert rendering_defects(anki_collection) == []
+
+    published = package_of(project).read_bytes()
+    build_project(project, T0 + 2 * DAY)
+    assert package_of(project).read_bytes() == published  # the retired note comes from the lock now
+
+    fresh = anki_module.Collection(str(tmp_path / "fresh.anki2"))
+    try:
+        from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+        fresh.import_anki_package(ImportAnkiPackageRequest(  # as the README says: deck presets on
+            package_path=str(package_of(project)), options=ImportAnkiPackageOptions(with_deck_configs=True)))
+        card = card_for(fresh, "last-card")
+        assert fresh.decks.name(card.did) == "Test Course::Retired"
+        assert rendering_defects(fresh) == []
+        fresh.decks.select(fresh.decks.id_for_name("Test Course::Retired"))
+        assert card.type == 0 and fresh.sched.counts() == (0, 0, 0)  # a new card, never given to study
+    finally:
+        fresh.close()

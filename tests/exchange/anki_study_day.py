@@ -4,19 +4,21 @@ Rust backend reads the system clock, so each simulated day is a process started 
     python anki_study_day.py COLLECTION ACTION [ARGUMENT]
 
 ACTION is one of:
-  setup HOUR [PACKAGE]  a new collection: FSRS on, load balancing off, the day starting at HOUR,
+  setup HOUR [PACKAGE]  a new collection: FSRS on, load balancing off (see below), the day starting at HOUR,
                         our deck imported without scheduling;
   study DAY             answer every due card of the deck (on day 0 every new one too), ratings
                         fixed by card and day, learning cards up to three times;
   import PACKAGE        a package with progress, scheduling included;
   report                each card's scheduling, and the memory Anki computes from its review
                         log, as JSON on stdout.
-Run with ANKI_TEST_MODE=1: Anki then leaves out interval fuzz, which our scheduler does not add.
+Run with ANKI_TEST_MODE=1: Anki then leaves out interval fuzz, which our scheduler does not add;
+without it, and with ANKI_STUDY_DAY_LOAD_BALANCE=1 (load balancing on), as learners study.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import zlib
 
@@ -30,7 +32,7 @@ DECK = "Test Course"
 
 def setup(col: Collection, hour: str, package: str = "") -> None:
     col.set_config("fsrs", True)
-    col.set_config_bool(Config.Bool.LOAD_BALANCER_ENABLED, False)
+    col.set_config_bool(Config.Bool.LOAD_BALANCER_ENABLED, os.environ.get("ANKI_STUDY_DAY_LOAD_BALANCE") == "1")
     col.set_config("rollover", int(hour))
     if package:
         import_package(col, package, with_scheduling=False)

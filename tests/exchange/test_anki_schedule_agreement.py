@@ -62,8 +62,11 @@ def in_zone(monkeypatch):
     tzlocal.reload_localzone()
 
 
-def anki(collection: Path, at: str, *arguments: str) -> str:
+def anki(collection: Path, at: str, *arguments: str, fuzz: bool = False) -> str:
     environment = {**os.environ, "TZ": ZONE, "ANKI_TEST_MODE": "1"}  # test mode: no interval fuzz
+    if fuzz:  # as learners have it: fuzz, and load balancing (the setup turns it on)
+        del environment["ANKI_TEST_MODE"]
+        environment["ANKI_STUDY_DAY_LOAD_BALANCE"] = "1"
     done = subprocess.run(["faketime", "-f", f"@{at}", sys.executable, str(SCRIPT), str(collection), *arguments],
                           env=environment, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
@@ -107,14 +110,20 @@ def disagreements(store, course, anki_cards, days: StudyDays, memory_of) -> list
     return problems
 
 
-def test_days_studied_in_anki_come_back_with_annkis_due_dates_and_memory(project, course, tmp_path, in_zone):
+@pytest.mark.parametrize("fuzz", [False, True], ids=["no-fuzz", "fuzz-and-load-balance"])
+def test_days_studied_in_anki_come_back_with_annkis_due_dates_and_memory(project, course, tmp_path, in_zone, fuzz):
+    """With fuzz and load balancing on (as learners have them), a review card's due day is the one
+    Anki logged (`ivl`), not one recomputed without fuzz."""
     collection = tmp_path / "anki" / "collection.anki2"
     collection.parent.mkdir()
-    anki(collection, ANKI_SESSIONS[0][0], "setup", str(ANKI_ROLLOVER), str(project / "decks" / "testcourse.apkg"))
+    anki(collection, ANKI_SESSIONS[0][0], "setup", str(ANKI_ROLLOVER), str(project / "decks" / "testcourse.apkg"),
+         fuzz=fuzz)
     for at, session in ANKI_SESSIONS:
-        anki(collection, at, "study", str(session))
+        anki(collection, at, "study", str(session), fuzz=fuzz)
     cards = anki_report(collection, REPORT_AT, ANKI_ROLLOVER)
     assert len(cards) >= 6 and sum(c["queue"] == 2 for c in cards.values()) >= 3
+    if fuzz:  # some interval long enough to be fuzzed (Anki fuzzes from 2.5 days)
+        assert max(c["ivl"] for c in cards.values()) >= 3
 
     store_path = tmp_path / "store.sqlite3"
     summary = import_anki(collection, project / "lessons", store=store_path)

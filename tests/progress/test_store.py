@@ -87,7 +87,7 @@ def test_the_lean_review_log_says_what_the_full_history_says(tmp_path_factory, s
                      r.before and r.before.interval_ms, r.after.state, r.after.interval_ms, r.after.difficulty)
                     for r in store.history()]
         in_time_order = sorted(expected, key=lambda review: review[1])  # stable: ties keep recording order
-        assert [tuple(logged) for logged in store.review_log()] == in_time_order
+        assert [tuple(logged)[:9] for logged in store.review_log()] == in_time_order
 
 
 def test_due_is_most_overdue_first_and_skips_removed_items(store):

@@ -13,9 +13,9 @@ from pathlib import Path
 from .._gc import without_gc
 from ..files import write_if_changed
 from ..model import Course
-from .compile import Compiled, LessonChanges, compile_course
-from .lock import read_lock
-from .package import write_package
+from .compile import RETIRED_TAG, Compiled, LessonChanges, compile_course
+from .lock import Lock, RetiredNote, read_lock
+from .package import read_notes, write_package
 
 DECKS_DIR = "decks"
 
@@ -37,8 +37,9 @@ class DeckBuild:
         lines = [f"  {lesson}: {_describe(c)}" for lesson, c in self.changes.items() if c]
         if self.note_types_changed:
             lines.append(f"  note types updated: {', '.join(self.note_types_changed)}")
-        lines += [f"  warning: deck '{old}' is now '{new}': Anki matches decks by name and never moves "
-                  f"cards, so learners' existing cards stay in '{old}'" for old, new in self.renamed_decks]
+        lines += [f"  deck '{kept}' keeps its name (not '{titled}'): Anki matches decks by name and never "
+                  "moves cards, so a new name would split the lesson; the new title heads the deck's description"
+                  for kept, titled in self.renamed_decks]
         lines += [f"  warning: {lesson}: {', '.join(c.lost_cards)} no longer exist: learners keep them as "
                   "empty cards until they run Tools → Empty Cards in Anki"
                   for lesson, c in self.changes.items() if c.lost_cards]
@@ -63,8 +64,10 @@ def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | N
     lock_file = out_root / lock_rel
     if not lock_file.is_file() and lock_root is not None:
         lock_file = lock_root / lock_rel
-    compiled: Compiled = compile_course(course, read_lock(lock_file), now,
-                                        allow_schema_change=allow_schema_change, allow_id_change=allow_id_change)
+    lock = read_lock(lock_file)
+    compiled: Compiled = compile_course(course, lock, now, allow_schema_change=allow_schema_change,
+                                        allow_id_change=allow_id_change,
+                                        retiring=_retiring(course, lock, lock_file.parent / package_rel.name))
     written = []
     if write_package(out_root / package_rel, compiled.contents):
         written.append(package_rel)
@@ -74,12 +77,23 @@ def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | N
                      compiled.renamed_decks)
 
 
+def _retiring(course: Course, lock: Lock, package: Path) -> dict[str, RetiredNote]:
+    """The notes of items removed since the last build, as the released package holds them."""
+    from ..identity import note_key_text
+
+    current = {note_key_text(course.id, lesson.id, item.id) for lesson in course.lessons for item in lesson.items}
+    guids = {entry.guid for key, entry in lock.notes.items() if key not in current}
+    return {guid: RetiredNote(*found) for guid, found in read_notes(package, guids).items()}
+
+
 def _describe(changes: LessonChanges) -> str:
     parts = [f"{len(ids)} {what} ({', '.join(ids)})" for what, ids in
              (("added", changes.added), ("updated", changes.updated), ("removed", changes.removed)) if ids]
     text = "; ".join(parts)
     if changes.removed:
-        text += " — removed notes stay in learners' collections until they delete them"
+        text += (f" — kept in the deck tagged {RETIRED_TAG}: learners delete them with the search "
+                 f"tag:{RETIRED_TAG} (Anki never moves their cards; a new profile gets them suspended in "
+                 "the Retired subdeck)")
     return text
 
 

@@ -9,6 +9,7 @@ history and scheduling.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +20,10 @@ from ..identity import note_guid as note_guid  # where exchange/merge.py has imp
 from ..markdown import render
 from ..model import Course, Lesson
 from .fields import Item, LessonFields
-from .lock import ID_STRIDE, Lock, NoteEntry, Tombstone, TypeEntry, update_note, update_type
+from .lock import ID_STRIDE, Lock, NoteEntry, RetiredNote, Tombstone, TypeEntry, update_note, update_type
 from .media import MediaPacker
 from .notetypes import NOTE_TYPES, model_json
-from .package import PRESET_RETENTION, CardRow, NoteRow, PackageContents, deck_json, deck_preset
+from .package import PRESET_RETENTION, CardRow, NoteRow, PackageContents, deck_json, deck_preset, retired_preset
 
 
 @dataclass
@@ -42,45 +43,62 @@ class Compiled:
     lock: Lock
     changes: dict[str, LessonChanges]  # lesson id → changes, in course order
     note_types_changed: tuple[str, ...]
-    renamed_decks: tuple[tuple[str, str], ...] = ()  # (old name, new name)
+    renamed_decks: tuple[tuple[str, str], ...] = ()  # retitled lessons: (the kept deck name, the title's)
 
 
 def deck_name(course: Course, number: int, lesson: Lesson) -> str:
     return f"{course.info.deck}::{number:02d} {lesson.title.replace('::', ':')}"
 
 
+RETIRED_TAG = "leaderdeck::retired"
+RETIRED_DECK = "Retired"
+
+
 def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change: bool = False,
-                   allow_id_change: bool = False) -> Compiled:
-    """Everything the package and the next lock hold; raises `LeaderdeckError` on refused changes."""
+                   allow_id_change: bool = False, retiring: dict[str, RetiredNote] | None = None) -> Compiled:
+    """Everything the package and the next lock hold; raises `LeaderdeckError` on refused changes.
+    `retiring`: GUID → the note as last released, for items removed in this build (kept in the
+    package, tagged `leaderdeck::retired`, their cards in the course's `Retired` subdeck)."""
     types = _check_note_types(lock, now, allow_schema_change)
     _check_tombstones(course, lock)
     builder = _Builder(course, lock, now)
     for number, lesson in enumerate(course.lessons, start=1):
         builder.add_lesson(number, lesson)
-    removed = builder.remove_missing()
+    removed = builder.remove_missing(retiring or {})
     if removed and not allow_id_change:  # an id can only look renamed when some note went away
         _check_renamed_ids(set(removed), set(builder.entries) - set(lock.notes))
+    tombstones = {**lock.tombstones, **removed}
+    builder.add_retired(tombstones)
     root = deck_json(_deck_id(course.info.deck), course.info.deck, render(course.info.description))
     models = [model_json(nt, types[kind].mod, root["id"]) for kind, nt in NOTE_TYPES.items()]
     preset = deck_preset(_deck_id(f"preset:{course.id}"), course.info.deck, PRESET_RETENTION)
     contents = PackageContents(models=models, decks=[root, *builder.decks], notes=builder.notes,
                                cards=builder.cards, media=builder.media.packed,
-                               mod=max([e.mod for e in builder.entries.values()] + [t.mod for t in types.values()]),
-                               preset=preset)
-    decks = {lesson.id: deck_name(course, n, lesson) for n, lesson in enumerate(course.lessons, start=1)}
-    next_lock = Lock(notes=builder.entries, note_types=types, tombstones={**lock.tombstones, **removed},
+                               mod=max([e.mod for e in builder.entries.values()] + [t.mod for t in types.values()]
+                                       + [t.removed for t in tombstones.values() if t.note]),
+                               preset=preset, retired_preset=builder.retired_preset)
+    decks = {lesson.id: lock.decks.get(lesson.id) or deck_name(course, n, lesson)
+             for n, lesson in enumerate(course.lessons, start=1)}
+    next_lock = Lock(notes=builder.entries, note_types=types, tombstones=tombstones,
                      decks=decks)
     changed_types = tuple(k for k in NOTE_TYPES if k in lock.note_types and lock.note_types[k] != types[k])
-    renamed = tuple((lock.decks[k], name) for k, name in decks.items() if lock.decks.get(k, name) != name)
+    titled = {lesson.id: deck_name(course, n, lesson) for n, lesson in enumerate(course.lessons, start=1)}
+    renamed = tuple((name, titled[k]) for k, name in decks.items() if titled[k] != name)
     return Compiled(contents, next_lock, builder.changes, changed_types, renamed)
 
 
 class _LessonDeck:
     """What the notes of one lesson share, worked out once per lesson rather than per note."""
 
-    def __init__(self, course: Course, number: int, lesson: Lesson):
+    def __init__(self, course: Course, number: int, lesson: Lesson, published: str | None = None):
         self.lesson = lesson
-        self.name = deck_name(course, number, lesson)
+        # A lesson's deck keeps the name it was first released under: Anki matches decks by name
+        # and never moves cards, so a new title (or place) would split the lesson in two. A new
+        # title shows at the top of the deck's description instead.
+        titled = deck_name(course, number, lesson)
+        self.name = published or titled
+        summary = render(lesson.summary)
+        self.description = summary if self.name == titled else f"<h3>{html.escape(lesson.title)}</h3>{summary}"
         self.id = _deck_id(self.name)
         self.fields = LessonFields(course, lesson)
         self.tags = {concept.id: concept_tags(course.id, lesson.id, concept.id) for concept in lesson.concepts}
@@ -116,10 +134,11 @@ class _Builder:
         self.cards: list[CardRow] = []
         self.decks: list[dict[str, Any]] = []
         self.changes: dict[str, LessonChanges] = {}
+        self.retired_preset: dict[str, Any] | None = None
 
     def add_lesson(self, number: int, lesson: Lesson) -> None:
-        deck = _LessonDeck(self.course, number, lesson)
-        self.decks.append(deck_json(deck.id, deck.name, render(lesson.summary)))
+        deck = _LessonDeck(self.course, number, lesson, self.lock.decks.get(lesson.id))
+        self.decks.append(deck_json(deck.id, deck.name, deck.description))
         self.changes[lesson.id] = LessonChanges()
         for item in lesson.items:
             self._add_item(deck, item)
@@ -157,14 +176,43 @@ class _Builder:
         elif old.mod != new.mod:
             self.changes[lesson_id].updated.append(item_id)
 
-    def remove_missing(self) -> dict[str, Tombstone]:
+    def remove_missing(self, retiring: dict[str, RetiredNote]) -> dict[str, Tombstone]:
         removed = {}
         for key, entry in sorted(self.lock.notes.items()):
             if key not in self.entries:
-                removed[key] = Tombstone(guid=entry.guid, id=entry.id, removed=self.now)
+                removed[key] = Tombstone(guid=entry.guid, id=entry.id, removed=max(self.now, entry.mod + 1),
+                                         note=retiring.get(entry.guid))
                 note = NoteKey.parse(key)
                 self.changes.setdefault(note.lesson, LessonChanges()).removed.append(note.item)
         return removed
+
+
+    def add_retired(self, tombstones: dict[str, Tombstone]) -> None:
+        """Removed items' notes as last released, tagged `leaderdeck::retired` and newer than
+        before (so an update gives learners the tag; Anki never moves their cards), their cards
+        suspended in the `Retired` subdeck (where a profile without them gets them)."""
+        retired = [(t, t.note) for _, t in sorted(tombstones.items()) if t.note is not None]
+        if not retired:
+            return
+        name = f"{self.course.info.deck}::{RETIRED_DECK}"
+        deck_id = _deck_id(name)
+        self.retired_preset = retired_preset(_deck_id(f"retired preset:{self.course.id}"), name, PRESET_RETENTION)
+        deck = deck_json(deck_id, name, "<p>Items removed from the course, never given to study. Delete them "
+                                        f"in the Browse window with the search <code>tag:{RETIRED_TAG}</code>.</p>")
+        self.decks.append({**deck, "conf": self.retired_preset["id"]})
+        by_id = {nt.id: nt for nt in NOTE_TYPES.values()}
+        for tombstone, note in retired:
+            note_type = by_id.get(note.type)
+            if note_type is None or len(note.fields) != len(note_type.field_names):
+                continue  # a note type since changed beyond recognition: the learner keeps the old note as is
+            tags = tuple(sorted({*note.tags, RETIRED_TAG}))
+            sort_field = note.fields[note_type.field_names.index(note_type.sort_field)]
+            self.notes.append(NoteRow(tombstone.id, tombstone.guid, note.type, tombstone.removed, tags, note.fields,
+                                      sort_field))
+            due = len(self.notes)
+            for ordinal in note.cards:
+                self.cards.append(CardRow(tombstone.id + ordinal, tombstone.id, deck_id, ordinal, tombstone.removed,
+                                          queue=-1, due=due))
 
 
 def _check_note_types(lock: Lock, now: int, allow_schema_change: bool) -> dict[str, TypeEntry]:

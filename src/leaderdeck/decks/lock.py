@@ -5,7 +5,8 @@ changed, which becomes the note's `mod`. Anki updates a note only when the incom
 so a rebuild with no edits changes nothing (byte-identical), and an edit moves exactly one `mod`.
 Per note type: the schema fingerprint (a change forks the type in learners' collections, so it is
 refused unless allowed) and the style fingerprint with its own `mod`. Removed notes stay as
-tombstones so their ids are never reused. `now` is always passed in: this module reads no clock.
+tombstones so their ids are never reused, each with the note as last released (`RetiredNote`).
+`now` is always passed in: this module reads no clock.
 """
 
 from __future__ import annotations
@@ -48,10 +49,21 @@ class TypeEntry(msgspec.Struct, frozen=True):
     mod: int
 
 
-class Tombstone(msgspec.Struct, frozen=True):
+class RetiredNote(msgspec.Struct, frozen=True):
+    """A removed item's note as it was last released: the package keeps it, tagged
+    `leaderdeck::retired`, so learners can find it and delete it with one search."""
+
+    type: int  # the note type's id
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    cards: tuple[int, ...]  # card ordinals
+
+
+class Tombstone(msgspec.Struct, frozen=True, omit_defaults=True):
     guid: str
     id: int
     removed: int
+    note: RetiredNote | None = None  # None: removed before notes were kept, or never released
 
 
 class _LockFile(msgspec.Struct):

@@ -95,6 +95,7 @@ class PackageContents:
     media: dict[str, Path] = field(default_factory=dict)  # name in the collection → file
     mod: int = _COLLECTION_CREATED
     preset: dict | None = None  # the deck options every deck of the package uses (`deck_preset`)
+    retired_preset: dict | None = None  # the options of the deck of removed items (`retired_preset`)
 
 
 def write_package(path: Path, contents: PackageContents) -> bool:
@@ -189,9 +190,11 @@ def _col_row(contents: PackageContents) -> tuple:
 
     conf = {**_COLLECTION_CONF, "curModel": str(contents.models[0]["id"]) if contents.models else None}
     models = {str(m["id"]): m for m in contents.models}
-    ours = contents.decks if contents.preset is None else [{**d, "conf": contents.preset["id"]} for d in contents.decks]
+    # decks that name a preset of their own (the retired items' deck) keep it
+    ours = contents.decks if contents.preset is None else [
+        {**d, "conf": contents.preset["id"]} if d["conf"] == 1 else d for d in contents.decks]
     decks = {str(d["id"]): d for d in [_DEFAULT_DECK, *ours]}
-    presets = {"1": _DECK_CONFIG, **({str(contents.preset["id"]): contents.preset} if contents.preset else {})}
+    presets = {"1": _DECK_CONFIG, **{str(p["id"]): p for p in (contents.preset, contents.retired_preset) if p}}
     return (_COLLECTION_CREATED, contents.mod * 1000, _COLLECTION_CREATED * 1000,
             dump(conf), dump(models), dump(decks), dump(presets))
 
@@ -200,6 +203,33 @@ def _note_values(note: NoteRow) -> tuple:
     tags = f" {' '.join(note.tags)} " if note.tags else ""
     return (note.id, note.guid, note.mid, note.mod, tags, "\x1f".join(note.fields),
             strip_html(note.sort_field), field_checksum(note.fields[0]))
+
+
+def read_notes(path: Path, guids: set[str]) -> dict[str, tuple[int, tuple[str, ...], tuple[str, ...], tuple[int, ...]]]:
+    """GUID → (note type id, fields, tags, card ordinals) of the notes among `guids` in the package
+    at `path` (one we wrote); empty when there is no package."""
+    if not guids or not path.is_file():
+        return {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="leaderdeck-") as folder:
+            database = Path(folder, "collection.anki2")
+            with zipfile.ZipFile(path) as archive, archive.open("collection.anki2") as source, \
+                    database.open("wb") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+            db = sqlite3.connect(database)
+            try:
+                found = {}
+                for guid, mid, tags, fields, nid in db.execute("SELECT guid, mid, tags, flds, id FROM notes"):
+                    if guid in guids:
+                        ordinals = tuple(o for (o,) in db.execute("SELECT ord FROM cards WHERE nid = ? ORDER BY ord",
+                                                                  (nid,)))
+                        found[guid] = (mid, tuple(fields.split("\x1f")), tuple(tags.split()), ordinals)
+                return found
+            finally:
+                db.close()
+    except (OSError, zipfile.BadZipFile, KeyError, sqlite3.Error) as error:
+        raise LeaderdeckError(f"cannot read the removed notes from {path} ({error}): restore it from git "
+                              "(`git checkout -- decks/`) and build again") from None
 
 
 def strip_html(text: str) -> str:
@@ -239,6 +269,13 @@ def deck_preset(preset_id: int, name: str, desired_retention: float) -> dict:
     return {**_DECK_CONFIG, "id": preset_id, "name": name, "mod": _COLLECTION_CREATED,
             "new": {**_DECK_CONFIG["new"], "bury": True}, "rev": {**_DECK_CONFIG["rev"], "bury": True},
             "buryInterdayLearning": True, "desiredRetention": desired_retention}
+
+
+def retired_preset(preset_id: int, name: str, desired_retention: float) -> dict:
+    """`deck_preset` with no new cards and no reviews a day: a profile that gets removed items
+    as new cards (their deck did not exist there) is never given them to study."""
+    preset = deck_preset(preset_id, name, desired_retention)
+    return {**preset, "new": {**preset["new"], "perDay": 0}, "rev": {**preset["rev"], "perDay": 0}}
 
 
 _DECK_CONFIG = {

@@ -244,7 +244,10 @@ _CARDS = """
 SELECT c.id, CAST(n.guid AS BLOB), c.ord FROM cards AS c JOIN notes AS n ON n.id = c.nid
 WHERE typeof(c.id) = 'integer' AND typeof(c.ord) = 'integer' AND typeof(n.guid) = 'text'
 """
-_REVIEWS = "SELECT id, cid, ease, time FROM revlog NOT INDEXED ORDER BY cid, id"  # a card's reviews together
+# a card's reviews together; the columns only written back (and `ivl`, for due days) may be anything
+_REVIEWS = ("SELECT id, cid, ease, time, " + ", ".join(
+    f"CASE WHEN typeof({c}) = 'integer' AND {c} BETWEEN -2147483648 AND 2147483647 THEN {c} END"
+    for c in ("ivl", "lastIvl", "factor", "type")) + " FROM revlog NOT INDEXED ORDER BY cid, id")
 
 
 @dataclass(frozen=True)
@@ -255,6 +258,10 @@ class AnkiReview:
     card_id: int
     ease: int  # 1 Again … 4 Easy; 0 for entries that are not answers (rescheduled, reset)
     duration_ms: int
+    ivl: int | None = None  # days if positive, seconds if negative; None when not a 32-bit integer
+    last_ivl: int | None = None
+    factor: int | None = None
+    type: int | None = None  # 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
 
 
 class AnkiCollection:
@@ -281,8 +288,8 @@ class AnkiCollection:
 
     def reviews(self) -> Iterator[AnkiReview]:
         """Every review-log row, a card's rows together and in time order."""
-        for at, card_id, ease, duration in self._rows(_REVIEWS):
-            yield AnkiReview(at, card_id, ease, duration)
+        for row in self._rows(_REVIEWS):
+            yield AnkiReview(*row)
 
     def _scalar(self, query: str) -> int:
         return next(self._rows(query))[0]

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..progress.scheduler import DEFAULT_RETENTION, MAX_RETENTION, ROLLOVER_HOUR, fsrs_parameters
@@ -30,6 +30,16 @@ class AnkiSettings:
     rollover_hour: int = ROLLOVER_HOUR
     parameters: tuple[float, ...] | None = None  # FSRS-6's 21; None: the defaults
     desired_retention: float = DEFAULT_RETENTION
+    rollover_given: bool = field(default=False, compare=False)  # the file says (a package does not)
+
+
+def saved_settings(settings: AnkiSettings) -> dict[str, object]:
+    """`settings` as the progress store keeps them (`ProgressStore.save_settings`)."""
+    saved: dict[str, object] = {"desired_retention": settings.desired_retention,
+                                "fsrs_parameters": list(settings.parameters) if settings.parameters else None}
+    if settings.rollover_given:
+        saved["rollover_hour"] = settings.rollover_hour
+    return saved
 
 
 def read_anki_settings(path: Path, deck_name: str) -> AnkiSettings:
@@ -49,7 +59,8 @@ def settings_of(collection: AnkiCollection, deck_name: str) -> AnkiSettings:
     except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error, OverflowError, MemoryError):
         return AnkiSettings()  # settings are a refinement: an odd file is read for its reviews
     return AnkiSettings(_hour(rollover), fsrs_parameters(params or ()),
-                        retention if retention and 0 < retention <= MAX_RETENTION else DEFAULT_RETENTION)
+                        retention if retention and 0 < retention <= MAX_RETENTION else DEFAULT_RETENTION,
+                        _hour(rollover) == rollover)
 
 
 def _hour(value: object) -> int:

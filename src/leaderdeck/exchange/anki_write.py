@@ -65,8 +65,10 @@ def scheduled_card(card: CardRow, progress: CardProgress, days: AnkiDays, retent
 
 def _schedule(memory: Memory, days: AnkiDays) -> tuple[int, int, int, int, int]:
     """Anki's type, queue, due, interval and steps left for a card with this memory."""
-    if memory.state == State.Review:
-        return TYPE_REVIEW, QUEUE_REVIEW, days.day_of(memory.due_ms), _days(memory.interval_ms or DAY_MS), 0
+    if memory.state == State.Review:  # the interval in whole study days, as Anki counts it
+        due = days.day_of(memory.due_ms)
+        ivl = due - days.day_of(memory.last_review_ms) if memory.last_review_ms is not None else 1
+        return TYPE_REVIEW, QUEUE_REVIEW, due, max(1, ivl), 0
     card_type = TYPE_LEARN if memory.state == State.Learning else TYPE_RELEARN
     left = max(1, _STEPS[memory.state] - (memory.step or 0))
     ivl = 0 if memory.state == State.Learning else 1
@@ -100,30 +102,40 @@ def moved_reviews(reviews: Iterable[LoggedReview]) -> dict[tuple[str, int], int]
             if at != review.reviewed_at_ms}
 
 
-def revlog_rows(reviews: Iterable[LoggedReview], card_ids: Mapping[str, int]) -> Iterator[RevlogRow]:
+def revlog_rows(reviews: Iterable[LoggedReview], card_ids: Mapping[str, int], days: AnkiDays) -> Iterator[RevlogRow]:
     """Anki review-log rows for the reviews (the whole log, in time order) of the cards in
     `card_ids` (card key → Anki card id); other reviews are left out. Lazily: a large log is
-    never held whole."""
+    never held whole. A row that came from Anki is written back as Anki wrote it."""
     for review, at in revlog_ids(reviews):
         card_id = card_ids.get(review.card)
         if card_id is not None:
-            yield _revlog_row(at, card_id, review)
+            anki = review.anki
+            if anki is not None:
+                yield RevlogRow(at, card_id, -1, review.rating, anki.ivl, anki.last_ivl, anki.factor,
+                                review.duration_ms, anki.type)
+            else:
+                yield _revlog_row(at, card_id, review, days)
 
 
-def _revlog_row(at: int, card_id: int, review: LoggedReview) -> RevlogRow:
+def _revlog_row(at: int, card_id: int, review: LoggedReview, days: AnkiDays) -> RevlogRow:
     # Positional, and the helpers below kept plain: this runs once per review exported.
-    return RevlogRow(at, card_id, -1, review.rating, _anki_interval(review.state_after, review.interval_after_ms),
-                     _anki_interval(review.state_before, review.interval_before_ms),
+    reviewed = review.reviewed_at_ms
+    last = review.last_review_before
+    return RevlogRow(at, card_id, -1, review.rating,
+                     _anki_interval(review.state_after, reviewed, review.interval_after_ms, days),
+                     _anki_interval(review.state_before, last if last is not None else reviewed,
+                                    review.interval_before_ms, days),
                      _difficulty_factor(review.difficulty_after), min(review.duration_ms, MAX_ANSWER_MS),
                      _review_kind(review.state_before))
 
 
-def _anki_interval(state: int | None, interval_ms: int | None) -> int:
-    """Days when positive, seconds when negative (learning steps), as Anki logs `ivl`/`lastIvl`."""
+def _anki_interval(state: int | None, since_ms: int, interval_ms: int | None, days: AnkiDays) -> int:
+    """Days when positive (whole study days, as Anki counts them: an evening review's interval
+    is not a day short), seconds when negative (learning steps), as Anki logs `ivl`/`lastIvl`."""
     if interval_ms is None:
         return 0
     if state == State.Review:
-        return max(1, round(interval_ms / DAY_MS))
+        return max(1, days.day_of(since_ms + interval_ms) - days.day_of(since_ms))
     return -max(1, round(interval_ms / 1000))
 
 
@@ -136,7 +148,3 @@ def _review_kind(state_before: int | None) -> int:
     if state_before is None or state_before == State.Learning:
         return REVLOG_LEARN
     return REVLOG_REVIEW if state_before == State.Review else REVLOG_RELEARN
-
-
-def _days(ms: int) -> int:
-    return max(1, round(ms / DAY_MS))

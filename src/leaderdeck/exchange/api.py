@@ -14,7 +14,7 @@ from ..course import load_course
 from ..progress.api import learner_days
 from ..progress.store import open_store
 from .anki_read import open_collection
-from .anki_settings import settings_of
+from .anki_settings import saved_settings, settings_of
 from .export import ExportSummary, default_export_path, export_with_progress
 from .merge import ImportSummary, course_cards, merge
 
@@ -42,4 +42,6 @@ def import_anki(path: Path | str, lessons_dir: Path | str | None = None, *,
         settings = settings_of(collection, course.info.deck)  # replayed as that Anki schedules
         with open_store(store, days=learner_days(settings.rollover_hour), parameters=settings.parameters,
                         desired_retention=settings.desired_retention) as progress:
-            return merge(collection, cards, progress, int(time.time() * 1000))
+            summary = merge(collection, cards, progress, int(time.time() * 1000))
+            progress.save_settings(saved_settings(settings))  # notebook reviews schedule as Anki does
+            return summary

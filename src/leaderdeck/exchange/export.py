@@ -8,7 +8,7 @@ to `build/` (or wherever the learner says), never over the published deck in `de
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from .._gc import without_gc
 from ..decks import deck_paths
 from ..decks.compile import compile_course
 from ..decks.lock import read_lock
-from ..decks.package import COLLECTION_CREATED, CardRow, PackageContents, write_package
+from ..decks.package import COLLECTION_CREATED, PackageContents, write_package
 from ..errors import LeaderdeckError, display_path
 from ..identity import card_key_text
 from ..model import Course
@@ -26,10 +26,14 @@ from .anki_write import AnkiDays, revlog_rows, scheduled_card
 OUTPUT_DIR = "build"
 
 IMPORT_ADVICE = """\
-Import it in Anki (File → Import) into a profile that does not have this deck yet, with:
-  Import any learning progress: ON    Update notes: "If newer"    Update note types: "If newer"
-Anki never changes the scheduling of cards it already has: for a profile that has the deck,
-first bring its reviews here (`leaderdeck import-anki`), then delete the deck there and import."""
+Import it in Anki (File → Import) with:
+  Import any learning progress: ON    Import deck presets: ON
+  Update notes: "If newer"    Update note types: "If newer"    Merge note types: off
+Then turn FSRS on (Deck options → FSRS; it is off in a new profile), or Anki schedules with its
+old algorithm and the imported memory goes unused. The course preset sets desired retention.
+Anki never changes the scheduling of cards it already has: in a profile that has this deck,
+first bring its reviews here (`leaderdeck import-anki`), then delete the deck there (its review
+history stays in Anki and rejoins the cards) and import this file."""
 
 
 @dataclass(frozen=True)
@@ -59,30 +63,46 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
         raise LeaderdeckError(f"{display_path(out)} is the published deck; a deck with your progress is "
                               f"personal: write it elsewhere (the default is {OUTPUT_DIR}/)")
     compiled = compile_course(course, read_lock(root / lock_rel), now)
-    keys = {entry.id: key for key, entry in compiled.lock.notes.items()}
+    keys = {entry.id: key for key, entry in [*compiled.lock.notes.items(), *compiled.lock.tombstones.items()]}
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
-    contents = with_progress(compiled.contents, keys, {c.card: c for c in store.cards()},
-                             store.iter_review_log(), days, store.scheduling.desired_retention)
+    contents = with_progress(compiled.contents, keys, store.progress_of, store.iter_review_log(), days,
+                             store.scheduling.desired_retention)
+    del compiled  # its cards were replaced in place: nothing else of it is needed
+    if contents.preset is not None:  # the learner's desired retention (import-anki saves theirs)
+        contents = replace(contents, preset={**contents.preset, "desiredRetention": store.scheduling.desired_retention})
     revlog = _Counted(contents.revlog)
     write_package(out, replace(contents, revlog=revlog))
     return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), revlog.count)
 
 
-def with_progress(contents: PackageContents, note_keys: dict[int, str], progress: dict[str, CardProgress],
+def with_progress(contents: PackageContents, note_keys: dict[int, str],
+                  progress_of: Callable[[Sequence[str]], Mapping[str, tuple[CardProgress | None, int | None]]],
                   review_log: Iterable[LoggedReview], days: AnkiDays, retention: float) -> PackageContents:
-    """`contents` with every studied card scheduled and its reviews (`review_log`, in time order)
-    logged; the rest stay new. The revlog is lazy: written as the log is read. Cards are matched
-    by their note's key (the GUID's source) and ordinal, never by card id."""
-    cards: list[CardRow] = []
-    studied: dict[str, int] = {}  # card key → Anki card id
-    for card in contents.cards:
-        key = card_key_text(note_keys[card.nid], card.ord)
-        if key in progress:
-            cards.append(scheduled_card(card, progress[key], days, retention))
-            studied[key] = card.id
-        else:
-            cards.append(card)
-    return replace(contents, cards=cards, revlog=revlog_rows(review_log, studied))
+    """`contents` with every studied card scheduled and the reviews of every card (`review_log`,
+    in time order) logged; the rest stay new. `progress_of` gives, for a batch of card keys, each
+    studied card's progress and the id Anki logged it under. The cards are replaced in place and
+    the revlog is lazy (written as the log is read): a large store is never held whole.
+    Cards are matched by their note's key (the GUID's source) and ordinal, never by card id; a
+    card Anki logged under an id of its own keeps that id, so the review-log rows Anki kept when
+    its deck was deleted rejoin the card when this package is imported there."""
+    cards = contents.cards if isinstance(contents.cards, list) else list(contents.cards)
+    card_ids: dict[str, int] = {}  # card key → Anki card id
+    used = {card.id for card in cards}
+    for start in range(0, len(cards), _BATCH):
+        keys = [card_key_text(note_keys[card.nid], card.ord) for card in cards[start:start + _BATCH]]
+        found = progress_of(keys)
+        for index, key in enumerate(keys, start=start):
+            card = cards[index]
+            progress, theirs = found.get(key, (None, None))
+            if theirs is not None and theirs not in used:
+                used.add(theirs)
+                card = card._replace(id=theirs)
+            cards[index] = scheduled_card(card, progress, days, retention) if progress is not None else card
+            card_ids[key] = card.id
+    return replace(contents, cards=cards, revlog=revlog_rows(review_log, card_ids, days))
+
+
+_BATCH = 500  # cards whose progress is read at once
 
 
 class _Counted:

@@ -1,8 +1,11 @@
 """Anki → notebook: reviews from an Anki file merged into the progress store.
 
 A card is matched by its note's GUID (derived from the authored `NoteKey`, exactly as the deck
-compiler derives it) and its ordinal; Anki's card ids mean nothing here. Reviews of other notes
-are left alone and counted as unmatched.
+compiler derives it) and its ordinal; Anki's card ids do not identify cards here, though each
+review keeps the one Anki logged (with its `ivl`, `lastIvl`, `factor` and `type`) so an export
+writes Anki's rows back unchanged. Reviews of other notes are left alone and counted as unmatched.
+Anki's "Forget" and "Set due date" entries are applied in the replay; a review card is due on the
+day Anki logged (`ivl`: its fuzz and load balancing included).
 
 The schedule comes from replaying the reviews through our FSRS in time order, not from Anki's
 stored memory state: the store's review log is the truth and its card states must stay
@@ -24,7 +27,7 @@ from ..events import Answer, Rating
 from ..identity import CardKey, NoteKey
 from ..model import Course
 from ..progress.scheduler import DAY_MS, from_ms
-from ..progress.store import ProgressStore
+from ..progress.store import AnkiRow, ProgressStore, Reschedule
 from .anki_read import AnkiCollection, AnkiFileError, AnkiReview, name, open_collection
 from .anki_write import moved_reviews
 
@@ -53,8 +56,9 @@ class Tally:
     """What the import left out, counted as it streams by."""
 
     unmatched: int = 0  # reviews of cards that are not this course's
-    skipped: int = 0  # log entries that are not answers (rescheduled, reset, set due date)
+    skipped: int = 0  # log entries that are neither answers nor Forget / Set due date
     future: int = 0  # answers dated in the future beyond the clock skew
+    rescheduled: int = 0  # "Forget" and "Set due date" entries, applied
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,15 @@ class ImportSummary:
     unmatched: int
     skipped: int
     future: int = 0
+    rescheduled: int = 0
 
     def report(self) -> list[str]:
         lines = [f"{display_path(self.source)}: added {self.added} reviews, {self.present} already present, "
                  f"{self.unmatched} unmatched (cards not in this course, left alone)"]
+        if self.rescheduled:
+            lines.append(f"  {self.rescheduled} Forget / Set due date entries from Anki were applied")
         if self.skipped:
-            lines.append(f"  {self.skipped} log entries were not answers (rescheduled or reset in Anki) "
+            lines.append(f"  {self.skipped} log entries were neither answers nor Forget / Set due date "
                          "and were skipped")
         if self.future:
             lines.append(f"  {self.future} reviews dated more than a day in the future were skipped: check "
@@ -109,25 +116,40 @@ def course_cards(collection: AnkiCollection, course: Course) -> dict[int, OurCar
     return cards
 
 
+MANUAL, RESCHEDULED = 4, 5  # Anki's revlog types of entries that are not answers
+MAX_IVL = 100_000  # days: Anki's maximum interval is 36,500
+
+
 def answers(reviews: Iterable[AnkiReview], cards: dict[int, OurCard], moved: dict[tuple[str, int], int],
-            now_ms: int, tally: Tally) -> Iterator[Answer]:
-    """The answers among `reviews` to the course's `cards`, each at its own time: a review our
-    export wrote one ms later (`moved`) is the review it was. The rest is counted in `tally`."""
+            now_ms: int, tally: Tally) -> Iterator[tuple[Answer, AnkiRow] | Reschedule]:
+    """The answers among `reviews` to the course's `cards`, each at its own time with what Anki
+    logged for it, and Anki's "Forget" and "Set due date" entries: a review our export wrote one
+    ms later (`moved`) is the review it was. The rest is counted in `tally`."""
     latest = now_ms + CLOCK_SKEW_MS
     for review in reviews:
         card = cards.get(review.card_id)
         if card is None:
             tally.unmatched += 1
-        elif review.ease not in _RATINGS:
-            tally.skipped += 1
         elif review.reviewed_at_ms > latest:
             tally.future += 1
+        elif review.ease not in _RATINGS:
+            if review.ease == 0 and review.type in (MANUAL, RESCHEDULED) and review.ivl is not None \
+                    and 0 <= review.ivl <= MAX_IVL:
+                tally.rescheduled += 1
+                yield Reschedule(card.name, review.reviewed_at_ms, min(max(0, review.duration_ms), MAX_DURATION_MS),
+                                 _anki_row(review))
+            else:
+                tally.skipped += 1
         else:
             at = review.reviewed_at_ms
             at = moved.get((card.name, at), at) if moved else at
-            yield Answer(card.key, card.kind, review.ease > 1, _RATINGS[review.ease],
-                         min(max(0, review.duration_ms), MAX_DURATION_MS), from_ms(at))
+            yield (Answer(card.key, card.kind, review.ease > 1, _RATINGS[review.ease],
+                          min(max(0, review.duration_ms), MAX_DURATION_MS), from_ms(at)), _anki_row(review))
 
+
+def _anki_row(review: AnkiReview) -> AnkiRow:
+    ivl = review.ivl if review.ivl is not None and review.ivl <= MAX_IVL else 0
+    return AnkiRow(review.card_id, ivl, review.last_ivl or 0, review.factor or 0, review.type or 0)
 
 
 def merge(collection: AnkiCollection, cards: dict[int, OurCard], store: ProgressStore, now_ms: int) -> ImportSummary:
@@ -138,9 +160,13 @@ def merge(collection: AnkiCollection, cards: dict[int, OurCard], store: Progress
     tally, added, present = Tally(), 0, 0
     stream = answers(collection.reviews(), cards, moved, now_ms, tally)
     while batch := list(islice(stream, BATCH)):
-        new, old = store.import_reviews(batch, origin="anki")
+        reviews = [entry for entry in batch if not isinstance(entry, Reschedule)]
+        reschedules = [entry for entry in batch if isinstance(entry, Reschedule)]
+        new, old = store.import_reviews([a for a, _ in reviews], origin="anki", anki=[r for _, r in reviews],
+                                        reschedules=reschedules)
         added, present = added + new, present + old
-    return ImportSummary(collection.source, added, present, tally.unmatched, tally.skipped, tally.future)
+    return ImportSummary(collection.source, added, present, tally.unmatched, tally.skipped, tally.future,
+                         tally.rescheduled)
 
 
 def import_anki(path: Path, course: Course, store: ProgressStore, *, now_ms: int) -> ImportSummary:

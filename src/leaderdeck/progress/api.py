@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
 from .catalog import Catalog, catalog_of
-from .scheduler import ROLLOVER_HOUR, StudyDays, to_ms
+from .scheduler import ROLLOVER_HOUR, Scheduling, StudyDays, to_ms
 from .stats import MISS_WINDOW, Dashboard, ProgressRows, day_edges, summarize, week_edges
 from .store import ProgressStore, default_store_path, open_store
 
@@ -47,13 +47,14 @@ def local_zone() -> tzinfo:
         return UTC
 
 
-def learner_days(rollover_hour: int | None = None) -> StudyDays:
+def learner_days(rollover_hour: int | None = None, saved: int | None = None) -> StudyDays:
     """The learner's study days: their time zone, and a new day from `rollover_hour`, else
-    `$LEADERDECK_ROLLOVER_HOUR`, else 4 am (Anki's "next day starts at"; keep the two equal)."""
+    `$LEADERDECK_ROLLOVER_HOUR`, else the hour `import-anki` `saved` from their collection, else
+    4 am (Anki's "next day starts at")."""
     if rollover_hour is None:
         text = os.environ.get("LEADERDECK_ROLLOVER_HOUR", "").strip()
         try:
-            rollover_hour = int(text) if text else ROLLOVER_HOUR
+            rollover_hour = int(text) if text else saved if saved is not None else ROLLOVER_HOUR
         except ValueError:
             raise LeaderdeckError(f"LEADERDECK_ROLLOVER_HOUR is {text!r}: set it to the hour a new day "
                                   "starts at, a whole number from 0 to 23 (Anki's default is 4)") from None
@@ -65,7 +66,11 @@ def shared_store(path: Path | str | None = None) -> ProgressStore:
     resolved = Path(path).expanduser().resolve() if path is not None else default_store_path().resolve()
     with _shared_lock:
         if resolved not in _shared:
-            _shared[resolved] = open_store(resolved, days=learner_days())
+            store = open_store(resolved)  # FSRS parameters and retention as import-anki saved them
+            fsrs = store.scheduling
+            days = learner_days(saved=store.saved_settings().get("rollover_hour"))
+            store.scheduling = Scheduling(fsrs.desired_retention, days, fsrs.parameters)
+            _shared[resolved] = store
         return _shared[resolved]
 
 

@@ -72,6 +72,21 @@ CREATE TABLE cards (
     lapses INTEGER NOT NULL
 ) WITHOUT ROWID"""
 
+# Anki's manual entries (revlog type 4/5, ease 0): "Forget" (ivl 0: the card is new again) and
+# "Set due date" (ivl: the interval from the last review to the new due day), kept as Anki wrote them.
+RESCHEDULES = """
+CREATE TABLE reschedules (
+    card TEXT NOT NULL,
+    reviewed_at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    anki_card INTEGER NOT NULL,
+    anki_ivl INTEGER NOT NULL,
+    anki_last_ivl INTEGER NOT NULL,
+    anki_factor INTEGER NOT NULL,
+    anki_type INTEGER NOT NULL,
+    PRIMARY KEY (card, reviewed_at)
+) WITHOUT ROWID"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "review log and card states", (
         REVIEW_LOG,
@@ -95,6 +110,19 @@ MIGRATIONS: tuple[Migration, ...] = (
     )),
     Migration(4, "mark the file as a leaderdeck progress store", (
         f"PRAGMA application_id = {APPLICATION_ID}",
+    )),
+    # What Anki logged for a review that came from Anki (its card id, `ivl`, `lastIvl`, `factor`,
+    # `type`), written back unchanged on export; Anki's "Forget" and "Set due date" entries, which
+    # are not answers, applied in the replay; and the scheduling settings read from the learner's
+    # collection (rollover hour, FSRS parameters, desired retention), used for notebook reviews.
+    Migration(5, "Anki's own review-log values, forget and set-due-date entries, scheduling settings", (
+        "ALTER TABLE reviews ADD COLUMN anki_card INTEGER",
+        "ALTER TABLE reviews ADD COLUMN anki_ivl INTEGER",
+        "ALTER TABLE reviews ADD COLUMN anki_last_ivl INTEGER",
+        "ALTER TABLE reviews ADD COLUMN anki_factor INTEGER",
+        "ALTER TABLE reviews ADD COLUMN anki_type INTEGER",
+        RESCHEDULES,
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     )),
 )
 

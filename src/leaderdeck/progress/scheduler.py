@@ -133,15 +133,18 @@ class Scheduling:
         """(factor, decay) of R = (1 + factor * days / stability) ** decay, for SQL aggregates."""
         return self._factor, self._decay
 
-    def review(self, memory: Memory | None, rating: int, at_ms: int) -> Memory:
-        """The memory after a review with `rating` (1 Again … 4 Easy) at `at_ms`."""
+    def review(self, memory: Memory | None, rating: int, at_ms: int, interval_days: int | None = None) -> Memory:
+        """The memory after a review with `rating` (1 Again … 4 Easy) at `at_ms`. A review card is
+        due `interval_days` study days later when given (what Anki logged, fuzz included), else
+        after the interval FSRS gives."""
         memory = memory or new_memory(at_ms)
         card = self._fsrs_card(memory, at_ms)
         reviewed, _ = self._fsrs.review_card(card, Rating(rating), from_ms(at_ms))
         after = _from_card(reviewed)
         if after.state != State.Review:
             return after  # learning steps are minutes from now, not days
-        interval_days = self._interval(card, memory.state, rating, at_ms)
+        if not interval_days:
+            interval_days = self._interval(card, memory.state, rating, at_ms)
         due = self.days.start_of(self.days.day_of(at_ms) + interval_days)
         return msgspec.structs.replace(after, due_ms=due)
 

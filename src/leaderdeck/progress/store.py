@@ -9,6 +9,7 @@ processes answering at once take turns (waiting up to the busy timeout) instead 
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import sqlite3
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 from fsrs import State
@@ -96,8 +97,30 @@ _CARD_COLUMNS = ("card, kind, state, step, stability, difficulty, due, last_revi
                  "reps, lapses")
 
 
+class AnkiRow(NamedTuple):
+    """What Anki's review log said about an entry that came from Anki, kept to be written back
+    exactly so: its card id there, `ivl`, `lastIvl`, `factor` and `type`."""
+
+    card_id: int
+    ivl: int
+    last_ivl: int
+    factor: int
+    type: int
+
+
+class Reschedule(NamedTuple):
+    """An Anki log entry that is not an answer (ease 0): "Forget" (`ivl` 0, the card is new again)
+    or "Set due date" (`ivl`: days from the card's last review to its new due day)."""
+
+    card: str
+    reviewed_at_ms: int
+    duration_ms: int
+    anki: AnkiRow
+
+
 class LoggedReview(NamedTuple):
-    """A review as a review log elsewhere (Anki's) needs it: states and intervals, not whole memories."""
+    """A review as a review log elsewhere (Anki's) needs it: states and intervals, not whole memories.
+    A `Reschedule` comes as one too, with rating 0 and no states."""
 
     card: str
     reviewed_at_ms: int
@@ -108,27 +131,53 @@ class LoggedReview(NamedTuple):
     state_after: int
     interval_after_ms: int
     difficulty_after: float | None
+    last_review_before: int | None = None
+    anki: AnkiRow | None = None  # Anki's own values, for a review that came from Anki
 
 
 _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before, due_before - last_review_before, "
-                          "state_after, due_after - reviewed_at, difficulty_after")
+                          "state_after, due_after - reviewed_at, difficulty_after, last_review_before, "
+                          "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type")
+# Anki's rows first among reviews sharing a millisecond: they keep their own id on export.
+_LOGGED_REVIEWS = f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, anki_card IS NULL, id"
+_RESCHEDULES = ("SELECT card, reviewed_at, duration_ms, anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type "
+                "FROM reschedules")
 
 
-def open_store(path: Path | str | None = None, *, desired_retention: float = DEFAULT_RETENTION,
+def _logged(row: tuple) -> LoggedReview:
+    if row[10] is None:
+        return LoggedReview(*row[:10])
+    return LoggedReview(*row[:10], AnkiRow(*row[10:]))
+
+
+def _logged_reschedule(row: tuple) -> LoggedReview:
+    card, at, duration, *anki = row
+    return LoggedReview(card, at, 0, duration, None, None, 0, 0, None, None, AnkiRow(*anki))
+
+
+def open_store(path: Path | str | None = None, *, desired_retention: float | None = None,
                busy_timeout: float = BUSY_TIMEOUT_SECONDS, days: StudyDays | None = None,
                parameters: Sequence[float] | None = None) -> ProgressStore:
     """Open (creating or upgrading as needed) the progress store at `path` or the default place.
     Files that are not ours, damaged, empty or newer are refused and left as they were (`files`).
-    `days` says when the learner's days begin (default: 4 am UTC); `parameters` are FSRS's."""
+    `days` says when the learner's days begin (default: 4 am UTC, at the hour `import-anki` saved);
+    `parameters` are FSRS's and `desired_retention` its target, each by default what `import-anki`
+    saved from the learner's collection, else FSRS's defaults."""
     path = Path(path).expanduser() if path is not None else default_store_path()
-    scheduling = Scheduling(desired_retention, days, parameters)
+    Scheduling(desired_retention or DEFAULT_RETENTION, days, parameters)  # bad values refused before opening
     connection, read_only = connect(path, busy_timeout)
-    store = ProgressStore(path, connection, scheduling, busy_timeout, read_only=read_only)
+    store = ProgressStore(path, connection, Scheduling(), busy_timeout, read_only=read_only)
     with translated_errors(path, busy_timeout):
         try:
             _ensure_math(connection)
             if not read_only:
                 store._prepare()
+            saved: dict[str, Any] = store.saved_settings()
+            hour = saved.get("rollover_hour")
+            store.scheduling = Scheduling(
+                desired_retention or saved.get("desired_retention") or DEFAULT_RETENTION,
+                days or (StudyDays(rollover_hour=hour) if isinstance(hour, int) else None),
+                parameters or saved.get("fsrs_parameters") or None)
         except BaseException:
             connection.close()
             raise
@@ -230,7 +279,7 @@ class ProgressStore:
                 return self._append(db, key, at, answer, origin, progress)
             # Another process committed a later review of this card first: replay the card in
             # time order, so the cache stays what a rebuild from the log would give.
-            self._merge_card(db, key, {at: answer}, origin)
+            self._merge_card(db, key, {at: (answer, None)}, origin)
             return _review_from_row(db.execute(_REVIEW_AT, (key, at)).fetchone())
 
     def _append(self, db: sqlite3.Connection, key: str, at: int, answer: Answer, origin: str,
@@ -263,50 +312,137 @@ class ProgressStore:
             db.execute(_REBUILD)
             db.execute("DELETE FROM catalog_sync")  # lesson, concept and presence are recopied
             self._catalog = None
+            for (key,) in db.execute("SELECT DISTINCT card FROM reschedules").fetchall():
+                self._merge_card(db, key, {}, "anki")  # Anki's forget / set due date, applied again
             return db.execute("SELECT count(*) FROM cards").fetchone()[0]
 
-    def import_reviews(self, answers: Sequence[Answer], origin: str = "anki") -> tuple[int, int]:
+    def import_reviews(self, answers: Sequence[Answer], origin: str = "anki",
+                       anki: Sequence[AnkiRow | None] | None = None,
+                       reschedules: Sequence[Reschedule] = ()) -> tuple[int, int]:
         """Merge reviews made elsewhere (Anki) into the log, in one transaction; return (added,
         already present). A card's review at the same millisecond is the same review (an Anki
         revlog id is its time in ms, and our exports use ours), so a second import adds nothing.
-        Each card that gains reviews is replayed through FSRS in time order from its last review
+        `anki` gives, answer by answer, what Anki logged for it (kept, and its interval sets the
+        due day); `reschedules` are Anki's "Forget" and "Set due date" entries, applied in turn.
+        Each card that gains entries is replayed through FSRS in time order from its last review
         before the first new one: rows before that are never touched."""
-        fresh: dict[str, dict[int, Answer]] = {}
+        fresh: dict[str, dict[int, tuple[Answer, AnkiRow | None]]] = {}
+        moved: dict[str, dict[int, Reschedule]] = {}
         with self._writing() as db:
-            for answer in answers:
+            keys = list({str(a.card) for a in answers} | {r.card for r in reschedules})
+            stored = _stored_times(db, keys)  # one query per 500 cards; cards never reviewed cost nothing more
+            for answer, row in zip(answers, anki or [None] * len(answers), strict=True):
                 key, at = str(answer.card), to_ms(answer.answered_at)
-                if not db.execute("SELECT 1 FROM reviews WHERE card = ? AND reviewed_at = ?", (key, at)).fetchone():
-                    fresh.setdefault(key, {})[at] = answer
-            for key, new in fresh.items():
-                self._merge_card(db, key, new, origin)
+                if at not in stored.get(key, ()):
+                    fresh.setdefault(key, {})[at] = (answer, row)
+            for entry in reschedules:
+                if db.execute("INSERT OR IGNORE INTO reschedules VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              (entry.card, entry.reviewed_at_ms, entry.duration_ms, *entry.anki)).rowcount:
+                    moved.setdefault(entry.card, {})[entry.reviewed_at_ms] = entry
+            for key in {**fresh, **moved}:
+                self._merge_card(db, key, fresh.get(key, {}), origin, key in stored, bool(moved.get(key)))
         added = sum(len(new) for new in fresh.values())
         return added, len(answers) - added
 
-    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, Answer], origin: str) -> None:
-        logged = [_review_from_row(row) for row in db.execute(
-            f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? ORDER BY reviewed_at", (key,))]
-        start = min(new)
+    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, tuple[Answer, AnkiRow | None]],
+                    origin: str, has_reviews: bool = True, rescheduled: bool = True) -> None:
+        """Replay `key` from its first new entry (answers in `new`, or reschedules already stored)."""
+        rows = db.execute(f"SELECT {_REVIEW_COLUMNS}, anki_ivl FROM reviews WHERE card = ? ORDER BY reviewed_at",
+                          (key,)).fetchall() if has_reviews else []
+        logged = [_review_from_row(row[:20]) for row in rows]
+        anki_ivl = {row[4]: row[20] for row in rows if row[20] is not None}
+        shifts = dict(db.execute("SELECT reviewed_at, anki_ivl FROM reschedules WHERE card = ?", (key,))) \
+            if rescheduled or has_reviews else {}
+        starts = [*new] or [*shifts]
+        if not starts:
+            return
+        start = min(starts)
         kept = [r for r in logged if r.reviewed_at_ms < start]
-        later = {r.reviewed_at_ms: r for r in logged if r.reviewed_at_ms > start}
+        later = {r.reviewed_at_ms: r for r in logged if r.reviewed_at_ms >= start}
         memory = kept[-1].after if kept else None
+        since = kept[-1].reviewed_at_ms if kept else -1
+        for at in sorted(at for at in shifts if since <= at < start):
+            memory = self._rescheduled(memory, at, shifts[at])
         lapses = sum(r.rating == 1 and r.before is not None and r.before.state == State.Review for r in kept)
-        for at in sorted([*new, *later]):
-            rating = later[at].rating if at in later else int(new[at].rating)
-            before, memory = memory, self.scheduling.review(memory, rating, at)
+        events = sorted([(at, 0) for at in [*new, *later]] + [(at, 1) for at in shifts if at >= start])
+        inserts, updates, review = [], [], self.scheduling.review
+        for at, is_reschedule in events:
+            if is_reschedule:
+                memory = self._rescheduled(memory, at, shifts[at])
+                continue
+            answer, row = new.get(at, (None, None))
+            rating = later[at].rating if answer is None else int(answer.rating)
+            ivl = anki_ivl.get(at) if answer is None else (row.ivl if row else None)
+            # a review card falls due on the day Anki logged (fuzz and load balance included)
+            before, memory = memory, review(memory, rating, at, ivl if ivl and ivl > 0 else None)
             lapses += rating == 1 and before is not None and before.state == State.Review
             values = (*_memory_values(before), *_memory_values(memory)[:5])
-            if at in later:
-                db.execute(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", (*values, later[at].id))
+            if answer is None:
+                updates.append((*values, later[at].id))
             else:
-                a = new[at]
-                db.execute(f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
-                           (None, key, a.kind, origin, at, int(a.rating), int(a.correct),
-                            max(0, a.duration_ms), a.response, *values))
+                inserts.append((None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
+                                max(0, answer.duration_ms), answer.response, *values, *(row or _NO_ANKI_ROW)))
+        if updates:
+            db.executemany(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", updates)
+        if inserts:
+            db.executemany(_INSERT_REVIEW, inserts)
+        if memory is None:  # forgotten in Anki and not answered since: a new card again
+            db.execute("DELETE FROM cards WHERE card = ?", (key,))
+            return
         first = min(start, logged[0].reviewed_at_ms) if logged else start
-        kind = logged[-1].kind if logged else next(iter(new.values())).kind
+        kind = logged[-1].kind if logged else next(iter(new.values()))[0].kind
+        is_new = not logged or (bool(shifts) and not db.execute(
+            "SELECT 1 FROM cards WHERE card = ?", (key,)).fetchone())  # forgotten before: placed again
         self._store_card(db, (key, kind, int(memory.state), memory.step, memory.stability, memory.difficulty,
                               memory.due_ms, memory.last_review_ms, first, len(logged) + len(new), lapses),
-                         not logged)
+                         is_new)
+
+    def _rescheduled(self, memory: Memory | None, at: int, ivl: int) -> Memory | None:
+        """The memory after Anki's "Forget" (ivl 0: none, a new card) or "Set due date" (the memory
+        kept, due `ivl` days after the last review, as Anki with FSRS logs it, never before `at`'s day)."""
+        if ivl <= 0 or memory is None:
+            return None if ivl <= 0 else memory
+        days = self.scheduling.days
+        last = memory.last_review_ms if memory.last_review_ms is not None else at
+        due = max(days.day_of(at), days.day_of(last) + ivl)
+        return msgspec.structs.replace(memory, due_ms=days.start_of(due))
+
+    # -- settings --------------------------------------------------------------------------
+
+    def saved_settings(self) -> dict[str, Any]:
+        """The scheduling settings `save_settings` kept (from the learner's Anki collection)."""
+        if not self._has_table("settings"):  # a read-only store from before migration 5
+            return {}
+        with self._reading() as db:
+            return {key: msgspec.json.decode(value) for key, value in db.execute("SELECT key, value FROM settings")}
+
+    def save_settings(self, values: dict[str, object]) -> None:
+        with self._writing() as db:
+            db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)",
+                           ((k, msgspec.json.encode(v).decode()) for k, v in values.items()))
+
+    def _has_table(self, name: str) -> bool:
+        with self._reading() as db:
+            return db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+    def progress_of(self, keys: Sequence[str]) -> dict[str, tuple[CardProgress | None, int | None]]:
+        """For the cards among `keys` that have any: their progress (None for a card forgotten in
+        Anki) and the id Anki last logged them under (None for cards never seen in Anki). Read in
+        batches, so an export holds one batch at a time, not the whole store."""
+        found: dict[str, tuple[CardProgress | None, int | None]] = {}
+        with self._reading() as db:
+            for start in range(0, len(keys), _BATCH):
+                batch = keys[start:start + _BATCH]
+                marks = ",".join("?" * len(batch))
+                progress = {row[0]: _card_from_row(row) for row in db.execute(
+                    f"SELECT {_CARD_COLUMNS} FROM cards WHERE card IN ({marks})", batch)}
+                anki_ids = {card: anki_id for card, anki_id, _ in db.execute(
+                    "SELECT card, anki_card, max(reviewed_at) FROM (SELECT card, anki_card, reviewed_at FROM reviews "
+                    f"WHERE card IN ({marks}) AND anki_card IS NOT NULL UNION ALL SELECT card, anki_card, reviewed_at "
+                    f"FROM reschedules WHERE card IN ({marks})) GROUP BY card", (*batch, *batch))}
+                for key in progress.keys() | anki_ids.keys():
+                    found[key] = (progress.get(key), anki_ids.get(key))
+        return found
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -316,8 +452,12 @@ class ProgressStore:
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
 
     def cards(self) -> list[CardProgress]:
+        return list(self.iter_cards())
+
+    def iter_cards(self) -> Iterator[CardProgress]:
+        """`cards()` one at a time, in key order."""
         with self._reading() as db:
-            return [_card_from_row(row) for row in db.execute(f"SELECT {_CARD_COLUMNS} FROM cards")]
+            yield from map(_card_from_row, db.execute(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY card"))
 
     def history(self, key: str | None = None) -> list[Review]:
         """The log in recording order, for one card or all."""
@@ -328,16 +468,19 @@ class ProgressStore:
 
     def review_log(self) -> list[LoggedReview]:
         """Every review, in time order (then recording order), with only what a review log needs:
-        for a large log a third of the cost of `history()`, which makes each memory whole."""
-        with self._reading() as db:
-            return list(map(LoggedReview._make, db.execute(
-                f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, id")))
+        for a large log a third of the cost of `history()`, which makes each memory whole.
+        Anki's "Forget" and "Set due date" entries are among them, with rating 0."""
+        return list(self.iter_review_log())
 
     def iter_review_log(self) -> Iterator[LoggedReview]:
         """`review_log()` one row at a time, for logs too large to hold whole (export, import)."""
         with self._reading() as db:
-            yield from map(LoggedReview._make, db.execute(
-                f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, id"))
+            reschedules = sorted(map(_logged_reschedule, db.execute(_RESCHEDULES)), key=lambda r: r.reviewed_at_ms)
+            reviews = map(_logged, db.execute(_LOGGED_REVIEWS))
+            if not reschedules:
+                yield from reviews
+                return
+            yield from heapq.merge(reviews, reschedules, key=lambda r: r.reviewed_at_ms)
 
     def review_count(self) -> int:
         with self._reading() as db:
@@ -448,6 +591,22 @@ class ProgressStore:
                 n, right = n + a, right + b
             counts.append((n, right))
         return counts
+
+
+_ANKI_COLUMNS = "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type"
+_INSERT_REVIEW = f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}) VALUES ({', '.join(['?'] * 25)})"
+_NO_ANKI_ROW = (None,) * 5
+
+
+def _stored_times(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, set[int]]:
+    """Card → the times of its stored reviews, for the cards among `keys` that have any."""
+    stored: dict[str, set[int]] = {}
+    for start in range(0, len(keys), _BATCH):
+        batch = keys[start:start + _BATCH]
+        for key, at in db.execute(f"SELECT card, reviewed_at FROM reviews WHERE card IN ({','.join('?' * len(batch))})",
+                                  batch):
+            stored.setdefault(key, set()).add(at)
+    return stored
 
 
 _REVIEW_AT = f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? AND reviewed_at = ?"
