@@ -51,12 +51,28 @@ class _Frozen(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=T
     pass
 
 
+MAX_QUOTE_LENGTH = 300
+
+
+class Evidence(_Frozen):
+    """What backs an answer: a short quote from the source, or why the answer is the course's own synthesis."""
+
+    # Absent is "" rather than None: a plain (not optional) type keeps the schema's messages exact
+    # ("too long", "empty text") where a union would only say that no branch matched.
+    quote: _doc(Annotated[str, msgspec.Meta(max_length=MAX_QUOTE_LENGTH,
+                                            extra_json_schema={"pattern": NOT_BLANK_PATTERN})],
+                "Words copied exactly from the cited source (… marks a cut); `check` finds them there.") = ""
+    speaker: _doc(Text, "Who says the quoted words, when a person is quoted.") = ""
+    synthesis: _doc(Text, "Instead of a quote: why the answer is the course's own synthesis.") = ""
+
+
 class Concept(_Frozen):
     """One idea a lesson teaches."""
 
     id: Slug
     title: Text
     body: _doc(Markdown, "Markdown that teaches the idea in our own words.")
+    evidence: _doc(Evidence | None, "A short quote from one of the lesson's sources that backs the text.") = None
 
 
 REVIEW_OF_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)"
@@ -80,6 +96,7 @@ class _ItemBase(_Frozen, tag_field="kind"):
     explanation: _doc(Markdown, "Why the answer is right: teach, do not restate.")
     review_of: _doc(ItemRef | None, "An earlier item this one deliberately tests again.") = None
     lint: _doc(LintSettings | None, "Settings for `leaderdeck lint`, such as rules to silence.") = None
+    evidence: _doc(Evidence | None, "A short quote from the cited source that backs the answer.") = None
 
     @property
     def kind(self) -> str:
