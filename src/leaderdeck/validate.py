@@ -144,7 +144,22 @@ def _translate(loaded: Loaded, validator: Any, error: Any, key_path: KeyPath) ->
         for extra in rest:
             loaded.problems.append(_unknown_key(loaded, (*key_path, extra), allowed))
         return _unknown_key(loaded, (*key_path, first), allowed)
+    if kind.name == "anyOf" and error.instance is not None:
+        branch = _only_branch(kind.context)  # `X | None` given something: say what is wrong with the X
+        if branch:
+            root = key_path[:len(key_path) - len(error.instance_path)]  # branch errors hold whole paths
+            first, *rest = branch
+            for other in rest:
+                loaded.problems.append(_translate(loaded, validator, other, (*root, *other.instance_path)))
+            return _translate(loaded, validator, first, (*root, *first.instance_path))
     return loaded.problem(key_path, _value_message(kind, error.instance))
+
+
+def _only_branch(branches: list[list[Any]]) -> list[Any] | None:
+    """The errors of the one branch of an optional value that is not `null`, if it is only one."""
+    rest = [b for b in branches if not (len(b) == 1 and b[0].kind.name == "type"
+                                        and _as_list(b[0].kind.types) == ["null"])]
+    return rest[0] if len(rest) == 1 else None
 
 
 def _unknown_key(loaded: Loaded, key_path: KeyPath, allowed: list[str]) -> Problem:
