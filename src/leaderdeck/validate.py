@@ -20,6 +20,7 @@ import jsonschema_rs
 import msgspec
 
 from .errors import Problem
+from .evidence import Sources, check_evidence
 from .load import KeyPath, Loaded
 from .model import (
     CLOZE_PATTERN,
@@ -213,13 +214,16 @@ def did_you_mean(word: str, choices: Any) -> str:
 _WORDS = re.compile(r"[^\w]+")
 
 
-def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
+def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path,
+                    sources: Sources | None = None) -> Lesson | None:
     """Shape, then the rules that span fields. When parts of the lesson are malformed, the rules
-    still run on every part that is whole, so an author sees every problem in one pass."""
+    still run on every part that is whole, so an author sees every problem in one pass.
+    `sources` holds the source texts that evidence quotes are checked against."""
     lesson = validate_model(loaded, Lesson)
     parts = _Parts.of(lesson) if lesson is not None else _Parts.salvaged(loaded.data)
     if parts is not None:
         check_lesson_rules(loaded, parts, known_sources=known_sources, lessons_dir=lessons_dir)
+        check_evidence(loaded, parts.items, parts.concepts, parts.sources or (), sources)
     return lesson if lesson is not None and not loaded.problems else None
 
 
