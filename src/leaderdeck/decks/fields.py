@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from ..markdown import render, render_inline, render_text
-from ..model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection
+from ..model import Choice, Cloze, Course, Evidence, Flashcard, Lesson, Order, Reflection
 
 Item = Flashcard | Cloze | Choice | Order | Reflection
 
@@ -30,16 +30,24 @@ class LessonFields:
         fields = _KIND_FIELDS[item.kind](item, uid)
         fields["Uid"] = uid
         fields["Explanation"] = render(item.explanation)
-        fields["Source"] = self._source(item.source)
+        fields["Source"] = self._source(item.source) + _evidence(item.evidence)
         fields["Lesson"] = self._lesson_title
         fields["Concept"] = self._concepts[item.concept]
         return fields
 
     def _source(self, file: str) -> str:
+        # The source's title only: its file name means nothing to a learner.
         if file not in self._sources:
-            self._sources[file] = (f"{render_text(self._course.source_title(file))} <span class=\"ld-file\">"
-                                   f"({render_text(file)})</span>")
+            self._sources[file] = render_text(self._course.source_title(file))
         return self._sources[file]
+
+
+def _evidence(evidence: Evidence | None) -> str:
+    """The quote that backs the answer, under the source's title (nothing for a synthesis)."""
+    if evidence is None or not evidence.quote:
+        return ""
+    speaker = f" — {render_text(evidence.speaker)}" if evidence.speaker else ""
+    return f'<br><span class="ld-evidence">“{render_text(evidence.quote)}”{speaker}</span>'
 
 
 def _flashcard(item: Flashcard, uid: str) -> dict[str, str]:
