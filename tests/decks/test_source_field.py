@@ -30,5 +30,7 @@ def test_the_quote_and_its_speaker_show_under_the_title_sanitized():
     assert "source-a.txt" not in field
 
 
-def test_a_synthesis_adds_nothing_to_the_card():
-    assert _source_field(Evidence(synthesis="the course's own reading")) == "Source A, a test text"
+def test_a_synthesis_is_labelled_as_the_course_s_own():
+    field = _source_field(Evidence(synthesis="The source names it; the <i>link</i> is ours."))
+    assert field == ("Source A, a test text<br><span class=\"ld-synthesis\">The course's own synthesis: "
+                     "The source names it; the &lt;i&gt;link&lt;/i&gt; is ours.</span>")

@@ -43,11 +43,16 @@ class LessonFields:
 
 
 def _evidence(evidence: Evidence | None) -> str:
-    """The quote that backs the answer, under the source's title (nothing for a synthesis)."""
-    if evidence is None or not evidence.quote:
+    """What backs the answer, under the source's title: the quote and its speaker, and any synthesis."""
+    if evidence is None:
         return ""
-    speaker = f" — {render_text(evidence.speaker)}" if evidence.speaker else ""
-    return f'<br><span class="ld-evidence">“{render_text(evidence.quote)}”{speaker}</span>'
+    shown = ""
+    if evidence.quote:
+        speaker = f" — {render_text(evidence.speaker)}" if evidence.speaker else ""
+        shown += f'<br><span class="ld-evidence">“{render_text(evidence.quote)}”{speaker}</span>'
+    if evidence.synthesis:
+        shown += f'<br><span class="ld-synthesis">The course\'s own synthesis: {render_text(evidence.synthesis)}</span>'
+    return shown
 
 
 def _flashcard(item: Flashcard, uid: str) -> dict[str, str]:
