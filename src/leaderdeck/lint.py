@@ -272,8 +272,9 @@ def _duplicates(course: Course) -> list[_Raw]:
 
 # --- copy rules ------------------------------------------------------------------------------
 
+# An evidence quote is the source's words on purpose (`check` verifies them there).
 _SKIPPED_KEYS = frozenset({"id", "kind", "concept", "source", "sources", "correct", "review_of", "lint", "reverse",
-                           "multi"})
+                           "multi", "quote", "speaker"})
 QUOTATION = re.compile(r'"[^"]*"|“[^”]*”')
 # Names and titles ("Jennifer Marriner, EVP of Global Acceptance Solutions") are facts, not prose:
 # capitalised words inside a sentence count neither towards a copied run nor towards paraphrase.

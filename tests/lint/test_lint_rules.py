@@ -180,3 +180,9 @@ def test_every_rule_is_tested_and_documented():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"| {rule.id} | `{rule.name}` |" in docs, rule.id
+
+
+def test_evidence_quotes_are_not_copying(fixture):
+    quoted = item("flashcard", 'front: "What do good deals do?"\nback: "Reward every party"') + \
+        f'  evidence: {{quote: "{COPIED}"}}\n'
+    assert fixture.rules(quoted) == []
