@@ -134,6 +134,8 @@ concepts:
       matters, and what a leader does differently because of it.
 
 items:
+  # Every item also needs `evidence:` with a `quote:` copied exactly from its source, which backs
+  # the answer (`check` finds it there; `lint` reports an item without it, LD701).
   # flashcard: a question and its answer; `reverse: true` also asks the answer → the question.
   - id: define-main-idea
     kind: flashcard
