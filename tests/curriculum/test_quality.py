@@ -13,8 +13,9 @@ from leaderdeck.model import Choice, Cloze, Course, Flashcard, Lesson, Order, Re
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 PLANNED = [
-    "door-decisions", "customer-obsession", "owner-mindset", "flywheel-and-mechanisms",
-    "win-win-negotiation", "healing-divides", "changing-workplace", "future-essentials-innovation",
+    "door-decisions", "customer-obsession", "principles-as-a-system", "owner-mindset",
+    "flywheel-and-mechanisms", "customer-centric-innovation", "win-win-negotiation", "healing-divides",
+    "changing-workplace", "future-essentials-innovation",
     "fourth-industrial-revolution", "authentic-leadership", "five-cs-of-trust", "pracademics",
 ]
 SHARED_SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
