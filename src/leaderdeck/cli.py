@@ -137,7 +137,19 @@ def _check(args: argparse.Namespace) -> int:
         lessons = []
     lessons += check_files(files) if files else []
     print(summary(lessons))
+    _note_unverified([*(folders or ([] if files else [None])), *(f.parent for f in files)])
     return _lint_paths(args.paths, None) if args.strict else 0
+
+
+def _note_unverified(folders: list[Path | None]) -> None:
+    """One line per course whose evidence quotes could not be compared with the sources."""
+    from .course import find_lessons_dir
+    from .evidence import unverified
+
+    for folder in dict.fromkeys(find_lessons_dir() if f is None else f.resolve() for f in folders):
+        reason = unverified(folder)
+        if reason:
+            print(f"note: evidence not verified: {reason}", file=sys.stderr)
 
 
 def _lint(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ._gc import without_gc
 from .errors import LeaderdeckError, LessonError, Problem, display_path
+from .evidence import Sources
 from .load import Loaded, load_yaml
 from .model import ITEM_KINDS, Course, CourseFile, Lesson
 from .validate import did_you_mean, validate_course_file, validate_lesson
@@ -78,9 +79,10 @@ def _load(lessons_dir: Path, files: Sequence[Path] | None) -> tuple[CourseFile |
     course_loaded = load_yaml(course_file) if course_file.exists() or course_file.is_symlink() else None
     info = validate_course_file(course_loaded) if course_loaded is not None else None
     known = _course_sources(course_loaded)
+    texts = Sources.of(lessons_dir, course_loaded.data if course_loaded is not None else None)
     # Keep only what the course checks need of each file, not its positions: a large course
     # would otherwise hold every node's position of every lesson at once.
-    loaded_lessons = [_summarise(*_load_lesson(path, known, lessons_dir))
+    loaded_lessons = [_summarise(*_load_lesson(path, known, lessons_dir, texts))
                       for path in (lesson_files(lessons_dir) if files is None else files)]
     problems = list(course_loaded.problems) if course_loaded is not None else []
     for loaded, _ in loaded_lessons:
@@ -99,12 +101,13 @@ def _course_sources(course: Loaded | None) -> set[str] | None:
     return {s["file"] for s in sources if isinstance(s, dict) and isinstance(s.get("file"), str)}
 
 
-def _load_lesson(path: Path, known_sources: set[str] | None, lessons_dir: Path) -> tuple[Loaded, Lesson | None]:
+def _load_lesson(path: Path, known_sources: set[str] | None, lessons_dir: Path,
+                 texts: Sources) -> tuple[Loaded, Lesson | None]:
     loaded = load_yaml(path)
     if loaded.data is None and loaded.problems:
         return loaded, None
     sources = known_sources if known_sources is not None else _declared_sources(loaded.data)
-    return loaded, validate_lesson(loaded, sources, lessons_dir)
+    return loaded, validate_lesson(loaded, sources, lessons_dir, texts)
 
 
 def _declared_sources(data: object) -> set[str]:

@@ -54,12 +54,14 @@ RULES = {rule.id: rule for rule in (
     Rule("LD301", "flashcard-back-list", "a flashcard back that is a list"),
     Rule("LD302", "flashcard-back-long", "a flashcard back over 25 words"),
     Rule("LD303", "reverse-not-a-term", "`reverse: true` on a back that is not a term (over 6 words, or a sentence)"),
-    Rule("LD401", "order-unsupported", "an order item with no stated reason to believe the source gives the sequence"),
+    Rule("LD401", "order-unsupported",
+         "an order item whose evidence quotes no passage giving the sequence, or adds a synthesis"),
     Rule("LD501", "same-fact-twice", "near-identical items in two lessons without `review_of`"),
     Rule("LD502", "review-of-unknown", "`review_of` names no item of an earlier lesson"),
     Rule("LD600", "copy-rules-not-run", "the sources folder is absent, so the copy rules did not run (a note)"),
     Rule("LD601", "copied-run", "8 or more words in a row shared with a source, outside quotation marks"),
     Rule("LD602", "close-paraphrase", "a sentence whose content words mostly come from one source sentence"),
+    Rule("LD701", "no-evidence", "an item without `evidence`: no quote backs its answer and no synthesis is declared"),
 )}
 
 MAX_BACK_WORDS = 25
@@ -124,6 +126,7 @@ def lint_course(course: Course, sources_dir: Path | None = None) -> list[Finding
 def _item_findings(item: object, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
     for check in _ITEM_RULES.get(type(item), ()):
         yield from check(item, lesson)
+    yield from _no_evidence(item, lesson)
     yield from _silences(item)
 
 
@@ -215,8 +218,16 @@ def _flashcard_rules(item: Flashcard, lesson: Lesson) -> Iterator[tuple[str, Ite
 
 
 def _order_unsupported(item: Order, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
-    yield ("LD401", ("steps",), "nothing shows the source states this sequence: silence with "
-           "`lint: {ignore: {LD401: <where the source gives the order>}}` until items carry `evidence`")
+    # A synthesis beside the quote says the sequence is partly the course's own.
+    if item.evidence is None or not item.evidence.quote or item.evidence.synthesis:
+        yield ("LD401", ("steps",), "nothing shows the source states this sequence: quote the passage that "
+               "gives it in `evidence` (with no `synthesis`), or use another kind")
+
+
+def _no_evidence(item: object, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
+    if getattr(item, "evidence", None) is None:
+        yield ("LD701", (), "no `evidence`: quote the words of the source that back the answer, "
+               "or declare the answer the course's own `synthesis` and say why")
 
 
 _ITEM_RULES: dict[type, tuple[Callable, ...]] = {
@@ -272,8 +283,9 @@ def _duplicates(course: Course) -> list[_Raw]:
 
 # --- copy rules ------------------------------------------------------------------------------
 
+# An evidence quote is the source's words on purpose (`check` verifies them there).
 _SKIPPED_KEYS = frozenset({"id", "kind", "concept", "source", "sources", "correct", "review_of", "lint", "reverse",
-                           "multi"})
+                           "multi", "quote", "speaker"})
 QUOTATION = re.compile(r'"[^"]*"|“[^”]*”')
 # Names and titles ("Jennifer Marriner, EVP of Global Acceptance Solutions") are facts, not prose:
 # capitalised words inside a sentence count neither towards a copied run nor towards paraphrase.

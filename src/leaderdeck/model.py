@@ -18,9 +18,11 @@ import msgspec
 
 from .kinds import ITEM_KINDS, KINDS, Choice, Cloze, Flashcard, Option, Order, Reflection
 from .kinds.base import (
+    MAX_QUOTE_LENGTH,
     NOT_BLANK_PATTERN,
     REVIEW_OF_PATTERN,
     SLUG_PATTERN,
+    Evidence,
     ItemBase,
     ItemRef,
     LintSettings,
@@ -43,7 +45,7 @@ ITEM_TYPES: dict[str, type[ItemBase]] = {name: kind.model for name, kind in KIND
 
 __all__ = [  # the item kinds live in `leaderdeck.kinds`; they are named here too, where they always were
     "CLOZE_PATTERN", "ITEM_KINDS", "ITEM_TYPES", "MAX_CLOZE_NUMBER", "NOT_BLANK_PATTERN", "REVIEW_OF_PATTERN",
-    "SLUG_PATTERN", "ItemRef", "LintSettings",
+    "SLUG_PATTERN", "ItemRef", "LintSettings", "Evidence", "MAX_QUOTE_LENGTH",
     "_CLOZE_NUMBER", "Choice", "Cloze", "Concept", "Course", "CourseFile", "Flashcard", "Item", "ItemBase",
     "Lesson", "Markdown", "Option", "Order", "Reflection", "Slug", "Source", "SourceName", "Text", "as_dict",
 ]
@@ -55,6 +57,8 @@ class Concept(_Frozen, frozen=True):
     id: Slug
     title: Text
     body: Annotated[Markdown, doc("Markdown that teaches the idea in our own words.")]
+    evidence: Annotated[Evidence | None,
+                        doc("A short quote from one of the lesson's sources that backs the text.")] = None
 
 
 class Lesson(_Frozen, frozen=True):

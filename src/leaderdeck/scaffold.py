@@ -140,4 +140,6 @@ concepts:
       matters, and what a leader does differently because of it.
 
 items:
+  # Every item also needs `evidence:` with a `quote:` copied exactly from its source, which backs
+  # the answer (`check` finds it there; `lint` reports an item without it, LD701).
 """

@@ -20,6 +20,7 @@ import jsonschema_rs
 import msgspec
 
 from .errors import Problem
+from .evidence import Sources, check_evidence
 from .kinds import KINDS
 from .load import KeyPath, Loaded
 from .model import CLOZE_PATTERN, ITEM_KINDS, ITEM_TYPES, NOT_BLANK_PATTERN, Concept, CourseFile, Item, Lesson
@@ -135,7 +136,22 @@ def _translate(loaded: Loaded, validator: Any, error: Any, key_path: KeyPath) ->
         for extra in rest:
             loaded.problems.append(_unknown_key(loaded, (*key_path, extra), allowed))
         return _unknown_key(loaded, (*key_path, first), allowed)
+    if kind.name == "anyOf" and error.instance is not None:
+        branch = _only_branch(kind.context)  # `X | None` given something: say what is wrong with the X
+        if branch:
+            root = key_path[:len(key_path) - len(error.instance_path)]  # branch errors hold whole paths
+            first, *rest = branch
+            for other in rest:
+                loaded.problems.append(_translate(loaded, validator, other, (*root, *other.instance_path)))
+            return _translate(loaded, validator, first, (*root, *first.instance_path))
     return loaded.problem(key_path, _value_message(kind, error.instance))
+
+
+def _only_branch(branches: list[list[Any]]) -> list[Any] | None:
+    """The errors of the one branch of an optional value that is not `null`, if it is only one."""
+    rest = [b for b in branches if not (len(b) == 1 and b[0].kind.name == "type"
+                                        and _as_list(b[0].kind.types) == ["null"])]
+    return rest[0] if len(rest) == 1 else None
 
 
 def _unknown_key(loaded: Loaded, key_path: KeyPath, allowed: list[str]) -> Problem:
@@ -182,13 +198,16 @@ def _describe(value: Any) -> str:
 # --- rules that span fields -------------------------------------------------------------------
 
 
-def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path) -> Lesson | None:
+def validate_lesson(loaded: Loaded, known_sources: set[str], lessons_dir: Path,
+                    sources: Sources | None = None) -> Lesson | None:
     """Shape, then the rules that span fields. When parts of the lesson are malformed, the rules
-    still run on every part that is whole, so an author sees every problem in one pass."""
+    still run on every part that is whole, so an author sees every problem in one pass.
+    `sources` holds the source texts that evidence quotes are checked against."""
     lesson = validate_model(loaded, Lesson)
     parts = _Parts.of(lesson) if lesson is not None else _Parts.salvaged(loaded.data)
     if parts is not None:
         check_lesson_rules(loaded, parts, known_sources=known_sources, lessons_dir=lessons_dir)
+        check_evidence(loaded, parts.items, parts.concepts, parts.sources or (), sources)
     return lesson if lesson is not None and not loaded.problems else None
 
 

@@ -13,8 +13,9 @@ from leaderdeck.model import Choice, Cloze, Course, Flashcard, Lesson, Order, Re
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 PLANNED = [
-    "door-decisions", "customer-obsession", "owner-mindset", "flywheel-and-mechanisms",
-    "win-win-negotiation", "healing-divides", "changing-workplace", "future-essentials-innovation",
+    "door-decisions", "customer-obsession", "principles-as-a-system", "owner-mindset",
+    "flywheel-and-mechanisms", "customer-centric-innovation", "win-win-negotiation", "healing-divides",
+    "changing-workplace", "future-essentials-innovation",
     "fourth-industrial-revolution", "authentic-leadership", "five-cs-of-trust", "pracademics",
 ]
 SHARED_SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
@@ -101,11 +102,13 @@ def test_explanations_and_feedback_teach(course: Course):
 
 
 def _strings(value) -> list[str]:
+    """Every text of a lesson (as_dict gives tuples for lists) but evidence quotes, which are the
+    source's words on purpose (`check` verifies them there), and lint settings, which learners never see."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
+        return [s for k, v in value.items() if k not in ("quote", "lint") for s in _strings(v)]
+    if isinstance(value, list | tuple):
         return [s for v in value for s in _strings(v)]
     return []
 
@@ -126,3 +129,24 @@ def test_no_sentence_is_copied_from_a_source(course: Course):
             runs = (" ".join(words[i:i + 9]) for i in range(len(words) - 8))
             copied = [run for run in runs if run in source_runs]
             assert not copied, f"{lesson.id} copies source text: {copied[0]!r}"
+
+
+def test_every_item_has_evidence_and_few_are_the_course_s_own(course: Course):
+    items = [(lesson.id, item) for lesson in _lessons(course) for item in lesson.items]
+    assert [f"{lesson_id}/{item.id}" for lesson_id, item in items if item.evidence is None] == []
+    unquoted = [f"{lesson_id}/{item.id}" for lesson_id, item in items if not item.evidence.quote]
+    assert unquoted == [], "every item quotes its source; a synthesis may stand beside the quote, not instead of it"
+    syntheses = [item for _, item in items if item.evidence.synthesis]
+    assert len(syntheses) <= len(items) // 10, "most answers should be the sources', not the course's"
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.is_dir(),
+                    reason="evidence not verified: ../shared/sources is not beside the project")
+def test_every_evidence_quote_is_in_its_source(course: Course):
+    from leaderdeck.evidence import normalise, occurs, unverified
+
+    assert unverified(LESSONS) is None  # the course file's sources_dir finds every source
+    texts = {s.file: normalise((SHARED_SOURCES / s.file).read_text(encoding="utf-8")) for s in course.info.sources}
+    for lesson in _lessons(course):
+        for item in lesson.items:
+            assert occurs(item.evidence.quote, texts[item.source]), f"{lesson.id}/{item.id}: quote not in {item.source}"

@@ -67,8 +67,12 @@ class Fixture:
         return [finding.rule for finding in self.lint(*lessons, **options)]
 
 
-def item(kind: str, body: str, item_id: str = "i", extra: str = "") -> str:
-    """One item of `kind` on concept c, citing the source; `body` holds its kind's keys."""
+SYNTHESIS = '  evidence: {synthesis: "a fixture written for a lint test"}\n'
+
+
+def item(kind: str, body: str, item_id: str = "i", extra: str = "", evidence: str | None = SYNTHESIS) -> str:
+    """One item of `kind` on concept c, citing the source; `body` holds its kind's keys. `evidence`
+    is the item's evidence line (by default a synthesis, which satisfies LD701 but not LD401)."""
     head = f"- id: {item_id}\n  kind: {kind}\n  concept: c\n  source: s.txt\n"
-    head += "  explanation: Why the answer is right, explained for the learner.\n"
+    head += "  explanation: Why the answer is right, explained for the learner.\n" + (evidence or "")
     return head + textwrap.indent(textwrap.dedent(body).strip("\n"), "  ") + "\n" + extra

@@ -69,7 +69,12 @@ CASES = {
     ),
     "LD401": (
         ORDER,
-        ORDER + '  lint:\n    ignore:\n      LD401: "the source numbers these steps"\n',
+        item("order", "prompt: Put these in order.\nsteps:\n  - First step\n  - Second step",
+             evidence='  evidence: {quote: "best negotiations reward every party"}\n'),
+    ),
+    "LD701": (
+        item("flashcard", 'front: "What is it?"\nback: "A two-way door"', evidence=None),
+        flashcard("A two-way door"),
     ),
 }
 
@@ -180,3 +185,20 @@ def test_every_rule_is_tested_and_documented():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"| {rule.id} | `{rule.name}` |" in docs, rule.id
+
+
+def test_an_order_item_silenced_by_a_reason_still_passes(fixture):
+    silenced = ORDER + '  lint:\n    ignore:\n      LD401: "the source numbers these steps"\n'
+    assert fixture.rules(silenced) == []
+
+
+def test_evidence_quotes_are_not_copying(fixture):
+    quoted = item("flashcard", 'front: "What do good deals do?"\nback: "Reward every party"',
+                  evidence=f'  evidence: {{quote: "{COPIED}"}}\n')
+    assert fixture.rules(quoted) == []
+
+
+def test_an_order_quote_beside_a_synthesis_does_not_satisfy_ld401(fixture):
+    partly = item("order", "prompt: Put these in order.\nsteps:\n  - First step\n  - Second step",
+                  evidence='  evidence: {quote: "best negotiations reward every party", synthesis: "order is ours"}\n')
+    assert fixture.rules(partly) == ["LD401"]

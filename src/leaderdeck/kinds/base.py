@@ -62,6 +62,21 @@ class LintSettings(Frozen, frozen=True):
                       doc("Rule id (for example LD101) → why the rule does not apply to this item.")] = {}
 
 
+MAX_QUOTE_LENGTH = 300
+
+
+class Evidence(Frozen, frozen=True):
+    """What backs an answer: a short quote from the source, or why the answer is the course's own synthesis."""
+
+    # Absent is "" rather than None: a plain (not optional) type keeps the schema's messages exact
+    # ("too long", "empty text") where a union would only say that no branch matched.
+    quote: Annotated[str, msgspec.Meta(
+        max_length=MAX_QUOTE_LENGTH, extra_json_schema={"pattern": NOT_BLANK_PATTERN},
+        description="Words copied exactly from the cited source (… marks a cut); `check` finds them there.")] = ""
+    speaker: Annotated[Text, doc("Who says the quoted words, when a person is quoted.")] = ""
+    synthesis: Annotated[Text, doc("Instead of a quote: why the answer is the course's own synthesis.")] = ""
+
+
 class ItemBase(Frozen, tag_field="kind", frozen=True):
     id: Slug
     concept: Annotated[Slug, doc("The id of the concept (in this lesson) this item tests.")]
@@ -69,6 +84,7 @@ class ItemBase(Frozen, tag_field="kind", frozen=True):
     explanation: Annotated[Markdown, doc("Why the answer is right: teach, do not restate.")]
     review_of: Annotated[ItemRef | None, doc("An earlier item this one deliberately tests again.")] = None
     lint: Annotated[LintSettings | None, doc("Settings for `leaderdeck lint`, such as rules to silence.")] = None
+    evidence: Annotated[Evidence | None, doc("A short quote from the cited source that backs the answer.")] = None
 
     @property
     def kind(self) -> str:
