@@ -11,22 +11,24 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from . import choice, cloze, flashcard, order, reflection
+from . import choice, cloze, explain, flashcard, match, order, reflection
 from .base import ItemBase, Kind, NoteSpec, resolve
 from .choice import Choice, Option
 from .cloze import Cloze
+from .explain import Explain
 from .flashcard import Flashcard
+from .match import Match, Pair
 from .order import Order
 from .reflection import Reflection
 
 KINDS: dict[str, Kind[Any]] = {kind.name: kind for kind in (
-    flashcard.KIND, cloze.KIND, choice.KIND, order.KIND, reflection.KIND,
+    flashcard.KIND, cloze.KIND, choice.KIND, match.KIND, order.KIND, explain.KIND, reflection.KIND,
 )}
 ITEM_KINDS: tuple[str, ...] = tuple(KINDS)
 
 # Spelled out for type checkers; at run time `leaderdeck.model` builds the lesson's item union
 # from KINDS, and the conformance test proves the two agree.
-Item = Flashcard | Cloze | Choice | Order | Reflection
+Item = Flashcard | Cloze | Choice | Match | Order | Explain | Reflection
 
 
 def register(kind: Kind[Any]) -> None:
@@ -38,5 +40,5 @@ def register(kind: Kind[Any]) -> None:
     KINDS[kind.name] = kind
     ITEM_KINDS = tuple(KINDS)
 
-__all__ = ["ITEM_KINDS", "KINDS", "Choice", "Cloze", "Flashcard", "Item", "ItemBase", "Kind", "NoteSpec",
-           "Option", "Order", "Reflection", "register", "resolve"]
+__all__ = ["ITEM_KINDS", "KINDS", "Choice", "Cloze", "Explain", "Flashcard", "Item", "ItemBase", "Kind", "Match",
+           "NoteSpec", "Option", "Order", "Pair", "Reflection", "register", "resolve"]

@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from ..events import Rating
+from ..kinds.explain import Explain
+from ..kinds.match import Match as MatchItem
 from ..markdown import inline_images, render, render_inline
 from ..model import CLOZE_PATTERN, Choice, Cloze, Flashcard, Order, Reflection
 from . import grading, session
@@ -343,8 +345,99 @@ class OrderCard(Card):
         return {"prompt": self.md(self.item.prompt), "rows": rows}
 
 
+class MatchCard(Card):
+    """Match each left (a term, a case) with one of the rights, each from a list of them all (a
+    select per row: keyboard and screen readers know it); graded and explained pair by pair. A
+    review of one pair's card asks only that row."""
+
+    kind = "match"
+
+    def __init__(self, step: Step, context: Context):
+        super().__init__(step, context)
+        item = step.item
+        assert isinstance(item, MatchItem)
+        self.item = item
+        self.rights = grading.shuffled(item.rights(), context.rng)  # a new order each time it is shown
+        self.chosen: list[str | None] = [None] * len(step.ordinals)
+        self.verdicts: dict[int, bool] = {}
+
+    def on_check(self, chosen: Sequence[int | None]) -> None:
+        """`chosen`: per asked row, the index of the right in the shown list, or None."""
+        if self.outcome is not None:
+            return
+        picked = [self.rights[c] if c is not None and 0 <= c < len(self.rights) else None for c in chosen]
+        if len(picked) != len(self.chosen) or None in picked:
+            self.chosen = (picked + self.chosen)[:len(self.chosen)]
+            self.notice = "Choose a match for every row first."
+            return
+        self.chosen, self.notice = picked, ""
+        outcome = session.answer_match(self.step, picked, self.shown_at, self.context.clock())
+        self.verdicts = {answer.card.ordinal: answer.correct for answer in outcome.answers}
+        self.graded(outcome, *verdict(outcome.correct), self._lines())
+
+    def _lines(self) -> str:
+        lines = []
+        for index, right in zip(self.step.ordinals, self.chosen, strict=True):
+            pair = self.item.pairs[index]
+            left = self.md(pair.left, inline=True)
+            if self.verdicts[index]:
+                lines.append(f"<li>{RIGHT} {left} → {self.md(pair.right, inline=True)}</li>")
+            else:
+                lines.append(f"<li>{WRONG} {left}: you chose <em>{self.md(right or '', inline=True)}</em>; "
+                             f"it matches <strong>{self.md(pair.right, inline=True)}</strong></li>")
+        return f"<ul>{''.join(lines)}</ul>"
+
+    def parts(self) -> State:
+        position = {right: number for number, right in enumerate(self.rights)}
+        rows = [{"left": self.md(self.item.pairs[index].left, inline=True),
+                 "value": None if right is None else position[right],
+                 "mark": None if index not in self.verdicts else ("right" if self.verdicts[index] else "wrong")}
+                for index, right in zip(self.step.ordinals, self.chosen, strict=True)]
+        return {"prompt": self.md(self.item.prompt), "rows": rows,
+                "rights": [self.md(right, inline=True) for right in self.rights]}
+
+
+class ExplainCard(Card):
+    """Explain it back: write an explanation, then tick the rubric points it made. The grade is
+    the share of points hit (`grading.explain_rating`), which the learner sees before moving on."""
+
+    kind = "explain"
+
+    def __init__(self, step: Step, context: Context):
+        super().__init__(step, context)
+        item = step.item
+        assert isinstance(item, Explain)
+        self.item = item
+        self.text = ""
+        self.revealed = False
+        self.ticked: list[int] = []
+
+    def on_reveal(self, text: str = "") -> None:
+        if self.outcome is None:
+            self.text, self.revealed = text, True
+
+    def on_grade(self, ticked: Sequence[int]) -> None:
+        if not self.revealed or self.outcome is not None:
+            return
+        self.ticked = sorted({i for i in ticked if 0 <= i < len(self.item.rubric)})
+        outcome = session.answer_explain(self.step, self.text, self.ticked, self.shown_at, self.context.clock())
+        rating = outcome.answers[0].rating
+        hit, total = len(self.ticked), len(self.item.rubric)
+        label = {Rating.GOOD: "Good", Rating.HARD: "Hard", Rating.AGAIN: "Again"}[rating]
+        tone = {Rating.GOOD: "right", Rating.HARD: "close", Rating.AGAIN: "wrong"}[rating]
+        self.graded(outcome, tone, f"{hit} of {total} points: graded {label}.")
+
+    def parts(self) -> State:
+        points = [{"html": self.md(point, inline=True), "ticked": index in self.ticked}
+                  for index, point in enumerate(self.item.rubric)]
+        return {"prompt": self.md(self.item.prompt), "text": self.text, "revealed": self.revealed,
+                "points": points if self.revealed else [], "question": "Which points did your explanation make?",
+                "reveal_label": "Check against the rubric"}
+
+
 CARDS: dict[str, type[Card]] = {card.kind: card for card in
-                                (FlashcardCard, ClozeCard, ChoiceCard, OrderCard, ReflectionCard)}
+                                (FlashcardCard, ClozeCard, ChoiceCard, MatchCard, OrderCard, ExplainCard,
+                                 ReflectionCard)}
 
 
 def card_for(step: Step, context: Context) -> Card:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
+from ..events import Rating
+from ..kinds.match import Match as MatchItem
 from ..model import CLOZE_PATTERN, Choice, Cloze, Order
 
 T = TypeVar("T")
@@ -192,6 +194,34 @@ def option_verdicts(item: Choice, chosen: Sequence[str]) -> dict[str, bool]:
 def missed_options(item: Choice, chosen: Sequence[str]) -> list[str]:
     """Correct options the learner did not choose (what a multi-select answer left out)."""
     return [option_id for option_id in item.correct if option_id not in chosen]
+
+
+# --- match -------------------------------------------------------------------------------------
+
+
+def grade_match(item: MatchItem, asked: Sequence[int], chosen: Sequence[str | None]) -> dict[int, bool]:
+    """Pair index → right? `chosen` holds, for each asked pair in order, the right the learner
+    matched it with (None: left unmatched, which is wrong). Lefts sharing a right are each right
+    with it."""
+    if len(chosen) != len(asked):
+        raise ValueError(f"match '{item.id}' asks {len(asked)} pairs, got {len(chosen)} answers")
+    unknown = {right for right in chosen if right is not None} - set(item.rights())
+    if unknown:
+        raise ValueError(f"match '{item.id}' has no right {sorted(unknown)}")
+    return {index: right == item.pairs[index].right for index, right in zip(asked, chosen, strict=True)}
+
+
+# --- explain -----------------------------------------------------------------------------------
+
+
+def explain_rating(hit: int, total: int) -> Rating:
+    """The share of rubric points hit, as a rating: all Good, half or more Hard, fewer Again.
+    Never Easy: a ticked rubric says what an explanation held, not how easily it came."""
+    if total <= 0 or not 0 <= hit <= total:
+        raise ValueError(f"{hit} of {total} rubric points")
+    if hit == total:
+        return Rating.GOOD
+    return Rating.HARD if 2 * hit >= total else Rating.AGAIN
 
 
 # --- order -------------------------------------------------------------------------------------

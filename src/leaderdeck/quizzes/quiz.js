@@ -5,7 +5,7 @@
 // Keys pressed inside the quiz stay inside it: JupyterLab must not turn an arrow key on an option
 // into a move of the notebook's cell selection.
 
-const KINDS = { flashcard, reflection, cloze, choice, order };
+const KINDS = { flashcard, reflection, cloze, choice, order, match, explain };
 let counter = 0;
 
 function h(tag, attrs = {}, ...children) {
@@ -165,6 +165,68 @@ function order(card, ctx) {
   ];
 }
 
+// A select per row: Tab moves between rows, arrow keys (or typing) choose; its label is the left.
+function match(card, ctx) {
+  const selects = [];
+  const value = (select) => (select.value === "" ? null : Number(select.value));
+  const rows = card.rows.map((row, index) => {
+    const id = ctx.uid(`pair${index}`);
+    const select = h("select", {
+      id, class: `ld-select${row.mark ? ` ld-${row.mark}` : ""}`, "data-focus": `pair${index}`, disabled: card.answered,
+      onchange: (e) => ctx.draft.set(`pair${index}`, e.target.value),
+    }, h("option", { value: "", text: "Choose…" }),
+      card.rights.map((html, number) => {
+        const option = h("option", { value: String(number) });
+        option.textContent = h("span", { html }).textContent; // an <option> holds text only
+        return option;
+      }));
+    const drafted = ctx.draft.get(`pair${index}`);
+    select.value = card.answered || drafted === undefined ? (row.value === null ? "" : String(row.value)) : drafted;
+    selects.push(select);
+    return h("div", { class: `ld-pair${row.mark ? ` ld-${row.mark}` : ""}` },
+      h("label", { class: "ld-left", for: id, html: row.left }), select, mark(row.mark));
+  });
+  const promptId = ctx.uid("prompt");
+  return [
+    prompt(card.prompt, promptId),
+    h("div", { class: "ld-pairs", role: "group", "aria-labelledby": promptId }, rows),
+    card.answered ? null : button("Check", () => ctx.send("check", { chosen: selects.map(value) }), { primary: true, key: "check" }),
+  ];
+}
+
+function explain(card, ctx) {
+  const id = ctx.uid("text");
+  const area = h("textarea", {
+    id, class: "ld-textarea", rows: 5, placeholder: "Explain it in your own words…", "data-focus": "text",
+    disabled: card.revealed, oninput: (e) => ctx.draft.set("text", e.target.value),
+  });
+  area.value = card.revealed ? card.text : (ctx.draft.get("text") ?? "");
+  const nodes = [prompt(card.prompt, ctx.uid("prompt")), h("label", { class: "ld-label", for: id, text: "Your explanation" }), area];
+  if (!card.revealed) {
+    nodes.push(button(card.reveal_label, () => ctx.send("reveal", { text: area.value }), { primary: true, key: "reveal" }));
+    return nodes;
+  }
+  const questionId = ctx.uid("rubric");
+  const boxes = card.points.map((point, index) => {
+    const input = h("input", {
+      type: "checkbox", class: "ld-option-input", value: String(index), "data-focus": `point${index}`, disabled: card.answered,
+      onchange: (e) => {
+        ctx.draft.set(`point${index}`, e.target.checked);
+        e.target.closest("label").classList.toggle("ld-selected", e.target.checked);
+      },
+    });
+    input.checked = card.answered ? point.ticked : (ctx.draft.get(`point${index}`) ?? false);
+    return h("label", { class: `ld-option${input.checked ? " ld-selected" : ""}` },
+      input, h("span", { class: "ld-option-text", html: point.html }));
+  });
+  const ticked = () => boxes.map((label, index) => (label.querySelector("input").checked ? index : null)).filter((i) => i !== null);
+  nodes.push(
+    h("p", { class: "ld-rating-question", id: questionId, text: card.question }),
+    h("div", { class: "ld-options-group", role: "group", "aria-labelledby": questionId }, boxes),
+    card.answered ? null : button("Grade my explanation", () => ctx.send("grade", { ticked: ticked() }), { primary: true, key: "grade" }));
+  return nodes;
+}
+
 // --- the quiz around the card ---------------------------------------------------------------
 
 function header(state) {
@@ -232,7 +294,7 @@ function restoreFocus(root, key, card) {
   if (!target && key.startsWith("move-")) target = find(key.endsWith("-up") ? key.replace(/-up$/, "-down") : key.replace(/-down$/, "-up"));
   if (!target && card?.answered) target = find("next") || find("override");
   if (!target && (key === "first" || key === "next" || key === "check" || key === "reveal")) {
-    target = root.querySelector("input:not([disabled]), textarea:not([disabled]), .ld-card button:not([disabled]), .ld-summary button");
+    target = root.querySelector("input:not([disabled]), select:not([disabled]), textarea:not([disabled]), .ld-card button:not([disabled]), .ld-summary button");
   }
   if (!target) target = find("next") || root.querySelector("button:not([disabled])");
   target?.focus({ preventScroll: false });

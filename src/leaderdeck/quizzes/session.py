@@ -18,6 +18,8 @@ from pathlib import Path
 from ..errors import LeaderdeckError
 from ..events import Answer, Rating, graded
 from ..identity import CardKey, NoteKey
+from ..kinds.explain import Explain
+from ..kinds.match import Match
 from ..model import Choice, Cloze, Course, Flashcard, Item, Lesson, Order
 from . import grading
 
@@ -62,7 +64,7 @@ def lesson_steps(course: Course, lesson_id: str, concept: str | None = None) -> 
     forward, reverse = [], []
     for item in items:
         note = NoteKey(course.id, lesson.id, item.id)
-        if isinstance(item, Cloze):
+        if isinstance(item, Cloze | Match):  # every card of the item in one step: the blanks, the pairs
             forward.append(Step(note, item, item.card_ordinals(), course.lessons_dir))
             continue
         forward.append(Step(note, item, (0,), course.lessons_dir))
@@ -153,6 +155,31 @@ def answer_cloze(step: Step, typed: Sequence[str], shown_at: datetime, now: date
         at = now + timedelta(milliseconds=offset)
         answers.append(_answer(step, number - 1, correct, graded(correct), shown_at, at, response))
     return Outcome(step, all(a.correct for a in answers), tuple(answers))
+
+
+def answer_match(step: Step, chosen: Sequence[str | None], shown_at: datetime, now: datetime) -> Outcome:
+    """`chosen`: for each asked pair (`step.ordinals`, pair indices), the right the learner matched
+    it with, or None. One Answer per pair, a millisecond apart (as a cloze's)."""
+    item = step.item
+    assert isinstance(item, Match)
+    verdicts = grading.grade_match(item, step.ordinals, chosen)
+    answers = tuple(_answer(step, index, verdicts[index], graded(verdicts[index]), shown_at,
+                            now + timedelta(milliseconds=offset), right or "")
+                    for offset, (index, right) in enumerate(zip(step.ordinals, chosen, strict=True)))
+    return Outcome(step, all(a.correct for a in answers), answers)
+
+
+def answer_explain(step: Step, text: str, ticked: Sequence[int], shown_at: datetime, now: datetime) -> Outcome:
+    """`ticked`: the rubric points (0-based) the learner's explanation made; the rating is their
+    share (`grading.explain_rating`). The response keeps the text and the points hit."""
+    item = step.item
+    assert isinstance(item, Explain)
+    hit = sorted({index for index in ticked if 0 <= index < len(item.rubric)})
+    rating = grading.explain_rating(len(hit), len(item.rubric))
+    points = ",".join(str(index + 1) for index in hit)
+    response = f"{text.strip()}\n[rubric: {points or 'none'} of {len(item.rubric)}]"
+    correct = rating != Rating.AGAIN
+    return Outcome(step, correct, (_answer(step, 0, correct, rating, shown_at, now, response),))
 
 
 def override(outcome: Outcome) -> Outcome:
