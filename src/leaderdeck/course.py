@@ -147,6 +147,26 @@ def _check_course_lessons(course: Loaded | None, info: CourseFile | None,
     for index, lesson_id in enumerate(info.lessons):
         if whole and lesson_id not in first_file and not failed:
             problems.append(course.problem(("lessons", index), f"no lesson file has id '{lesson_id}'"))
+    if whole and not failed:
+        problems += _check_see_also(loaded_lessons)
+    return problems
+
+
+def _check_see_also(loaded_lessons: list[tuple[Loaded, Lesson | None]]) -> list[Problem]:
+    """Every `see_also` names a concept of another lesson (the whole course is needed to know)."""
+    known = {f"{lesson.id}/{concept.id}": lesson.id for _, lesson in loaded_lessons if lesson
+             for concept in lesson.concepts}
+    problems = []
+    for loaded, lesson in loaded_lessons:
+        for index, concept in enumerate(lesson.concepts if lesson else ()):
+            for number, reference in enumerate(concept.see_also):
+                at = ("concepts", index, "see_also", number)
+                if reference not in known:
+                    message = f"unknown concept '{reference}' (lesson-id/concept-id)" + did_you_mean(reference, known)
+                    problems.append(loaded.problem(at, message))
+                elif lesson is not None and known[reference] == lesson.id:
+                    message = f"'{reference}' is in this lesson: see_also links to other lessons"
+                    problems.append(loaded.problem(at, message))
     return problems
 
 

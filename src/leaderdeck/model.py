@@ -51,6 +51,9 @@ __all__ = [  # the item kinds live in `leaderdeck.kinds`; they are named here to
 ]
 
 
+ConceptRef = Annotated[str, msgspec.Meta(pattern=REVIEW_OF_PATTERN, description="lesson-id/concept-id")]
+
+
 class Concept(_Frozen, frozen=True):
     """One idea a lesson teaches."""
 
@@ -59,6 +62,9 @@ class Concept(_Frozen, frozen=True):
     body: Annotated[Markdown, doc("Markdown that teaches the idea in our own words.")]
     evidence: Annotated[Evidence | None,
                         doc("A short quote from one of the lesson's sources that backs the text.")] = None
+    see_also: Annotated[tuple[ConceptRef, ...], doc(
+        "Concepts of other lessons this one connects to, as lesson-id/concept-id; the notebook shows "
+        "each as 'Connects to lesson NN: <title>'.")] = ()
 
 
 class Lesson(_Frozen, frozen=True):

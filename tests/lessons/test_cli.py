@@ -10,6 +10,7 @@ import pytest
 
 from leaderdeck.cli import main
 from leaderdeck.course import load_course
+from leaderdeck.kinds import KINDS
 
 
 def test_check_clean_course_prints_summary(course_dir: Path, capsys: pytest.CaptureFixture[str]):
@@ -94,7 +95,7 @@ def test_new_writes_a_valid_numbered_lesson_and_lists_it(course_dir: Path, capsy
     assert [lesson.id for lesson in course.lessons] == ["door-decisions", "bias-for-action"]
     new = course.lesson("bias-for-action")
     assert new.title == "Bias for Action!"
-    assert sorted({item.kind for item in new.items}) == ["choice", "cloze", "flashcard", "order", "reflection"]
+    assert sorted({item.kind for item in new.items}) == sorted(KINDS)  # an example of every kind
     assert main(["check", str(course_dir)]) == 0
     assert main(["new", "Bias for action", "--lessons", str(course_dir)]) == 1
     assert "already has a lesson with id 'bias-for-action'" in capsys.readouterr().err

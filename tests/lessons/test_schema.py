@@ -9,6 +9,7 @@ import jsonschema_rs
 import yaml
 
 from leaderdeck.course import lesson_files
+from leaderdeck.kinds import KINDS
 from leaderdeck.schema import SCHEMA_DIR, render, schemas
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,6 +33,6 @@ def test_every_shipped_lesson_names_the_schema_and_satisfies_it():
 def test_schema_describes_every_item_kind_for_autocomplete():
     lesson = schemas()["lesson.schema.json"]
     items = lesson["$defs"]["Lesson"]["properties"]["items"]["items"]
-    assert sorted(items["discriminator"]["mapping"]) == ["choice", "cloze", "flashcard", "order", "reflection"]
+    assert sorted(items["discriminator"]["mapping"]) == sorted(KINDS)
     assert lesson["$defs"]["Flashcard"]["additionalProperties"] is False
     assert "description" in lesson["$defs"]["Choice"]["properties"]["scenario"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
 
 import msgspec
 
@@ -77,6 +77,9 @@ class Evidence(Frozen, frozen=True):
     synthesis: Annotated[Text, doc("Instead of a quote: why the answer is the course's own synthesis.")] = ""
 
 
+Level = Literal["recall", "apply", "connect"]
+
+
 class ItemBase(Frozen, tag_field="kind", frozen=True):
     id: Slug
     concept: Annotated[Slug, doc("The id of the concept (in this lesson) this item tests.")]
@@ -85,6 +88,8 @@ class ItemBase(Frozen, tag_field="kind", frozen=True):
     review_of: Annotated[ItemRef | None, doc("An earlier item this one deliberately tests again.")] = None
     lint: Annotated[LintSettings | None, doc("Settings for `leaderdeck lint`, such as rules to silence.")] = None
     evidence: Annotated[Evidence | None, doc("A short quote from the cited source that backs the answer.")] = None
+    level: Annotated[Level | None, doc(
+        "What the item asks of the learner: recall a fact, apply an idea to a case, or connect ideas.")] = None
 
     @property
     def kind(self) -> str:

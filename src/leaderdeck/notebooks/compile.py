@@ -49,12 +49,26 @@ def lesson_notebook(course: Course, lesson: Lesson) -> NotebookNode:
     quizzed = {item.concept for item in lesson.items}
     for concept in lesson.concepts:
         cells.append(markdown(cid("concept", concept.id),
-                              f"## {_text(concept.title)}\n\n{lesson_markdown(concept.body)}"))
+                              f"## {_text(concept.title)}\n\n{lesson_markdown(concept.body)}"
+                              + _connections(course, concept.see_also)))
         if concept.id in quizzed:
             call = f"quiz({json.dumps(lesson.id)}, concept={json.dumps(concept.id)})"
             cells.append(code(cid("quiz", concept.id), f"from leaderdeck import quiz\n{call}"))
     cells.append(markdown("next", _lesson_outro(course, lesson)))
     return notebook(cells)
+
+
+def _connections(course: Course, see_also: tuple[str, ...]) -> str:
+    """"Connects to lesson NN: <title>" for each concept of another lesson this one links to."""
+    lines = []
+    for reference in see_also:
+        lesson_id, concept_id = reference.split("/")
+        lesson = course.lesson(lesson_id)
+        number = [item.id for item in course.lessons].index(lesson_id) + 1
+        title = _text(lesson.concept(concept_id).title)
+        lines.append(f"- Connects to lesson {number:02d}: [{_text(lesson.title)}]({lesson_file_name(course, lesson)})"
+                     f" · {title}")
+    return "\n\n" + "\n".join(lines) if lines else ""
 
 
 def _navigation(course: Course, lesson: Lesson) -> str:
