@@ -31,6 +31,7 @@ from ._lint_text import (
     tokens,
     words_in,
 )
+from .kinds import Explain, Match
 from .model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection, as_dict
 
 ItemPath = tuple[str | int, ...]
@@ -56,6 +57,8 @@ RULES = {rule.id: rule for rule in (
     Rule("LD303", "reverse-not-a-term", "`reverse: true` on a back that is not a term (over 6 words, or a sentence)"),
     Rule("LD401", "order-unsupported",
          "an order item whose evidence quotes no passage giving the sequence, or adds a synthesis"),
+    Rule("LD451", "match-answer-cued", "a match pair whose left already holds its right's words"),
+    Rule("LD461", "explain-point-long", "a rubric point over 20 words: the learner cannot tick it at a glance"),
     Rule("LD501", "same-fact-twice", "near-identical items in two lessons without `review_of`"),
     Rule("LD502", "review-of-unknown", "`review_of` names no item of an earlier lesson"),
     Rule("LD600", "copy-rules-not-run", "the sources folder is absent, so the copy rules did not run (a note)"),
@@ -66,6 +69,7 @@ RULES = {rule.id: rule for rule in (
 
 MAX_BACK_WORDS = 25
 MAX_TERM_WORDS = 6
+MAX_POINT_WORDS = 20
 LENGTH_RATIO = 1.25
 COPY_RUN = 8
 PARAPHRASE_SHARE = 0.75  # share of a lesson sentence's content words found in one source sentence
@@ -224,6 +228,22 @@ def _order_unsupported(item: Order, lesson: Lesson) -> Iterator[tuple[str, ItemP
                "gives it in `evidence` (with no `synthesis`), or use another kind")
 
 
+def _match_cued(item: Match, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
+    for index, pair in enumerate(item.pairs):
+        target = " ".join(tokens(plain(pair.right)))
+        if target and contains_phrase(pair.left, target):
+            yield ("LD451", ("pairs", index, "left"),
+                   f"the left shows its own right '{pair.right}': the pair is answered by reading it")
+
+
+def _explain_points_long(item: Explain, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
+    for index, point in enumerate(item.rubric):
+        words = len(plain(point).split())
+        if words > MAX_POINT_WORDS:
+            yield ("LD461", ("rubric", index), f"the point has {words} words (at most {MAX_POINT_WORDS}): "
+                   "one short claim the learner can tick or not")
+
+
 def _no_evidence(item: object, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
     if getattr(item, "evidence", None) is None:
         yield ("LD701", (), "no `evidence`: quote the words of the source that back the answer, "
@@ -235,6 +255,8 @@ _ITEM_RULES: dict[type, tuple[Callable, ...]] = {
     Cloze: (_cloze_rules,),
     Flashcard: (_flashcard_rules,),
     Order: (_order_unsupported,),
+    Match: (_match_cued,),
+    Explain: (_explain_points_long,),
 }
 
 
@@ -252,6 +274,10 @@ def _fact_text(item: object) -> str:
             return " ".join([item.prompt, *item.steps])
         case Reflection():
             return item.prompt
+        case Match():
+            return " ".join([item.prompt, *(f"{pair.left} {pair.right}" for pair in item.pairs)])
+        case Explain():
+            return " ".join([item.prompt, *item.rubric])
     return ""
 
 

@@ -72,6 +72,16 @@ CASES = {
         item("order", "prompt: Put these in order.\nsteps:\n  - First step\n  - Second step",
              evidence='  evidence: {quote: "best negotiations reward every party"}\n'),
     ),
+    "LD451": (
+        item("match", "prompt: Which door?\npairs:\n  - left: A two-way door decision\n    right: Two-way door\n"
+                      "  - left: Selling the company\n    right: One-way door"),
+        item("match", "prompt: Which door?\npairs:\n  - left: A month's trial\n    right: Two-way door\n"
+                      "  - left: Selling the company\n    right: One-way door"),
+    ),
+    "LD461": (
+        item("explain", "prompt: Explain doors.\nrubric:\n  - " + " ".join(["word"] * 21) + "\n  - It names both."),
+        item("explain", "prompt: Explain doors.\nrubric:\n  - " + " ".join(["word"] * 20) + "\n  - It names both."),
+    ),
     "LD701": (
         item("flashcard", 'front: "What is it?"\nback: "A two-way door"', evidence=None),
         flashcard("A two-way door"),
