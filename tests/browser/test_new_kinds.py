@@ -28,10 +28,10 @@ def project(tmp_path_factory):
     shutil.copytree(LESSONS, root / "lessons")
     write_notebooks(load_course(root / "lessons"), root)
     settings = root / "jupyter" / "settings" / "@jupyterlab"
-    (settings / "apputils-extension").mkdir(parents=True)
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
-    (settings / "notebook-extension").mkdir(parents=True)
-    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    for folder, file, value in (("apputils-extension", "notification", {"fetchNews": "false"}),
+                                ("notebook-extension", "tracker", {"windowingMode": "none"})):
+        (settings / folder).mkdir(parents=True)
+        (settings / folder / f"{file}.jupyterlab-settings").write_text(json.dumps(value))
     return root
 
 
