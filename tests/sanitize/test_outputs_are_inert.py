@@ -123,6 +123,11 @@ def _press_everything(quiz) -> None:
         quiz.act("override")
     elif state["kind"] == "choice":
         quiz.act("check", chosen=[state["options"][0]["id"]])
+    elif state["kind"] == "match":
+        quiz.act("check", chosen=[0] * len(state["rows"]))
+    elif state["kind"] == "explain":
+        quiz.act("reveal", text="An explanation.")  # learner text is a textarea value, as a reflection's
+        quiz.act("grade", ticked=[0])
     else:
         quiz.act("check")
 

@@ -62,7 +62,7 @@ def _connections(course: Course, see_also: tuple[str, ...]) -> str:
     """"Connects to lesson NN: <title>" for each concept of another lesson this one links to."""
     lines = []
     for reference in see_also:
-        lesson_id, concept_id = reference.split("/")
+        lesson_id, _, concept_id = reference.partition("/")  # a concept reference, not an identity key
         lesson = course.lesson(lesson_id)
         number = [item.id for item in course.lessons].index(lesson_id) + 1
         title = _text(lesson.concept(concept_id).title)
