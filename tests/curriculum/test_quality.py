@@ -17,7 +17,7 @@ LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 PLANNED = [
     "authentic-leadership",
     "door-decisions", "owner-mindset", "future-essentials-innovation",
-    "customer-obsession",
+    "customer-obsession", "mastercard-innovation-pillars",
     "flywheel-and-mechanisms", "customer-centric-innovation", "principles-as-a-system", "changing-workplace",
     "five-cs-of-trust", "win-win-negotiation", "healing-divides",
     "fourth-industrial-revolution", "judgment-curiosity-talent", "pracademics",
