@@ -58,7 +58,7 @@ def test_course_covers_every_planned_topic_in_order(course: Course):
 def test_every_lesson_is_substantial(course: Course):
     for lesson in _lessons(course):
         assert len(lesson.concepts) >= 3, lesson.id
-        assert len(lesson.items) >= 12, f"{lesson.id}: {len(lesson.items)} items"
+        assert 12 <= len(lesson.items) <= 18, f"{lesson.id}: {len(lesson.items)} items"
         kinds = {item.kind for item in lesson.items}
         # `order` only where a source states the sequence (lint LD401), so not every lesson has one
         assert {"flashcard", "cloze", "choice", "reflection"} <= kinds, lesson.id
