@@ -28,7 +28,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "A2 the stakes: climate risk, a music industry losing revenue": ("standing-still",),
     "A3 risk-taking is a careful process, not an impulse": ("careful-not-impulsive",),
     "A4 one-way door: irreversible, made sparingly": ("define-one-way-door", "one-way-door-rare", "door-traits"),
-    "A5 two-way door: reversible, suits speed and experiments": ("define-two-way-door", "two-way-door-cloze", "classify-pilot"),
+    "A5 two-way door: reversible, suits speed and experiments": (
+        "define-two-way-door", "two-way-door-cloze", "classify-pilot",
+    ),
     "A6 new ground: little data, gut instinct raises the risk": ("unfamiliar-ground",),
     "A7 every door is a win because you learn": ("door-always-wins",),
     "A9 the team reads structured risk-taking as support": ("backing-ideas",),
@@ -61,7 +63,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "D2 forego the fear": ("fear-survival-mode", "renewal-pressure", "fear-closes-possibilities"),
     "D3 discipline the mentality; win-win is the hardest": ("better-mentalities", "why-win-win-is-hard"),
     "D4 do your homework, your own side first": ("cross-department-prep", "homework-order", "homework-cloze"),
-    "D5 common ground: how for similar goals, why for different": ("exclusive-contract-demand", "dig-for-common-ground"),
+    "D5 common ground: how for similar goals, why for different": (
+        "exclusive-contract-demand", "dig-for-common-ground",
+    ),
     "D6 the dominant party's scarcity mindset; 'How do we both succeed?'": ("dominant-party",),
     # 000 Moore → future-essentials-innovation
     "E1 lean into tomorrow; stagnation is the bigger risk": ("stagnation-risk",),
@@ -76,7 +80,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "F3 watch other signals; the gig economy": ("gig-economy-signal",),
     "F4 skate to where the puck is going": ("puck-meaning",),
     "F5 collaboration seeds innovation; outsiders' perspectives": ("outside-perspectives", "a-ha-outsiders"),
-    "F6 the three pillars are the leader's job": ("three-pillars-flashcard", "pillars-are-the-leaders-job", "which-triad-curiosity"),
+    "F6 the three pillars are the leader's job": (
+        "three-pillars-flashcard", "pillars-are-the-leaders-job", "which-triad-curiosity",
+    ),
     "F7 the past is no longer prologue": ("past-not-prologue",),
     # 000 Ubalijoro → fourth-industrial-revolution
     "G1 the WEF definition of the 4IR": ("define-fourth-industrial-revolution",),
@@ -91,7 +97,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     # 000 Bennis → authentic-leadership, five-cs-of-trust
     "H1 Bennis's interest began leading a platoon in WWII": ("bennis-war-experience",),
     "H4 adaptive and authentic leadership": ("bennis-two-core-concepts",),
-    "H5 a continual journey; curiosity the taproot": ("stop-learning-consequence", "adaptive-taproot-cloze", "same-playbook"),
+    "H5 a continual journey; curiosity the taproot": (
+        "stop-learning-consequence", "adaptive-taproot-cloze", "same-playbook",
+    ),
     "H6 trust's C-suite, the pillars of authentic leadership": ("five-cs-cloze", "five-cs-pillars-of"),
     "H7 passion trickles down": ("passion-effect", "passion-quote-cloze"),
     "H8 managing people is like herding cats": ("herding-cats",),
@@ -114,7 +122,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     # 000 Amazon customer-centric innovation → customer-obsession, customer-centric-innovation
     "J1 customer-back thinking": ("define-customer-back",),
     "J2 Amazon as an inherent disrupter": ("why-disrupter",),
-    "J3 Madan: technology judged by customers; front-line ideas": ("madan-tech-test", "front-line-source", "picker-suggestion"),
+    "J3 Madan: technology judged by customers; front-line ideas": (
+        "madan-tech-test", "front-line-source", "picker-suggestion",
+    ),
     "J4 Rhoads: well-being and safety drive customer care": ("rhoads-link", "safest-workplace", "peak-season-shortcut"),
     "J5 upskilling: Career Choice, the Upskilling Pledge": ("why-upskill", "upskilling-programmes"),
     "J6 Ghani: AI review summaries": ("review-summaries",),
@@ -123,11 +133,15 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "J9 business customers: AWS Bedrock": ("bedrock-for-business",),
     "J10 it scales down: a solopreneur, Bezos's garage": ("small-firm-working-backwards",),
     # 001 and 002 → customer-obsession, principles-as-a-system
-    "K1 principles rooted in timeless fundamentals; culture as strategy": ("secret-sauce", "culture-as-strategy", "any-leader"),
+    "K1 principles rooted in timeless fundamentals; culture as strategy": (
+        "secret-sauce", "culture-as-strategy", "any-leader",
+    ),
     "K2 the sources disagree on the number of principles": ("count-in-001", "count-in-2018", "sources-disagree"),
     "K3 principles the sources only name": ("named-not-defined",),
     "K4 practised day after day": ("day-after-day", "values-poster"),
-    "K5 start with the customer; customers, not competitors": ("rival-launches-feature", "competitors-versus-customers"),
+    "K5 start with the customer; customers, not competitors": (
+        "rival-launches-feature", "competitors-versus-customers",
+    ),
     "K6 a customer can be a shopper, a client or an internal team": ("who-counts-as-customer",),
     "K7 identify your customer": ("work-backwards-own-project",),
     "K8 evaluate every activity": ("activity-questions", "activity-audit"),
@@ -151,7 +165,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "M11 the retail loop": ("retail-flywheel-order",),
     "M12 feeding any part accelerates the wheel": ("flywheel-accelerators",),
     "M13 the 'big deal' quote": ("bezos-big-deal",),
-    "M15 employees' superpowers are linked to customer experience": ("talent-flywheel-customers", "superpowers-for-customers"),
+    "M15 employees' superpowers are linked to customer experience": (
+        "talent-flywheel-customers", "superpowers-for-customers",
+    ),
     "M16 the flywheel separates impact at each stage": ("my-talent-flywheel",),
     "M17 hiring mechanisms against bias": ("interview-bias-mechanisms",),
     "M18 small teams with single-threaded leaders": ("slow-team-structure",),
@@ -261,7 +277,8 @@ def test_the_correct_option_is_not_the_longest_more_often_than_chance(course: Co
         if all(right > length for option_id, length in lengths.items() if option_id != item.correct[0]):
             longest.append(item.id)
     bound = _chance_bound([1 / len(item.options) for item in items])
-    assert len(longest) <= bound, f"correct option longest in {len(longest)} of {len(items)} (chance allows {bound:.1f})"
+    assert len(longest) <= bound, (
+        f"correct option longest in {len(longest)} of {len(items)} (chance allows {bound:.1f})")
 
 
 def test_the_correct_option_is_not_the_shortest_more_often_than_chance(course: Course):
@@ -274,7 +291,8 @@ def test_the_correct_option_is_not_the_shortest_more_often_than_chance(course: C
         if all(right < length for option_id, length in lengths.items() if option_id != item.correct[0]):
             shortest.append(item.id)
     bound = _chance_bound([1 / len(item.options) for item in items])
-    assert len(shortest) <= bound, f"correct option shortest in {len(shortest)} of {len(items)} (chance allows {bound:.1f})"
+    assert len(shortest) <= bound, (
+        f"correct option shortest in {len(shortest)} of {len(items)} (chance allows {bound:.1f})")
 
 
 def test_multi_select_items_are_not_mostly_right(course: Course):
