@@ -14,6 +14,7 @@ from pathlib import Path
 from ._gc import without_gc
 from .errors import LeaderdeckError, LessonError, Problem, display_path
 from .evidence import Sources
+from .identity import item_key_text
 from .load import Loaded, load_yaml
 from .model import ITEM_KINDS, Course, CourseFile, Lesson
 from .validate import did_you_mean, validate_course_file, validate_lesson
@@ -149,6 +150,33 @@ def _check_course_lessons(course: Loaded | None, info: CourseFile | None,
             problems.append(course.problem(("lessons", index), f"no lesson file has id '{lesson_id}'"))
     if whole and not failed:
         problems += _check_see_also(loaded_lessons)
+    return problems + _check_moved_items(info.id, loaded_lessons)
+
+
+def _check_moved_items(course_id: str, loaded_lessons: list[tuple[Loaded, Lesson | None]]) -> list[Problem]:
+    """An item that moved keeps its first lesson's key (`moved_from`): no two items may share a key."""
+    first: dict[str, str] = {}
+    problems = []
+    for loaded, lesson in loaded_lessons:
+        for index, item in enumerate(lesson.items if lesson else ()):
+            if item.moved_from is None:
+                continue
+            at = ("items", index, "moved_from")
+            if lesson is not None and item.moved_from == lesson.id:
+                problems.append(loaded.problem(at, "moved_from names this lesson: it is for an item that "
+                                                   "moved here from another lesson"))
+            key = item_key_text(course_id, item.moved_from, item.id)
+            if key in first:
+                problems.append(loaded.problem(at, f"another item moved from '{item.moved_from}' with id "
+                                                   f"'{item.id}' ({first[key]}): one item per key"))
+            first.setdefault(key, loaded.path)
+    for loaded, lesson in loaded_lessons:
+        for index, item in enumerate(lesson.items if lesson else ()):
+            key = item_key_text(course_id, lesson.id, item.id) if lesson else ""
+            if item.moved_from is None and key in first:
+                message = (f"item id '{item.id}' is taken: an item moved from this lesson keeps it "
+                           f"({first[key]}); choose another id")
+                problems.append(loaded.problem(("items", index, "id"), message))
     return problems
 
 

@@ -2,7 +2,8 @@
 
 A note is identified by (course id, lesson id, item id); a card by that plus its Anki ordinal
 (the cloze number minus one; 1 for a flashcard's reverse card; otherwise 0). Nothing here is
-derived from content, so rewording, reordering or moving an item never changes its identity.
+derived from content, so rewording, reordering or moving an item never changes its identity
+(an item moved to another lesson names its first lesson in `moved_from`, see `item_key_text`).
 
 Every key built from ids is built here and nowhere else: the note key text
 `course/lesson/item`, the card key text `course/lesson/item#ordinal`, the Anki GUID (a hash of
@@ -39,6 +40,17 @@ def note_key_text(course: str, lesson: str, item: str) -> str:
     """`str(NoteKey(course, lesson, item))` without making the key: the deck compiler needs only
     the text, for every item of a course."""
     return f"{course}/{lesson}/{item}"
+
+
+def item_key_text(course: str, lesson: str, item: str, moved_from: str | None = None) -> str:
+    """An item's note key text. An item that moved to another lesson (`moved_from`) keeps the key
+    of the lesson it was first published in: its GUID and its learners' progress go with it."""
+    return note_key_text(course, moved_from or lesson, item)
+
+
+def item_key(course: str, lesson: str, item: str, moved_from: str | None = None) -> NoteKey:
+    """`item_key_text` as a `NoteKey`."""
+    return NoteKey(course, moved_from or lesson, item)
 
 
 def lesson_key_text(course: str, lesson: str) -> str:

@@ -13,11 +13,15 @@ from leaderdeck.kinds import Explain, Match
 from leaderdeck.model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection, as_dict
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+# The teaching order (review §6.1): Bennis's frame; deciding and risk; customers; people systems;
+# trust and relationships; change and learning.
 PLANNED = [
-    "door-decisions", "customer-obsession", "principles-as-a-system", "owner-mindset",
-    "flywheel-and-mechanisms", "customer-centric-innovation", "win-win-negotiation", "healing-divides",
-    "changing-workplace", "future-essentials-innovation",
-    "fourth-industrial-revolution", "authentic-leadership", "five-cs-of-trust", "pracademics",
+    "authentic-leadership",
+    "door-decisions", "owner-mindset", "future-essentials-innovation",
+    "customer-obsession", "mastercard-innovation-pillars",
+    "flywheel-and-mechanisms", "customer-centric-innovation", "principles-as-a-system", "changing-workplace",
+    "five-cs-of-trust", "win-win-negotiation", "healing-divides",
+    "fourth-industrial-revolution", "judgment-curiosity-talent", "pracademics",
 ]
 SHARED_SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
 
@@ -55,10 +59,10 @@ def test_course_covers_every_planned_topic_in_order(course: Course):
 def test_every_lesson_is_substantial(course: Course):
     for lesson in _lessons(course):
         assert len(lesson.concepts) >= 3, lesson.id
-        assert len(lesson.items) >= 12, lesson.id
+        assert 12 <= len(lesson.items) <= 18, f"{lesson.id}: {len(lesson.items)} items"
         kinds = {item.kind for item in lesson.items}
-        # the core kinds, and a fifth: an order item, or a match or explain item that replaced one
-        assert {"flashcard", "cloze", "choice", "reflection"} <= kinds and len(kinds) >= 5, lesson.id
+        # `order` only where a source states the sequence (lint LD401), so not every lesson has one
+        assert {"flashcard", "cloze", "choice", "reflection"} <= kinds, lesson.id
         for concept in lesson.concepts:
             assert len(concept.body.split()) >= 40, f"{lesson.id}/{concept.id}: the body should teach"
 

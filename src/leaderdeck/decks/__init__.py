@@ -79,9 +79,10 @@ def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | N
 
 def _retiring(course: Course, lock: Lock, package: Path) -> dict[str, RetiredNote]:
     """The notes of items removed since the last build, as the released package holds them."""
-    from ..identity import note_key_text
+    from ..identity import item_key_text
 
-    current = {note_key_text(course.id, lesson.id, item.id) for lesson in course.lessons for item in lesson.items}
+    current = {item_key_text(course.id, lesson.id, item.id, item.moved_from)
+               for lesson in course.lessons for item in lesson.items}
     guids = {entry.guid for key, entry in lock.notes.items() if key not in current}
     return {guid: RetiredNote(*found) for guid, found in read_notes(package, guids).items()}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import LeaderdeckError
-from ..identity import NoteKey, concept_tags, guid_of, note_key_text
+from ..identity import NoteKey, concept_tags, guid_of, item_key_text
 from ..identity import note_guid as note_guid  # where exchange/merge.py has imported it from
 from ..markdown import render
 from ..model import Course, Lesson
@@ -145,7 +145,7 @@ class _Builder:
 
     def _add_item(self, deck: _LessonDeck, item: Item) -> None:
         lesson = deck.lesson
-        key_text = note_key_text(self.course.id, lesson.id, item.id)
+        key_text = item_key_text(self.course.id, lesson.id, item.id, item.moved_from)
         note_type = NOTE_TYPES[item.kind]
         values = deck.fields.of(item, key_text)
         fields = tuple([values.get(name, "") for name in note_type.field_names])
@@ -233,7 +233,7 @@ def _check_tombstones(course: Course, lock: Lock) -> None:
     if not lock.tombstones:
         return
     reused = [(lesson, item) for lesson in course.lessons for item in lesson.items
-              if note_key_text(course.id, lesson.id, item.id) in lock.tombstones]
+              if item_key_text(course.id, lesson.id, item.id, item.moved_from) in lock.tombstones]
     if reused:
         lines = [f"lesson '{lesson.id}': item id '{item.id}' belonged to an item removed in an earlier "
                  "release; learners may still have that note, so ids are never reused: choose a new id"

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..decks.compile import note_guid
 from ..errors import display_path
 from ..events import Answer, Rating
-from ..identity import CardKey, NoteKey
+from ..identity import CardKey, NoteKey, item_key
 from ..model import Course
 from ..progress.scheduler import DAY_MS, from_ms
 from ..progress.store import AnkiRow, ProgressStore, Reschedule
@@ -93,7 +93,7 @@ def our_notes(course: Course) -> dict[str, OurNote]:
     notes = {}
     for lesson in course.lessons:
         for item in lesson.items:
-            key = NoteKey(course.id, lesson.id, item.id)
+            key = item_key(course.id, lesson.id, item.id, item.moved_from)
             notes[note_guid(key)] = OurNote(key, item.kind, frozenset(item.card_ordinals()))
     return notes
 

@@ -86,6 +86,9 @@ class ItemBase(Frozen, tag_field="kind", frozen=True):
     source: Annotated[SourceName, doc("The source file this item draws on.")]
     explanation: Annotated[Markdown, doc("Why the answer is right: teach, do not restate.")]
     review_of: Annotated[ItemRef | None, doc("An earlier item this one deliberately tests again.")] = None
+    moved_from: Annotated[Slug | None, doc(
+        "The lesson this item was first published in, when it has since moved to this one: its "
+        "identity (Anki note, learners' progress) stays that lesson's, so nobody loses history.")] = None
     lint: Annotated[LintSettings | None, doc("Settings for `leaderdeck lint`, such as rules to silence.")] = None
     evidence: Annotated[Evidence | None, doc("A short quote from the cited source that backs the answer.")] = None
     level: Annotated[Level | None, doc(

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..identity import card_key_text, note_key_text
+from ..identity import card_key_text, item_key_text
 from ..model import Course
 
 
@@ -56,7 +56,7 @@ class Catalog:
 
 def catalog_of(course: Course) -> Catalog:
     """Every card of every lesson, keyed exactly as the Anki deck keys them."""
-    cards = [CatalogCard(card_key_text(note_key_text(course.id, lesson.id, item.id), ordinal),
+    cards = [CatalogCard(card_key_text(item_key_text(course.id, lesson.id, item.id, item.moved_from), ordinal),
                          lesson.id, item.concept, item.kind)
              for lesson in course.lessons for item in lesson.items for ordinal in item.card_ordinals()]
     return Catalog(tuple(cards), {lesson.id: lesson.title for lesson in course.lessons},

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import LeaderdeckError
 from ..events import Answer, Rating, graded
-from ..identity import CardKey, NoteKey
+from ..identity import CardKey, NoteKey, item_key
 from ..kinds.explain import Explain
 from ..kinds.match import Match
 from ..model import Choice, Cloze, Course, Flashcard, Item, Lesson, Order
@@ -63,7 +63,7 @@ def lesson_steps(course: Course, lesson_id: str, concept: str | None = None) -> 
                               + _did_you_mean(concept, known))
     forward, reverse = [], []
     for item in items:
-        note = NoteKey(course.id, lesson.id, item.id)
+        note = item_key(course.id, lesson.id, item.id, item.moved_from)
         if isinstance(item, Cloze | Match):  # every card of the item in one step: the blanks, the pairs
             forward.append(Step(note, item, item.card_ordinals(), course.lessons_dir))
             continue
