@@ -85,6 +85,9 @@ class ItemBase(Frozen, tag_field="kind", frozen=True):
     review_of: Annotated[ItemRef | None, doc("An earlier item this one deliberately tests again.")] = None
     lint: Annotated[LintSettings | None, doc("Settings for `leaderdeck lint`, such as rules to silence.")] = None
     evidence: Annotated[Evidence | None, doc("A short quote from the cited source that backs the answer.")] = None
+    anki: Annotated[bool, doc(
+        "Put this item in the Anki deck (default true; reflections default false): false keeps it "
+        "notebook-only, and a note already published is kept for learners, tagged retired.")] = True
 
     @property
     def kind(self) -> str:
