@@ -50,7 +50,7 @@ def test_shipped_course_imports_and_renders(tmp_path, anki_collection):
     course = load_course(ROOT / "lessons")
     build_decks(course, tmp_path, T0)
     import_package(anki_collection, tmp_path / "decks" / f"{course.id}.apkg")
-    assert anki_collection.note_count() == sum(len(lesson.items) for lesson in course.lessons)
+    assert anki_collection.note_count() == sum(i.anki for lesson in course.lessons for i in lesson.items)
     assert_cards_render(anki_collection)
     assert_card_counts_match_anki(anki_collection)
 
