@@ -117,7 +117,7 @@
     });
     later.forEach(function (pair) { if (pair[1]) { first.appendChild(pair[0]); } });
     later.forEach(function (pair) { if (!pair[1]) { rest.appendChild(pair[0]); } });
-    var summary = box.querySelector(".ld-summary"), others = box.querySelector(".ld-others");
+    var summary = document.querySelector(".ld-summary"), others = box.querySelector(".ld-others");
     if (others && !rest.children.length) { others.parentNode.removeChild(others); }
     var text;
     if (chosen === null) {
