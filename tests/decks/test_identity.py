@@ -160,6 +160,7 @@ def test_order_steps_are_a_real_shuffle(count, seed):
     order = shuffled_order(count, seed)
     assert sorted(order) == list(range(count)) and order != list(range(count))
     assert order == shuffled_order(count, seed)
+    assert order[0] != 0 and _inversions(order) >= count * (count - 1) / 4  # far from the answer
 
 
 def test_a_retitled_lesson_keeps_its_deck_and_the_report_says_so(project):
@@ -200,3 +201,8 @@ def test_reusing_a_removed_id_says_how_to_undo_an_unreleased_removal(project):
     lesson.write_text(original, encoding="utf-8")
     with pytest.raises(LeaderdeckError, match=r"item id 'think' belonged to an item removed(.|\n)*git checkout"):
         build_project(project, T0 + 20)
+
+
+def _inversions(order: list[int]) -> int:
+    """Kendall tau distance from the correct order: pairs of steps shown swapped."""
+    return sum(a > b for i, a in enumerate(order) for b in order[i + 1:])

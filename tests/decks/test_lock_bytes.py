@@ -30,6 +30,8 @@ def reference_lock_json(lock: Lock) -> str:
             del data["cards"]
         if data.get("note", 0) is None:  # a tombstone without its note (every one before notes were kept)
             del data["note"]
+        if data.get("notebook", 0) is False:  # a removed item (every one before notebook-only items)
+            del data["notebook"]
         return data
 
     data = {"version": 1, "decks": lock.decks,
@@ -66,7 +68,8 @@ locks = st.builds(
     Lock,
     notes=st.dictionaries(keys, note_entries, max_size=5),
     note_types=st.dictionaries(keys, st.builds(TypeEntry, schema=texts, style=texts, mod=ints), max_size=3),
-    tombstones=st.dictionaries(keys, st.builds(Tombstone, guid=texts, id=ints, removed=ints), max_size=3),
+    tombstones=st.dictionaries(keys, st.builds(Tombstone, guid=texts, id=ints, removed=ints, notebook=st.booleans()),
+                               max_size=3),
     decks=st.dictionaries(keys, texts, max_size=3),
 )
 

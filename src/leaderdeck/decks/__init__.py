@@ -32,6 +32,7 @@ class DeckBuild:
     changes: dict[str, LessonChanges]
     note_types_changed: tuple[str, ...]
     renamed_decks: tuple[tuple[str, str], ...] = ()
+    notebook_only: int = 0  # items left out of the deck (anki: false)
 
     def report(self) -> list[str]:
         lines = [f"  {lesson}: {_describe(c)}" for lesson, c in self.changes.items() if c]
@@ -43,11 +44,14 @@ class DeckBuild:
         lines += [f"  warning: {lesson}: {', '.join(c.lost_cards)} no longer exist: learners keep them as "
                   "empty cards until they run Tools → Empty Cards in Anki"
                   for lesson, c in self.changes.items() if c.lost_cards]
+        notebook = [f"  {self.notebook_only} item(s) notebook-only (anki: false, the default for reflections): "
+                    "not in the deck"] if self.notebook_only else []
         if not lines and self.written:
-            return [f"decks: wrote {', '.join(str(f) for f in self.written)} (no note changed)"]
+            return [f"decks: wrote {', '.join(str(f) for f in self.written)} (no note changed)", *notebook]
         if not lines:
-            return [f"decks: up to date ({', '.join(str(f) for f in self.files)})"]
-        return [f"decks: wrote {', '.join(str(f) for f in self.files)}", *lines, *IMPORT_ADVICE.splitlines()]
+            return [f"decks: up to date ({', '.join(str(f) for f in self.files)})", *notebook]
+        return [f"decks: wrote {', '.join(str(f) for f in self.files)}", *lines, *notebook,
+                *IMPORT_ADVICE.splitlines()]
 
 
 def deck_paths(course: Course) -> tuple[Path, Path]:
@@ -74,7 +78,7 @@ def build_decks(course: Course, out_root: Path, now: int, *, lock_root: Path | N
     if write_if_changed(out_root / lock_rel, compiled.lock.to_json()):
         written.append(lock_rel)
     return DeckBuild((package_rel, lock_rel), tuple(written), compiled.changes, compiled.note_types_changed,
-                     compiled.renamed_decks)
+                     compiled.renamed_decks, compiled.notebook_only)
 
 
 def _retiring(course: Course, lock: Lock, package: Path) -> dict[str, RetiredNote]:
@@ -82,16 +86,17 @@ def _retiring(course: Course, lock: Lock, package: Path) -> dict[str, RetiredNot
     from ..identity import item_key_text
 
     current = {item_key_text(course.id, lesson.id, item.id, item.moved_from)
-               for lesson in course.lessons for item in lesson.items}
+               for lesson in course.lessons for item in lesson.items if item.anki}
     guids = {entry.guid for key, entry in lock.notes.items() if key not in current}
     return {guid: RetiredNote(*found) for guid, found in read_notes(package, guids).items()}
 
 
 def _describe(changes: LessonChanges) -> str:
     parts = [f"{len(ids)} {what} ({', '.join(ids)})" for what, ids in
-             (("added", changes.added), ("updated", changes.updated), ("removed", changes.removed)) if ids]
+             (("added", changes.added), ("updated", changes.updated), ("removed", changes.removed),
+              ("now notebook-only (anki: false)", changes.notebook_only)) if ids]
     text = "; ".join(parts)
-    if changes.removed:
+    if changes.removed or changes.notebook_only:
         text += (f" — kept in the deck tagged {RETIRED_TAG}: learners delete them with the search "
                  f"tag:{RETIRED_TAG} (Anki never moves their cards; a new profile gets them suspended in "
                  "the Retired subdeck)")

@@ -31,10 +31,11 @@ class LessonChanges:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    notebook_only: list[str] = field(default_factory=list)  # published items now notebook-only (anki: false)
     lost_cards: list[str] = field(default_factory=list)  # "item-id card 2": a card learners have lost
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.notebook_only)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Compiled:
     changes: dict[str, LessonChanges]  # lesson id → changes, in course order
     note_types_changed: tuple[str, ...]
     renamed_decks: tuple[tuple[str, str], ...] = ()  # retitled lessons: (the kept deck name, the title's)
+    notebook_only: int = 0  # items left out of the deck (anki: false)
 
 
 def deck_name(course: Course, number: int, lesson: Lesson) -> str:
@@ -65,9 +67,10 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
     for number, lesson in enumerate(course.lessons, start=1):
         builder.add_lesson(number, lesson)
     removed = builder.remove_missing(retiring or {})
-    if removed and not allow_id_change:  # an id can only look renamed when some note went away
-        _check_renamed_ids(set(removed), set(builder.entries) - set(lock.notes))
-    tombstones = {**lock.tombstones, **removed}
+    gone = {key for key, tombstone in removed.items() if not tombstone.notebook}
+    if gone and not allow_id_change:  # an id can only look renamed when some note went away
+        _check_renamed_ids(gone, set(builder.entries) - set(lock.notes) - set(lock.tombstones))
+    tombstones = {key: t for key, t in {**lock.tombstones, **removed}.items() if key not in builder.entries}
     builder.add_retired(tombstones)
     root = deck_json(_deck_id(course.info.deck), course.info.deck, render(course.info.description))
     models = [model_json(nt, types[kind].mod, root["id"]) for kind, nt in NOTE_TYPES.items()]
@@ -84,7 +87,7 @@ def compile_course(course: Course, lock: Lock, now: int, *, allow_schema_change:
     changed_types = tuple(k for k in NOTE_TYPES if k in lock.note_types and lock.note_types[k] != types[k])
     titled = {lesson.id: deck_name(course, n, lesson) for n, lesson in enumerate(course.lessons, start=1)}
     renamed = tuple((name, titled[k]) for k, name in decks.items() if titled[k] != name)
-    return Compiled(contents, next_lock, builder.changes, changed_types, renamed)
+    return Compiled(contents, next_lock, builder.changes, changed_types, renamed, len(builder.notebook_only))
 
 
 class _LessonDeck:
@@ -135,13 +138,17 @@ class _Builder:
         self.decks: list[dict[str, Any]] = []
         self.changes: dict[str, LessonChanges] = {}
         self.retired_preset: dict[str, Any] | None = None
+        self.notebook_only: set[str] = set()  # note keys of items left out of the deck (anki: false)
 
     def add_lesson(self, number: int, lesson: Lesson) -> None:
         deck = _LessonDeck(self.course, number, lesson, self.lock.decks.get(lesson.id))
         self.decks.append(deck_json(deck.id, deck.name, deck.description))
         self.changes[lesson.id] = LessonChanges()
         for item in lesson.items:
-            self._add_item(deck, item)
+            if item.anki:
+                self._add_item(deck, item)
+            else:
+                self.notebook_only.add(item_key_text(self.course.id, lesson.id, item.id, item.moved_from))
 
     def _add_item(self, deck: _LessonDeck, item: Item) -> None:
         lesson = deck.lesson
@@ -154,7 +161,7 @@ class _Builder:
             fields = tuple([self.media.rewrite(value, where) for value in fields])
         content = _content_hash(note_type.id, fields, deck.hash_tails[item.concept])
         ordinals = item.card_ordinals()
-        old = self.lock.notes.get(key_text)
+        old = self.lock.notes.get(key_text) or self._revived(key_text)
         entry = update_note(self.lock.notes, key_text, guid_of(key_text), content, self.now, self.next_id, ordinals)
         self._record_change(lesson.id, item.id, old, entry)
         if old is not None and old.cards != ordinals:
@@ -169,6 +176,15 @@ class _Builder:
         for ordinal in ordinals:
             self.cards.append(CardRow(entry.id + ordinal, entry.id, deck.id, ordinal, entry.mod, due=due))
 
+    def _revived(self, key_text: str) -> NoteEntry | None:
+        """A notebook-only item put back in the deck: the same note (GUID and id) as published,
+        newer than its retired copy so an update gives learners the current fields and tags."""
+        tombstone = self.lock.tombstones.get(key_text)
+        if tombstone is None or not tombstone.notebook:
+            return None
+        cards = tombstone.note.cards if tombstone.note else (0,)
+        return NoteEntry(tombstone.guid, tombstone.id, "", tombstone.removed, cards)
+
     def _record_change(self, lesson_id: str, item_id: str, old: NoteEntry | None, new: NoteEntry) -> None:
         if old is None:
             self.changes[lesson_id].added.append(item_id)
@@ -180,10 +196,12 @@ class _Builder:
         removed = {}
         for key, entry in sorted(self.lock.notes.items()):
             if key not in self.entries:
+                notebook = key in self.notebook_only
                 removed[key] = Tombstone(guid=entry.guid, id=entry.id, removed=max(self.now, entry.mod + 1),
-                                         note=retiring.get(entry.guid))
+                                         note=retiring.get(entry.guid), notebook=notebook)
                 note = NoteKey.parse(key)
-                self.changes.setdefault(note.lesson, LessonChanges()).removed.append(note.item)
+                changes = self.changes.setdefault(note.lesson, LessonChanges())
+                (changes.notebook_only if notebook else changes.removed).append(note.item)
         return removed
 
 
@@ -233,7 +251,8 @@ def _check_tombstones(course: Course, lock: Lock) -> None:
     if not lock.tombstones:
         return
     reused = [(lesson, item) for lesson in course.lessons for item in lesson.items
-              if item_key_text(course.id, lesson.id, item.id, item.moved_from) in lock.tombstones]
+              if (t := lock.tombstones.get(item_key_text(course.id, lesson.id, item.id, item.moved_from)))
+              and not t.notebook]
     if reused:
         lines = [f"lesson '{lesson.id}': item id '{item.id}' belonged to an item removed in an earlier "
                  "release; learners may still have that note, so ids are never reused: choose a new id"

@@ -64,6 +64,9 @@ class Tombstone(msgspec.Struct, frozen=True, omit_defaults=True):
     id: int
     removed: int
     note: RetiredNote | None = None  # None: removed before notes were kept, or never released
+    # The item is still in the course, notebook-only (`anki: false`): its id is not free, and
+    # `anki: true` again brings the same note (GUID and id) back.
+    notebook: bool = False
 
 
 class _LockFile(msgspec.Struct):

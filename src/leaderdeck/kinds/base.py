@@ -93,6 +93,9 @@ class ItemBase(Frozen, tag_field="kind", frozen=True):
     evidence: Annotated[Evidence | None, doc("A short quote from the cited source that backs the answer.")] = None
     level: Annotated[Level | None, doc(
         "What the item asks of the learner: recall a fact, apply an idea to a case, or connect ideas.")] = None
+    anki: Annotated[bool, doc(
+        "Put this item in the Anki deck (default true; reflections default false): false keeps it "
+        "notebook-only, and a note already published is kept for learners, tagged retired.")] = True
 
     @property
     def kind(self) -> str:

@@ -6,6 +6,8 @@ carries the option texts and nothing that tells them apart.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import TYPE_CHECKING, Annotated
 
 import msgspec
@@ -54,22 +56,49 @@ def rules(loaded: Loaded, item: Choice, at: KeyPath) -> None:
 
 
 def fields(item: Choice, uid: str) -> dict[str, str]:
+    """Options are stored in an order shuffled at build time, seeded by the note's Uid: authors
+    write the correct option first, and without scripts (or in Anki's browser) the stored order is
+    what shows. The card's script shuffles them again at each review (see `decks/assets/shuffle.js`).
+    `Feedback` holds the correct option(s) first and the others folded in `<details>`; each option
+    carries its stored index (`data-i`) and number, so the back can name what the learner chose."""
     from ..markdown import render, render_inline
 
     correct = set(item.correct)
-    options = "".join(f"<li>{render_inline(o.text)}</li>" for o in item.options)
-    feedback = "".join(_option_feedback(o.text, o.feedback, o.id in correct) for o in item.options)
-    return {"Question": render(item.question), "Scenario": render(item.scenario) if item.scenario else "",
+    stored = [item.options[index] for index in stored_order(len(item.options), uid)]
+    options = "".join(f'<li data-i="{i}">{render_inline(o.text)}</li>' for i, o in enumerate(stored))
+    right = [_option_feedback(i, o.text, o.feedback, True) for i, o in enumerate(stored) if o.id in correct]
+    wrong = [_option_feedback(i, o.text, o.feedback, False) for i, o in enumerate(stored) if o.id not in correct]
+    feedback = (f'<ul class="ld-feedback ld-first">{"".join(right)}</ul>'
+                f'<details class="ld-others"><summary>The other options</summary>'
+                f'<ul class="ld-feedback">{"".join(wrong)}</ul></details>')
+    question = render(item.question)
+    if item.multi and not _SAYS_MULTI.search(item.question):
+        question += '<p class="ld-hint">Choose all that apply.</p>'
+    return {"Question": question, "Scenario": render(item.scenario) if item.scenario else "",
             "Options": options, "Feedback": feedback, "Multi": "y" if item.multi else ""}
 
 
-def _option_feedback(text: str, feedback: str, correct: bool) -> str:
+# A question that already says to pick several needs no hint repeating it.
+_SAYS_MULTI = re.compile(r"\ball\b[^.?!]*\bappl|\bevery\b|\bchoose (?:two|three|four|several)\b", re.I)
+
+
+def stored_order(count: int, seed: str) -> list[int]:
+    """A deterministic permutation of range(count) from the Uid: the options' stored order."""
+    order = list(range(count))
+    for index in range(count - 1, 0, -1):
+        digest = hashlib.sha256(f"{seed}#options#{index}".encode()).digest()
+        swap = int.from_bytes(digest[:8], "big") % (index + 1)
+        order[index], order[swap] = order[swap], order[index]
+    return order
+
+
+def _option_feedback(index: int, text: str, feedback: str, correct: bool) -> str:
     from ..markdown import render_inline
 
     mark = '<span class="ld-mark">✓ Correct:</span>' if correct else '<span class="ld-mark">✗ Wrong:</span>'
     css = "ld-correct" if correct else "ld-wrong"
-    return (f'<li class="{css}">{mark} {render_inline(text)}'
-            f'<div class="ld-option-feedback">{render_inline(feedback)}</div></li>')
+    return (f'<li class="{css}" data-i="{index}"><span class="ld-num">{index + 1}.</span> {mark} '
+            f'{render_inline(text)}<div class="ld-option-feedback">{render_inline(feedback)}</div></li>')
 
 
 EXAMPLE = """\

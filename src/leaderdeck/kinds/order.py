@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import TYPE_CHECKING, Annotated
 
 from ..rules import normalise, unique_in
@@ -27,24 +28,48 @@ def rules(loaded: Loaded, item: Order, at: KeyPath) -> None:
 
 def fields(item: Order, uid: str) -> dict[str, str]:
     """Steps are shuffled here, at build time, with a permutation seeded from the note's Uid, so
-    every build shows the same order."""
+    every build shows the same order, and far from the answer (see `shuffled_order`). The hint
+    "Put these steps in order." joins the prompt only when the prompt does not say so already."""
     from ..markdown import render, render_inline
 
     steps = [render_inline(step) for step in item.steps]
     shown = [steps[index] for index in shuffled_order(len(steps), uid)]
-    return {"Prompt": render(item.prompt), "Steps": "".join(f"<li>{s}</li>" for s in shown),
+    prompt = render(item.prompt)
+    if not _SAYS_ORDER.search(item.prompt):
+        prompt += '<p class="ld-hint">Put these steps in order.</p>'
+    return {"Prompt": prompt, "Steps": "".join(f"<li>{s}</li>" for s in shown),
             "Answer": "".join(f"<li>{s}</li>" for s in steps)}
 
 
+_SAYS_ORDER = re.compile(r"\border\b|\bsequence\b|\bfirst\b.*\blast\b|\barrange\b", re.I | re.S)
+
+
+def inversions(order: list[int]) -> int:
+    """Kendall tau distance from the correct order: how many pairs of steps are shown swapped."""
+    return sum(a > b for i, a in enumerate(order) for b in order[i + 1:])
+
+
 def shuffled_order(count: int, seed: str) -> list[int]:
-    """A deterministic permutation of range(count) that differs from the identity when it can."""
+    """A deterministic permutation of range(count) far from the correct order: at least half the
+    pairs swapped (Kendall distance ≥ half its maximum, so never one swap from the answer when
+    there are three steps or more) and the first step not first. The first candidate from a
+    seeded sequence of shuffles that meets both is taken; about two in five do."""
+    if count < 2:
+        return list(range(count))
+    wanted = -(-count * (count - 1) // 4)  # ceil(max / 2), max = count * (count - 1) / 2
+    for attempt in range(1000):
+        order = _seeded_shuffle(count, f"{seed}" if attempt == 0 else f"{seed}~{attempt}")
+        if order[0] != 0 and inversions(order) >= wanted:
+            return order
+    return list(range(count))[::-1]  # unreachable in practice; the reverse order always qualifies
+
+
+def _seeded_shuffle(count: int, seed: str) -> list[int]:
     order = list(range(count))
     for index in range(count - 1, 0, -1):
         digest = hashlib.sha256(f"{seed}#{index}".encode()).digest()
         swap = int.from_bytes(digest[:8], "big") % (index + 1)
         order[index], order[swap] = order[swap], order[index]
-    if count > 1 and order == sorted(order):
-        order = order[1:] + order[:1]  # showing the steps already in order would give the answer away
     return order
 
 

@@ -1,4 +1,8 @@
-"""The reflection kind: the learner applies an idea to their own work, then compares with a model answer."""
+"""The reflection kind: the learner applies an idea to their own work, then compares with a model answer.
+
+Notebook-only by default (`anki: false`): there is nothing to recall, so it does not belong in a
+spaced-repetition queue; `anki: true` on an item puts it in the deck as well.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ class Reflection(ItemBase, tag="reflection", frozen=True, kw_only=True):
 
     prompt: Annotated[Markdown, doc("Ask the learner to apply the idea to their own work.")]
     model_answer: Annotated[Markdown, doc("A strong answer the learner compares theirs against.")]
+    # Nothing to recall, and a model answer is one person's example: notebook-only unless asked.
+    anki: Annotated[bool, doc("Put this reflection in the Anki deck too (default false: notebook-only).")] = False
 
 
 def fields(item: Reflection, uid: str) -> dict[str, str]:
@@ -22,6 +28,7 @@ def fields(item: Reflection, uid: str) -> dict[str, str]:
 
 EXAMPLE = """\
   # reflection: the learner applies the idea to their own work, then compares with a model answer.
+  # Notebook-only unless `anki: true` (nothing to recall, so it does not suit a review queue).
   - id: main-idea-at-work
     kind: reflection
     concept: main-idea
