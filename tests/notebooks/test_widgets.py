@@ -71,16 +71,18 @@ def test_reverse_flashcard_asks_the_back_and_reveals_the_front(course, clock, an
     assert answers[0].card.ordinal == 1 and answers[0].rating == Rating.AGAIN and not answers[0].correct
 
 
-def test_cloze_wrong_shows_the_right_answer_and_is_saved_when_the_learner_moves_on(course, clock, answers):
+def test_cloze_wrong_shows_the_right_answer_and_is_saved_at_once(course, clock, answers):
     view = view_for(course, clock, answers, "two-way-cloze")
     first, second = card(view)["blanks"]
     assert first["placeholder"] == "how fast" and first["label"] == "Blank 1"
     view.act("check", typed=[" SPEED. ", "trials"])
     assert "✗ Not quite." in feedback(view) and "✓ Blank 1: speed" in feedback(view)
     assert "✗ Blank 2: you wrote trials; the answer is experiments" in feedback(view)
-    assert answers == [] and card(view)["can_override"]  # held: "I was right" may still replace it
-    view.act("next")
+    # saved at once (a kernel that dies now loses nothing); "I was right" may still replace the miss
     assert [(a.card.ordinal, a.correct, a.response) for a in answers] == [(0, True, " SPEED. "), (1, False, "trials")]
+    assert card(view)["can_override"]
+    view.act("next")
+    assert len(answers) == 2
 
 
 def test_cloze_near_miss_counts_as_right_with_close(course, clock, answers):
@@ -91,15 +93,29 @@ def test_cloze_near_miss_counts_as_right_with_close(course, clock, answers):
     assert [b["mark"] for b in card(view)["blanks"]] == ["right", "close"]
 
 
-def test_i_was_right_records_one_good_review_per_card_and_no_again(course, clock, answers):
+def test_i_was_right_saves_a_correction_that_replaces_the_saved_miss(course, clock, answers):
     view = view_for(course, clock, answers, "two-way-cloze")
     view.act("check", typed=["speed", "tests"])
     view.act("override")
-    assert [(a.card.ordinal, a.correct, a.rating, a.response) for a in answers] == [
-        (0, True, Rating.GOOD, "speed"), (1, True, Rating.GOOD, "tests")]
+    assert [(a.card.ordinal, a.correct, a.rating, a.response, a.replaces) for a in answers] == [
+        (0, True, Rating.GOOD, "speed", None), (1, False, Rating.AGAIN, "tests", None),
+        (1, True, Rating.GOOD, "tests", answers[1].answered_at)]
     assert "Counted as right" in feedback(view) and not card(view)["can_override"]
     view.act("next")
-    assert len(answers) == 2 and view.session.summary().right == 1
+    assert len(answers) == 3 and view.session.summary().right == 1
+
+
+def test_i_was_right_leaves_one_good_review_per_card_in_the_store(course, clock, tmp_path):
+    from leaderdeck.progress.store import open_store
+
+    with open_store(tmp_path / "p.sqlite3") as store:
+        steps = [s for s in lesson_steps(course, "doors") if s.item.id == "two-way-cloze"]
+        view = QuizView(Session(tuple(steps)), store.record, clock=clock, rng=random.Random(7))
+        view.act("check", typed=["speed", "tests"])
+        view.act("override")
+        assert [(r.card[-1], r.rating, r.correct) for r in store.history()] == [("0", 3, True), ("1", 3, True)]
+        assert [r.rating for r in store.review_log()] == [3, 3] and store.review_count() == 2
+        assert all(c.reps == 1 for c in store.cards())
 
 
 def test_single_choice_gives_feedback_for_the_chosen_option(course, clock, answers):
@@ -341,9 +357,8 @@ def test_an_answer_the_store_refuses_is_kept_shown_and_saved_again(course, clock
     steps = [s for s in lesson_steps(course, "doors") if s.item.kind == "cloze"]
     view = QuizView(Session(tuple(steps)), store, clock=clock)
     view.act("check", typed=["speed", "speed"])
-    assert view.widget.state["save"] is None  # a miss is held until the learner moves on
+    save = view.widget.state["save"]["text"]  # a miss is saved at once, so refused at once
     view.act("next")
-    save = view.widget.state["save"]["text"]
     assert "2 answers not saved yet" in save and "pid 4242" in save
     store.locked = False
     view.act("save")

@@ -34,8 +34,7 @@ class Context:
     clock: Clock
     submit: Callable[[Outcome], None]  # a graded answer, to record
     rng: random.Random = field(default_factory=random.Random)
-    hold: Callable[[Outcome], None] | None = None  # a miss that may be overridden: recorded, saved later
-    amend: Callable[[Outcome], None] | None = None  # replaces the held answer ("I was right")
+    amend: Callable[[Outcome], None] | None = None  # replaces the answer just saved ("I was right")
     previous: str | None = None  # the learner's last response to this card (reflections show it)
     last_start: Sequence[int] = ()  # order items: the starting order shown last time
 
@@ -177,7 +176,7 @@ class ReflectionCard(SelfGradedCard):
 
 class ClozeCard(Card):
     """Type the missing words; near misses count ("Close: the answer is …"); after a miss the
-    learner may say "I was right", which replaces the miss before it is saved."""
+    learner may say "I was right", which replaces the saved miss with a pass."""
 
     kind = "cloze"
 
@@ -196,17 +195,12 @@ class ClozeCard(Card):
         self.typed = list(typed)
         self.matches = grading.blank_matches(self.step.item, self.asked, self.typed)  # type: ignore[arg-type]
         outcome = session.answer_cloze(self.step, self.typed, self.shown_at, self.context.clock())
-        if not outcome.correct and self.context.hold is not None:
-            self.outcome = outcome
-            self._describe(outcome.correct)
-            self.context.hold(outcome)
-            return
         self.graded(outcome, *self._headline(outcome.correct), self._lines())
 
     def on_override(self) -> None:
         if self.outcome is None or self.outcome.correct or self.context.amend is None:
             return
-        self.outcome, self.overridden = session.override(self.outcome), True
+        self.outcome, self.overridden = session.override(self.outcome, self.context.clock()), True
         self._describe(True)
         self.context.amend(self.outcome)
 

@@ -155,13 +155,21 @@ def answer_cloze(step: Step, typed: Sequence[str], shown_at: datetime, now: date
     return Outcome(step, all(a.correct for a in answers), tuple(answers))
 
 
-def override(outcome: Outcome) -> Outcome:
-    """"I was right": every missed card of a cloze answer becomes a pass (Good), same time and text.
+def override(outcome: Outcome, now: datetime) -> Outcome:
+    """"I was right": every missed card of a cloze answer becomes a pass (Good), with the same text.
 
-    The quiz holds a missed cloze answer back until the learner moves on, so an override replaces
-    it before it reaches the store: one review per card, never Again followed by Good."""
-    answers = tuple(replace(a, correct=True, rating=Rating.GOOD) if not a.correct else a for a in outcome.answers)
+    The miss was saved when given (an acknowledged answer is never kept in memory only), so each
+    corrected answer is given `now` and `replaces` the miss: the store keeps one review per card,
+    never Again followed by Good (`ProgressStore.record`). Cards answered right are unchanged."""
+    answers = tuple(a if a.correct else replace(a, correct=True, rating=Rating.GOOD, replaces=a.answered_at,
+                                                answered_at=max(now, a.answered_at) + timedelta(milliseconds=offset))
+                    for offset, a in enumerate(outcome.answers))
     return replace(outcome, correct=True, answers=answers)
+
+
+def replacements(outcome: Outcome) -> tuple[Answer, ...]:
+    """The answers of an overridden outcome that replace stored ones (what to save)."""
+    return tuple(answer for answer in outcome.answers if answer.replaces is not None)
 
 
 # --- resuming: where the learner stands ------------------------------------------------------
