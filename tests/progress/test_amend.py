@@ -15,7 +15,8 @@ from .conftest import T0, answer, days, key
 
 
 def correction(miss, after: timedelta = timedelta(seconds=5)):
-    return replace(miss, correct=True, rating=Rating.GOOD, replaces=miss.answered_at, answered_at=miss.answered_at + after)
+    return replace(miss, correct=True, rating=Rating.GOOD, replaces=miss.answered_at,
+                   answered_at=miss.answered_at + after)
 
 
 def test_a_correction_replaces_the_stored_miss_everywhere(store):

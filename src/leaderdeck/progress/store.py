@@ -673,8 +673,10 @@ def _replaceable(db: sqlite3.Connection, key: str, given_at: int, now: int) -> R
     if now - latest.reviewed_at_ms > AMEND_WINDOW_MS:
         raise StoreError(f"the answer to card {key} at {given_at} ms is too old to replace "
                          f"(at most {AMEND_WINDOW_MS // 60000} minutes)")
-    if db.execute("SELECT 1 FROM reschedules WHERE card = ? AND reviewed_at >= ?", (key, latest.reviewed_at_ms)).fetchone():
-        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: Anki rescheduled the card since")
+    if db.execute("SELECT 1 FROM reschedules WHERE card = ? AND reviewed_at >= ?",
+                  (key, latest.reviewed_at_ms)).fetchone():
+        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: "
+                         "Anki rescheduled the card since")
     return latest
 
 
