@@ -391,12 +391,39 @@ def test_a_second_click_on_retry_keeps_the_retry(course, clock, answers):
     assert view.card is not None and view.session.progress == f"1 of {len(steps)}"
 
 
-def test_every_kind_provides_a_card_class():
-    from leaderdeck.model import Choice, Cloze, Flashcard, Order, Reflection
+def test_every_kind_provides_a_card_class_through_the_registry():
+    from leaderdeck.kinds import KINDS
 
-    kinds = {cls.__name__.lower() for cls in (Choice, Cloze, Flashcard, Order, Reflection)}
-    assert set(cards.CARDS) == kinds
+    kinds = set(KINDS)
+    assert all(issubclass(cards.card_class(kind), cards.Card) and cards.card_class(kind).kind == kind
+               for kind in kinds)
     from pathlib import Path
 
     source = (Path(cards.__file__).parent / "quiz.js").read_text(encoding="utf-8")
     assert all(f"function {kind}(card, ctx)" in source for kind in kinds)
+
+
+class ShoutingChoiceCard(cards.ChoiceCard):
+    """A card class the registry names instead of the shipped one."""
+
+    def parts(self):
+        return {**super().parts(), "question": "<p>WHICH DOOR?</p>"}
+
+
+def shouting_grader(step, chosen, shown_at, now):
+    from leaderdeck.quizzes import session
+
+    return session.answer_choice(step, [o.id for o in step.item.options if o.id not in chosen][:1], shown_at, now)
+
+
+def test_the_quiz_finds_each_kinds_view_and_grading_in_the_registry(course, clock, answers, monkeypatch):
+    from dataclasses import replace
+
+    from leaderdeck.kinds import KINDS
+
+    monkeypatch.setitem(KINDS, "choice", replace(
+        KINDS["choice"], view=f"{__name__}:ShoutingChoiceCard", grading=f"{__name__}:shouting_grader"))
+    view = view_for(course, clock, answers, "pick-door")
+    assert card(view)["question"] == "<p>WHICH DOOR?</p>"
+    view.act("check", chosen=["one-way"])
+    assert answers[0].response != "one-way"  # graded by the function the registry names

@@ -1,9 +1,11 @@
 """A quiz session as pure values: the steps to ask, the answers so far, progress and summary.
 
-A *step* is one question shown to the learner. It usually asks one card; a cloze step asks every
-deletion of its text at once (one text box per blank) and yields one `Answer` per deletion
-number. A reversed flashcard's back → front card (ordinal 1) is its own step, asked after all
-the forward steps of the session, so the learner is not shown the answer a moment earlier.
+A *step* is one question shown to the learner. It usually asks one card; a kind whose card class
+says `one_step` (cloze) asks every card of an item at once (one text box per blank) and yields
+one `Answer` per card. Otherwise an item's later cards (a reversed flashcard's back → front card,
+ordinal 1) are steps of their own, asked after all the first steps of the session, so the
+learner is not shown the answer a moment earlier. Each kind's card class is found through the
+kinds registry, so no kind is named here but in its own grading function.
 
 Every function takes `now` from the caller; nothing here reads the clock or global randomness.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 from ..errors import LeaderdeckError
 from ..events import Answer, Rating, graded
 from ..identity import CardKey, NoteKey
-from ..model import Choice, Cloze, Course, Flashcard, Item, Lesson, Order
+from ..model import Choice, Cloze, Course, Item, Lesson, Order
 from . import grading
 
 
@@ -36,7 +38,8 @@ class Step:
 
     @property
     def reverse(self) -> bool:
-        return isinstance(self.item, Flashcard) and self.ordinals == (1,)
+        """A later card of an item asked one card per step (a flashcard's back → front card)."""
+        return self.ordinals[0] > 0 and not _one_step(self.item)
 
     @property
     def asked_numbers(self) -> tuple[int, ...]:
@@ -61,13 +64,20 @@ def lesson_steps(course: Course, lesson_id: str, concept: str | None = None) -> 
                               + _did_you_mean(concept, known))
     forward, reverse = [], []
     for item in items:
-        note = NoteKey(course.id, lesson.id, item.id)
-        if isinstance(item, Cloze):
-            forward.append(Step(note, item, item.card_ordinals(), course.lessons_dir))
+        note, ordinals = NoteKey(course.id, lesson.id, item.id), item.card_ordinals()
+        if _one_step(item):
+            forward.append(Step(note, item, ordinals, course.lessons_dir))
             continue
-        forward.append(Step(note, item, (0,), course.lessons_dir))
-        reverse += [Step(note, item, (1,), course.lessons_dir)] if 1 in item.card_ordinals() else []
+        forward.append(Step(note, item, ordinals[:1], course.lessons_dir))
+        reverse += [Step(note, item, (ordinal,), course.lessons_dir) for ordinal in ordinals[1:]]
     return tuple(forward + reverse)
+
+
+def _one_step(item: Item) -> bool:
+    """Whether the kind's card class asks all of an item's cards in one step (kinds registry)."""
+    from ..kinds import KINDS
+
+    return bool(getattr(KINDS[item.kind].view_class(), "one_step", False))
 
 
 def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:

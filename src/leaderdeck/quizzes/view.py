@@ -25,8 +25,8 @@ from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
 from ..identity import CardKey
 from ..markdown import render_inline
-from ..model import CLOZE_PATTERN, Reflection
-from .cards import Card, Clock, Context, OrderCard, State, card_for
+from ..model import CLOZE_PATTERN
+from .cards import Card, Clock, Context, State, card_class, card_for
 from .feedback import answered_today, describe_next_review
 from .grading import plain_text
 from .session import CardStanding, Outcome, Session, Step, replacements, resume
@@ -196,13 +196,13 @@ class QuizView:
         self.shown += 1
         step = self.session.current
         self.card = None if step is None else card_for(step, self._context(step))
-        if isinstance(self.card, OrderCard):
+        if self.card is not None and self.card.start:
             self.starts[self.card.step.note] = list(self.card.start)
         self._publish()
 
     def _context(self, step: Step) -> Context:
         previous = None
-        if self.progress is not None and isinstance(step.item, Reflection):
+        if self.progress is not None and card_class(step.item.kind).wants_previous:
             try:
                 previous = self.progress.last_response(step.cards[0])
             except LeaderdeckError:
