@@ -252,9 +252,12 @@ def test_a_rerun_skips_what_was_answered_today_and_starts_with_what_is_due(cours
     state = view.widget.state
     assert state["resume"] == {"text": "1 answered today · next review in 2 days", "practise": True}
     assert [s.item.id for s in view.session.steps] == ["trial-scenario", "pick-door"]  # due first, then new
-    view.act("practise")
-    assert [s.item.id for s in view.session.steps] == ["two-way-cloze", "pick-door", "trial-scenario"]
-    assert view.widget.state["resume"] is None
+    view.act("check", chosen=["fast"])  # the due scenario, answered
+    view.act("practise")  # the skipped step, then the one not asked yet; not every step again
+    assert [s.item.id for s in view.session.steps] == ["two-way-cloze", "pick-door"]
+    assert view.widget.state["resume"] is None and card(view)["kind"] == "cloze"
+    view.act("practise")  # offered once
+    assert [s.item.id for s in view.session.steps] == ["two-way-cloze", "pick-door"]
 
 
 def test_a_lesson_quiz_shows_progress_a_summary_and_retries_what_was_missed(clock, answers):

@@ -94,6 +94,7 @@ class QuizView:
         self.card: Card | None = None
         self.shown = 0  # cards shown so far: the browser keeps a draft answer per card
         self.resumed = ""
+        self.skipped: tuple[Step, ...] = ()  # answered today, so not asked; "Practise again" offers them
         self.widget = widget_class()()
         self.widget.add_class("ld-quiz-widget")
         self.widget.on_msg(self._on_message)
@@ -129,9 +130,11 @@ class QuizView:
             self._show_current()
 
     def practise(self) -> None:
-        """Ask every step again, also those answered today."""
-        self.resumed = ""
-        self.session = Session(self.all_steps)
+        """Ask the steps skipped as answered today, then those this session has not asked yet."""
+        if not self.skipped:
+            return
+        skipped, self.skipped, self.resumed = self.skipped, (), ""
+        self.session = Session((*skipped, *self.session.steps[self.session.position:]))
         self._show_current()
 
     def save(self) -> None:
@@ -186,6 +189,7 @@ class QuizView:
             return session  # the first answer will show what is wrong with the store
         now = self.clock()
         asked, done = resume(session.steps, standing, day_start(now), now)
+        self.skipped = done
         if done:
             dues = [standing[card].due for step in done for card in step.cards]
             self.resumed = answered_today(len(done), min(dues), now)
