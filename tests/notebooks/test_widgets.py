@@ -430,3 +430,29 @@ def test_the_quiz_finds_each_kinds_view_and_grading_in_the_registry(course, cloc
     assert card(view)["question"] == "<p>WHICH DOOR?</p>"
     view.act("check", chosen=["one-way"])
     assert answers[0].response != "one-way"  # graded by the function the registry names
+
+
+def test_the_explanation_shows_the_evidence_and_the_sources_title_never_its_file(course, clock, answers):
+    from dataclasses import replace
+
+    import msgspec
+
+    from leaderdeck.kinds.base import Evidence
+
+    quoted = Evidence(quote='Most decisions are <script>x()</script>two-way doors & *reversible*',
+                      speaker='Jeff <img src=x onerror="alert(1)">Bezos')
+    steps = [s for s in lesson_steps(course, "doors") if s.item.id == "pick-door"]
+    steps = [replace(s, item=msgspec.structs.replace(s.item, evidence=quoted)) for s in steps]
+    view = QuizView(Session(tuple(steps)), answers.append, clock=clock, rng=random.Random(7))
+    view.act("check", chosen=["two-way"])
+    html = card(view)["feedback"]["html"]
+    assert "Source: <cite>A test source</cite>" in html and "source.txt" not in html
+    evidence = html[html.index('<div class="ld-evidence">'):]
+    assert "<script" not in evidence and "onerror" not in evidence and "— Jeff " in evidence  # sanitized
+    assert "“Most decisions are two-way doors &amp; <em>reversible</em>”" in html
+    assert text(html).endswith("Source: A test source")
+    synthesis = Evidence(synthesis="Several chapters, put together.")
+    steps = [replace(s, item=msgspec.structs.replace(s.item, evidence=synthesis)) for s in steps]
+    view = QuizView(Session(tuple(steps)), answers.append, clock=clock, rng=random.Random(7))
+    view.act("check", chosen=["one-way"])
+    assert "The course's own synthesis: Several chapters, put together." in text(card(view)["feedback"]["html"])

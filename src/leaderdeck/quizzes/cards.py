@@ -22,7 +22,7 @@ from ..kinds import KINDS
 from ..markdown import inline_images, render, render_inline
 from ..model import CLOZE_PATTERN, Choice, Cloze, Flashcard, Order, Reflection
 from . import grading, session
-from .feedback import CLOSE, RIGHT, WRONG, multi_hint, verdict, without_verdict
+from .feedback import CLOSE, RIGHT, WRONG, backing, multi_hint, verdict, without_verdict
 from .grading import Match
 from .session import Outcome, Step
 
@@ -102,7 +102,8 @@ class Card:
         return grader(self.step, *given, self.shown_at, self.context.clock())  # type: ignore[no-any-return]
 
     def explanation(self) -> str:
-        return f'<div class="ld-explanation"><strong>Why:</strong> {self.md(self.step.item.explanation)}</div>'
+        return (f'<div class="ld-explanation"><strong>Why:</strong> {self.md(self.step.item.explanation)}</div>'
+                + backing(self.step.item.evidence, self.step.source))
 
     def graded(self, outcome: Outcome, tone: str, headline: str, details: str = "") -> None:
         self.outcome = outcome

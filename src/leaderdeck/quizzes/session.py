@@ -31,6 +31,7 @@ class Step:
     ordinals: tuple[int, ...]  # the cards this step asks; a flashcard's reverse card is (1,)
     media_dir: Path | None = None  # the lessons folder, where the item's images live
     origin: str = ""  # in a review across lessons: the title of the lesson the card comes from
+    source: str = ""  # the title of the item's source (never its file name), shown with its evidence
 
     @property
     def cards(self) -> tuple[CardKey, ...]:
@@ -65,11 +66,12 @@ def lesson_steps(course: Course, lesson_id: str, concept: str | None = None) -> 
     forward, reverse = [], []
     for item in items:
         note, ordinals = NoteKey(course.id, lesson.id, item.id), item.card_ordinals()
+        step = Step(note, item, ordinals, course.lessons_dir, source=course.source_title(item.source))
         if _one_step(item):
-            forward.append(Step(note, item, ordinals, course.lessons_dir))
+            forward.append(step)
             continue
-        forward.append(Step(note, item, ordinals[:1], course.lessons_dir))
-        reverse += [Step(note, item, (ordinal,), course.lessons_dir) for ordinal in ordinals[1:]]
+        forward.append(replace(step, ordinals=ordinals[:1]))
+        reverse += [replace(step, ordinals=(ordinal,)) for ordinal in ordinals[1:]]
     return tuple(forward + reverse)
 
 
@@ -88,7 +90,8 @@ def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:
         item = _find_item(lesson, card.note.item)
         if card.ordinal not in item.card_ordinals():
             raise LeaderdeckError(f"item '{card.note.item}' has no card {card.ordinal}")
-        steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir, origin=lesson.title))
+        steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir, origin=lesson.title,
+                          source=course.source_title(item.source)))
     return tuple(steps)
 
 
