@@ -32,10 +32,15 @@ class Answer:
     duration_ms: int  # from the item being shown to the answer
     answered_at: datetime  # timezone-aware, UTC
     response: str = ""  # what the learner gave: chosen option ids, typed text, order of steps
+    # "I was right": this answer replaces the learner's answer to the same card given at this time,
+    # already stored; the store keeps both rows and counts only this one (`ProgressStore.record`).
+    replaces: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.answered_at.tzinfo is None or self.answered_at.utcoffset() != UTC.utcoffset(None):
             raise ValueError("answered_at must be a UTC datetime")
+        if self.replaces is not None and not self.replaces <= self.answered_at:
+            raise ValueError("an answer can only replace an earlier one")
 
 
 AnswerHandler = Callable[[Answer], None]

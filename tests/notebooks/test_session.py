@@ -133,9 +133,14 @@ def test_review_steps_say_which_lesson_they_come_from(course):
 def test_i_was_right_turns_the_missed_cards_into_one_good_review_each(course):
     step = s.lesson_steps(course, "doors")[1]
     missed = s.answer_cloze(step, ["Speed", "trials"], START, LATER)
-    corrected = s.override(missed)
+    later = LATER + timedelta(seconds=5)
+    corrected = s.override(missed, later)
     assert corrected.correct and [(a.correct, a.rating) for a in corrected.answers] == [(True, Rating.GOOD)] * 2
-    assert [a.answered_at for a in corrected.answers] == [a.answered_at for a in missed.answers]
+    # the right blank is unchanged; the missed one replaces the saved miss, from the moment of the override
+    assert corrected.answers[0] == missed.answers[0]
+    assert s.replacements(corrected) == (corrected.answers[1],)
+    assert corrected.answers[1].replaces == missed.answers[1].answered_at
+    assert corrected.answers[1].answered_at == later + timedelta(milliseconds=1)
     session = s.Session((step,)).record(missed).amend_last(corrected)
     assert session.outcomes == (corrected,) and session.summary().right == 1
 

@@ -71,16 +71,18 @@ def test_reverse_flashcard_asks_the_back_and_reveals_the_front(course, clock, an
     assert answers[0].card.ordinal == 1 and answers[0].rating == Rating.AGAIN and not answers[0].correct
 
 
-def test_cloze_wrong_shows_the_right_answer_and_is_saved_when_the_learner_moves_on(course, clock, answers):
+def test_cloze_wrong_shows_the_right_answer_and_is_saved_at_once(course, clock, answers):
     view = view_for(course, clock, answers, "two-way-cloze")
     first, second = card(view)["blanks"]
     assert first["placeholder"] == "how fast" and first["label"] == "Blank 1"
     view.act("check", typed=[" SPEED. ", "trials"])
     assert "✗ Not quite." in feedback(view) and "✓ Blank 1: speed" in feedback(view)
     assert "✗ Blank 2: you wrote trials; the answer is experiments" in feedback(view)
-    assert answers == [] and card(view)["can_override"]  # held: "I was right" may still replace it
-    view.act("next")
+    # saved at once (a kernel that dies now loses nothing); "I was right" may still replace the miss
     assert [(a.card.ordinal, a.correct, a.response) for a in answers] == [(0, True, " SPEED. "), (1, False, "trials")]
+    assert card(view)["can_override"]
+    view.act("next")
+    assert len(answers) == 2
 
 
 def test_cloze_near_miss_counts_as_right_with_close(course, clock, answers):
@@ -91,15 +93,29 @@ def test_cloze_near_miss_counts_as_right_with_close(course, clock, answers):
     assert [b["mark"] for b in card(view)["blanks"]] == ["right", "close"]
 
 
-def test_i_was_right_records_one_good_review_per_card_and_no_again(course, clock, answers):
+def test_i_was_right_saves_a_correction_that_replaces_the_saved_miss(course, clock, answers):
     view = view_for(course, clock, answers, "two-way-cloze")
     view.act("check", typed=["speed", "tests"])
     view.act("override")
-    assert [(a.card.ordinal, a.correct, a.rating, a.response) for a in answers] == [
-        (0, True, Rating.GOOD, "speed"), (1, True, Rating.GOOD, "tests")]
+    assert [(a.card.ordinal, a.correct, a.rating, a.response, a.replaces) for a in answers] == [
+        (0, True, Rating.GOOD, "speed", None), (1, False, Rating.AGAIN, "tests", None),
+        (1, True, Rating.GOOD, "tests", answers[1].answered_at)]
     assert "Counted as right" in feedback(view) and not card(view)["can_override"]
     view.act("next")
-    assert len(answers) == 2 and view.session.summary().right == 1
+    assert len(answers) == 3 and view.session.summary().right == 1
+
+
+def test_i_was_right_leaves_one_good_review_per_card_in_the_store(course, clock, tmp_path):
+    from leaderdeck.progress.store import open_store
+
+    with open_store(tmp_path / "p.sqlite3") as store:
+        steps = [s for s in lesson_steps(course, "doors") if s.item.id == "two-way-cloze"]
+        view = QuizView(Session(tuple(steps)), store.record, clock=clock, rng=random.Random(7))
+        view.act("check", typed=["speed", "tests"])
+        view.act("override")
+        assert [(r.card[-1], r.rating, r.correct) for r in store.history()] == [("0", 3, True), ("1", 3, True)]
+        assert [r.rating for r in store.review_log()] == [3, 3] and store.review_count() == 2
+        assert all(c.reps == 1 for c in store.cards())
 
 
 def test_single_choice_gives_feedback_for_the_chosen_option(course, clock, answers):
@@ -236,9 +252,12 @@ def test_a_rerun_skips_what_was_answered_today_and_starts_with_what_is_due(cours
     state = view.widget.state
     assert state["resume"] == {"text": "1 answered today · next review in 2 days", "practise": True}
     assert [s.item.id for s in view.session.steps] == ["trial-scenario", "pick-door"]  # due first, then new
-    view.act("practise")
-    assert [s.item.id for s in view.session.steps] == ["two-way-cloze", "pick-door", "trial-scenario"]
-    assert view.widget.state["resume"] is None
+    view.act("check", chosen=["fast"])  # the due scenario, answered
+    view.act("practise")  # the skipped step, then the one not asked yet; not every step again
+    assert [s.item.id for s in view.session.steps] == ["two-way-cloze", "pick-door"]
+    assert view.widget.state["resume"] is None and card(view)["kind"] == "cloze"
+    view.act("practise")  # offered once
+    assert [s.item.id for s in view.session.steps] == ["two-way-cloze", "pick-door"]
 
 
 def test_a_lesson_quiz_shows_progress_a_summary_and_retries_what_was_missed(clock, answers):
@@ -341,9 +360,8 @@ def test_an_answer_the_store_refuses_is_kept_shown_and_saved_again(course, clock
     steps = [s for s in lesson_steps(course, "doors") if s.item.kind == "cloze"]
     view = QuizView(Session(tuple(steps)), store, clock=clock)
     view.act("check", typed=["speed", "speed"])
-    assert view.widget.state["save"] is None  # a miss is held until the learner moves on
+    save = view.widget.state["save"]["text"]  # a miss is saved at once, so refused at once
     view.act("next")
-    save = view.widget.state["save"]["text"]
     assert "2 answers not saved yet" in save and "pid 4242" in save
     store.locked = False
     view.act("save")
@@ -376,12 +394,65 @@ def test_a_second_click_on_retry_keeps_the_retry(course, clock, answers):
     assert view.card is not None and view.session.progress == f"1 of {len(steps)}"
 
 
-def test_every_kind_provides_a_card_class():
+def test_every_kind_provides_a_card_class_through_the_registry():
     from leaderdeck.kinds import KINDS
 
-    kinds = set(KINDS)  # every registered kind, so a new one is held to it without editing this test
-    assert set(cards.CARDS) == kinds
+    kinds = set(KINDS)
+    assert all(issubclass(cards.card_class(kind), cards.Card) and cards.card_class(kind).kind == kind
+               for kind in kinds)
     from pathlib import Path
 
     source = (Path(cards.__file__).parent / "quiz.js").read_text(encoding="utf-8")
     assert all(f"function {kind}(card, ctx)" in source for kind in kinds)
+
+
+class ShoutingChoiceCard(cards.ChoiceCard):
+    """A card class the registry names instead of the shipped one."""
+
+    def parts(self):
+        return {**super().parts(), "question": "<p>WHICH DOOR?</p>"}
+
+
+def shouting_grader(step, chosen, shown_at, now):
+    from leaderdeck.quizzes import session
+
+    return session.answer_choice(step, [o.id for o in step.item.options if o.id not in chosen][:1], shown_at, now)
+
+
+def test_the_quiz_finds_each_kinds_view_and_grading_in_the_registry(course, clock, answers, monkeypatch):
+    from dataclasses import replace
+
+    from leaderdeck.kinds import KINDS
+
+    monkeypatch.setitem(KINDS, "choice", replace(
+        KINDS["choice"], view=f"{__name__}:ShoutingChoiceCard", grading=f"{__name__}:shouting_grader"))
+    view = view_for(course, clock, answers, "pick-door")
+    assert card(view)["question"] == "<p>WHICH DOOR?</p>"
+    view.act("check", chosen=["one-way"])
+    assert answers[0].response != "one-way"  # graded by the function the registry names
+
+
+def test_the_explanation_shows_the_evidence_and_the_sources_title_never_its_file(course, clock, answers):
+    from dataclasses import replace
+
+    import msgspec
+
+    from leaderdeck.kinds.base import Evidence
+
+    quoted = Evidence(quote='Most decisions are <script>x()</script>two-way doors & *reversible*',
+                      speaker='Jeff <img src=x onerror="alert(1)">Bezos')
+    steps = [s for s in lesson_steps(course, "doors") if s.item.id == "pick-door"]
+    steps = [replace(s, item=msgspec.structs.replace(s.item, evidence=quoted)) for s in steps]
+    view = QuizView(Session(tuple(steps)), answers.append, clock=clock, rng=random.Random(7))
+    view.act("check", chosen=["two-way"])
+    html = card(view)["feedback"]["html"]
+    assert "Source: <cite>A test source</cite>" in html and "source.txt" not in html
+    evidence = html[html.index('<div class="ld-evidence">'):]
+    assert "<script" not in evidence and "onerror" not in evidence and "— Jeff " in evidence  # sanitized
+    assert "“Most decisions are two-way doors &amp; <em>reversible</em>”" in html
+    assert text(html).endswith("Source: A test source")
+    synthesis = Evidence(synthesis="Several chapters, put together.")
+    steps = [replace(s, item=msgspec.structs.replace(s.item, evidence=synthesis)) for s in steps]
+    view = QuizView(Session(tuple(steps)), answers.append, clock=clock, rng=random.Random(7))
+    view.act("check", chosen=["one-way"])
+    assert "The course's own synthesis: Several chapters, put together." in text(card(view)["feedback"]["html"])

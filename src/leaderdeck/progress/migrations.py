@@ -124,6 +124,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         RESCHEDULES,
         "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     )),
+    # "I was right" after a missed answer: the log stays append-only, so the correction is a new
+    # row naming the row it replaces (`amends`); replays, rebuilds, exports and counts skip the
+    # replaced row. The miss was stored at once, so a kernel killed before the override loses nothing.
+    Migration(6, "corrections that replace a just-given answer", (
+        "ALTER TABLE reviews ADD COLUMN amends INTEGER",
+        "CREATE INDEX reviews_amended ON reviews (amends) WHERE amends IS NOT NULL",
+    )),
 )
 
 LEDGER = """

@@ -139,7 +139,11 @@ _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before,
                           "state_after, due_after - reviewed_at, difficulty_after, last_review_before, "
                           "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type")
 # Anki's rows first among reviews sharing a millisecond: they keep their own id on export.
-_LOGGED_REVIEWS = f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews ORDER BY reviewed_at, anki_card IS NULL, id"
+# A row replaced by a correction ("I was right") stays in the log but counts nowhere: not in
+# replays, rebuilds, exports, counts or history (`amends` names it; migration 6).
+_LIVE = "id NOT IN (SELECT amends FROM reviews WHERE amends IS NOT NULL)"
+_LOGGED_REVIEWS = (f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews WHERE {_LIVE} "
+                   "ORDER BY reviewed_at, anki_card IS NULL, id")
 _RESCHEDULES = ("SELECT card, reviewed_at, duration_ms, anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type "
                 "FROM reschedules")
 
@@ -267,9 +271,15 @@ class ProgressStore:
         (card, reviewed_at ms) identifies a review. Recording the same answer again (same card,
         millisecond, rating and response: a retry) stores nothing and returns the stored review.
         A different answer to the card in a millisecond already taken is stored in the next free
-        millisecond, so an acknowledged answer is always a row of the log."""
+        millisecond, so an acknowledged answer is always a row of the log.
+
+        An answer that `replaces` an earlier one ("I was right" after a miss) is a new row that
+        supersedes the card's latest review, given at that time and at most `AMEND_WINDOW_MS`
+        before: the card counts one review, the corrected one (`_replace`)."""
         key = str(answer.card)
         with self._writing() as db:
+            if answer.replaces is not None:
+                return self._replace(db, key, answer, origin)
             at, stored = _slot(db, key, to_ms(answer.answered_at), answer)
             if stored is not None:
                 return stored
@@ -294,6 +304,26 @@ class ProgressStore:
         self._store_card(db, _next_card_row(key, answer, progress, after, at), progress is None)
         return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating),
                       answer.correct, max(0, answer.duration_ms), answer.response, before, after)
+
+    def _replace(self, db: sqlite3.Connection, key: str, answer: Answer, origin: str) -> Review:
+        assert answer.replaces is not None
+        at, stored = _slot(db, key, to_ms(answer.answered_at), answer)
+        if stored is not None:
+            return stored  # this correction, recorded before (a retry)
+        replaced = _replaceable(db, key, to_ms(answer.replaces), at)
+        progress = _card_from_row(db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
+        assert progress is not None  # the replaced review is the card's latest
+        after = self.scheduling.review(replaced.before, int(answer.rating), at)
+        cursor = db.execute(
+            f"INSERT INTO reviews ({_REVIEW_COLUMNS}, amends) VALUES ({', '.join(['?'] * 21)})",
+            (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct), max(0, answer.duration_ms),
+             answer.response, *_memory_values(replaced.before), *_memory_values(after)[:5], replaced.id))
+        first = at if progress.first_review_ms == replaced.reviewed_at_ms else progress.first_review_ms
+        lapses = progress.lapses - _lapsed(replaced.before, replaced.rating) + _lapsed(replaced.before, answer.rating)
+        self._store_card(db, (key, answer.kind, int(after.state), after.step, after.stability, after.difficulty,
+                              after.due_ms, at, first, progress.reps, lapses), False)
+        return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating), answer.correct,
+                      max(0, answer.duration_ms), answer.response, replaced.before, after)
 
     def _store_card(self, db: sqlite3.Connection, row: tuple, is_new: bool) -> None:
         db.execute(f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
@@ -347,7 +377,8 @@ class ProgressStore:
     def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, tuple[Answer, AnkiRow | None]],
                     origin: str, has_reviews: bool = True, rescheduled: bool = True) -> None:
         """Replay `key` from its first new entry (answers in `new`, or reschedules already stored)."""
-        rows = db.execute(f"SELECT {_REVIEW_COLUMNS}, anki_ivl FROM reviews WHERE card = ? ORDER BY reviewed_at",
+        rows = db.execute(f"SELECT {_REVIEW_COLUMNS}, anki_ivl FROM reviews WHERE card = ? AND {_LIVE} "
+                          "ORDER BY reviewed_at",
                           (key,)).fetchall() if has_reviews else []
         logged = [_review_from_row(row[:20]) for row in rows]
         anki_ivl = {row[4]: row[20] for row in rows if row[20] is not None}
@@ -460,8 +491,8 @@ class ProgressStore:
             yield from map(_card_from_row, db.execute(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY card"))
 
     def history(self, key: str | None = None) -> list[Review]:
-        """The log in recording order, for one card or all."""
-        where, args = ("WHERE card = ?", (key,)) if key else ("", ())
+        """The log in recording order, for one card or all (without rows a correction replaced)."""
+        where, args = (f"WHERE card = ? AND {_LIVE}", (key,)) if key else (f"WHERE {_LIVE}", ())
         with self._reading() as db:
             rows = db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
             return list(map(_review_from_row, rows))
@@ -484,7 +515,7 @@ class ProgressStore:
 
     def review_count(self) -> int:
         with self._reading() as db:
-            return db.execute("SELECT count(*) FROM reviews").fetchone()[0]
+            return db.execute(f"SELECT count(*) FROM reviews WHERE {_LIVE}").fetchone()[0]
 
     def due(self, now_ms: int, limit: int, present: Container[str] | None = None) -> list[tuple[str, int]]:
         """(card, due) for up to `limit` cards due by `now_ms`, most overdue first, skipping
@@ -573,7 +604,7 @@ class ProgressStore:
         """(reviews, correct) between consecutive `edges`, leaving out the `hidden` cards."""
         with self._reading() as db:
             totals = [db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews "
-                                 "WHERE reviewed_at >= ? AND reviewed_at < ?", pair).fetchone()
+                                 f"WHERE reviewed_at >= ? AND reviewed_at < ? AND {_LIVE}", pair).fetchone()
                       for pair in zip(edges, edges[1:], strict=False)]
             if not hidden:
                 return totals
@@ -587,7 +618,7 @@ class ProgressStore:
             n = right = 0
             for key in keys:
                 a, b = db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews WHERE card = ? "
-                                  "AND reviewed_at >= ? AND reviewed_at < ?", (key, start, end)).fetchone()
+                                  f"AND reviewed_at >= ? AND reviewed_at < ? AND {_LIVE}", (key, start, end)).fetchone()
                 n, right = n + a, right + b
             counts.append((n, right))
         return counts
@@ -627,6 +658,32 @@ def _slot(db: sqlite3.Connection, key: str, at: int, answer: Answer) -> tuple[in
                      "this answer was not recorded")
 
 
+AMEND_WINDOW_MS = 30 * 60 * 1000  # "I was right" is said while the answer is on screen, not days later
+
+
+def _replaceable(db: sqlite3.Connection, key: str, given_at: int, now: int) -> Review:
+    """The card's latest review, stored from `given_at` (shifted at most `_MAX_SHIFT_MS`) within
+    the amend window before `now`; anything else cannot be replaced and is refused loudly."""
+    row = db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? AND {_LIVE} ORDER BY reviewed_at DESC "
+                     "LIMIT 1", (key,)).fetchone()
+    latest = None if row is None else _review_from_row(row)
+    if latest is None or not given_at <= latest.reviewed_at_ms < given_at + _MAX_SHIFT_MS:
+        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: it is not the card's "
+                         "latest review in the store")
+    if now - latest.reviewed_at_ms > AMEND_WINDOW_MS:
+        raise StoreError(f"the answer to card {key} at {given_at} ms is too old to replace "
+                         f"(at most {AMEND_WINDOW_MS // 60000} minutes)")
+    if db.execute("SELECT 1 FROM reschedules WHERE card = ? AND reviewed_at >= ?",
+                  (key, latest.reviewed_at_ms)).fetchone():
+        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: "
+                         "Anki rescheduled the card since")
+    return latest
+
+
+def _lapsed(before: Memory | None, rating: int) -> int:
+    return int(rating == 1 and before is not None and before.state == State.Review)
+
+
 _UPDATE_CARD = ", ".join(f"{c} = excluded.{c}" for c in _CARD_COLUMNS.split(", ")[1:])
 
 # The latest review by time, not by row id: reviews imported from Anki can be older than rows
@@ -637,8 +694,8 @@ SELECT r.card, r.kind, r.state_after, r.step_after, r.stability_after, r.difficu
        r.due_after, r.reviewed_at, a.first_review, a.reps, a.lapses
 FROM (SELECT card, max(reviewed_at) AS last_at, min(reviewed_at) AS first_review, count(*) AS reps,
              count(CASE WHEN rating = 1 AND state_before = {State.Review.value} THEN 1 END) AS lapses
-      FROM reviews GROUP BY card) AS a
-JOIN reviews AS r ON r.card = a.card AND r.reviewed_at = a.last_at
+      FROM reviews WHERE {_LIVE} GROUP BY card) AS a
+JOIN reviews AS r ON r.card = a.card AND r.reviewed_at = a.last_at AND r.{_LIVE}
 """
 _SET_MEMORY = ", ".join(f"{c} = ?" for c in _REVIEW_COLUMNS.split(", ")[9:])
 

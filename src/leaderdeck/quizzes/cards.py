@@ -1,7 +1,9 @@
 """One card class per item kind: holds what the learner has given so far, turns their input into
 an `Outcome` (grading is in `grading` and `session`), and describes what to show as plain data.
 
-No widgets here. The browser view (`quiz.js`) draws `state()` and sends back actions
+Each kind names its card class and its grading function in the kinds registry (`Kind.view`,
+`Kind.grading`); the quiz finds both there (`card_for`, `Card.grade`), so a new kind needs no
+table here. No widgets here. The browser view (`quiz.js`) draws `state()` and sends back actions
 (`act("check", chosen=[...])`); tests call `act` the same way. Every piece of author text in a
 state has passed the one sanitizer (`markdown.render`/`render_inline`); learner text is escaped.
 """
@@ -16,12 +18,13 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from ..events import Rating
+from ..kinds import KINDS
 from ..kinds.explain import Explain
 from ..kinds.match import Match as MatchItem
 from ..markdown import inline_images, render, render_inline
 from ..model import CLOZE_PATTERN, Choice, Cloze, Flashcard, Order, Reflection
 from . import grading, session
-from .feedback import CLOSE, RIGHT, WRONG, multi_hint, verdict, without_verdict
+from .feedback import CLOSE, RIGHT, WRONG, backing, multi_hint, verdict, without_verdict
 from .grading import Match
 from .session import Outcome, Step
 
@@ -36,8 +39,7 @@ class Context:
     clock: Clock
     submit: Callable[[Outcome], None]  # a graded answer, to record
     rng: random.Random = field(default_factory=random.Random)
-    hold: Callable[[Outcome], None] | None = None  # a miss that may be overridden: recorded, saved later
-    amend: Callable[[Outcome], None] | None = None  # replaces the held answer ("I was right")
+    amend: Callable[[Outcome], None] | None = None  # replaces the answer just saved ("I was right")
     previous: str | None = None  # the learner's last response to this card (reflections show it)
     last_start: Sequence[int] = ()  # order items: the starting order shown last time
 
@@ -66,6 +68,11 @@ class Card:
     """Shared by every kind: timing, feedback, and dispatch of actions to `on_<action>` methods."""
 
     kind: ClassVar[str]
+    # True: one step asks every card of an item (a cloze's blanks); else one step per card, an
+    # item's later cards (a flashcard's reverse) after every first card of the session.
+    one_step: ClassVar[bool] = False
+    wants_previous: ClassVar[bool] = False  # show the learner's last response (`Context.previous`)
+    start: Sequence[int] = ()  # a starting arrangement to vary next time (`Context.last_start`)
 
     def __init__(self, step: Step, context: Context):
         self.step, self.context = step, context
@@ -91,8 +98,14 @@ class Card:
         markup = render_inline(markdown_text) if inline else render(markdown_text)
         return inline_images(markup, self.step.media_dir) if self.step.media_dir else markup
 
+    def grade(self, *given: Any) -> Outcome:
+        """The learner's answer, graded by the function the kinds registry names for this kind."""
+        grader = KINDS[self.step.item.kind].grader()
+        return grader(self.step, *given, self.shown_at, self.context.clock())  # type: ignore[no-any-return]
+
     def explanation(self) -> str:
-        return f'<div class="ld-explanation"><strong>Why:</strong> {self.md(self.step.item.explanation)}</div>'
+        return (f'<div class="ld-explanation"><strong>Why:</strong> {self.md(self.step.item.explanation)}</div>'
+                + backing(self.step.item.evidence, self.step.source))
 
     def graded(self, outcome: Outcome, tone: str, headline: str, details: str = "") -> None:
         self.outcome = outcome
@@ -145,7 +158,7 @@ class FlashcardCard(SelfGradedCard):
                 "reveal_label": "Show answer", "rating": self.rating_parts()}
 
     def answer(self, rating: Rating) -> Outcome:
-        return session.answer_flashcard(self.step, rating, self.shown_at, self.context.clock())
+        return self.grade(rating)
 
 
 class ReflectionCard(SelfGradedCard):
@@ -154,6 +167,7 @@ class ReflectionCard(SelfGradedCard):
 
     kind = "reflection"
     scale = COMPARE
+    wants_previous = True
 
     def __init__(self, step: Step, context: Context):
         super().__init__(step, context)
@@ -174,14 +188,15 @@ class ReflectionCard(SelfGradedCard):
                 "rating": self.rating_parts()}
 
     def answer(self, rating: Rating) -> Outcome:
-        return session.answer_reflection(self.step, self.text, rating, self.shown_at, self.context.clock())
+        return self.grade(self.text, rating)
 
 
 class ClozeCard(Card):
     """Type the missing words; near misses count ("Close: the answer is …"); after a miss the
-    learner may say "I was right", which replaces the miss before it is saved."""
+    learner may say "I was right", which replaces the saved miss with a pass."""
 
     kind = "cloze"
+    one_step = True
 
     def __init__(self, step: Step, context: Context):
         super().__init__(step, context)
@@ -197,18 +212,13 @@ class ClozeCard(Card):
             return
         self.typed = list(typed)
         self.matches = grading.blank_matches(self.step.item, self.asked, self.typed)  # type: ignore[arg-type]
-        outcome = session.answer_cloze(self.step, self.typed, self.shown_at, self.context.clock())
-        if not outcome.correct and self.context.hold is not None:
-            self.outcome = outcome
-            self._describe(outcome.correct)
-            self.context.hold(outcome)
-            return
+        outcome = self.grade(self.typed)
         self.graded(outcome, *self._headline(outcome.correct), self._lines())
 
     def on_override(self) -> None:
         if self.outcome is None or self.outcome.correct or self.context.amend is None:
             return
-        self.outcome, self.overridden = session.override(self.outcome), True
+        self.outcome, self.overridden = session.override(self.outcome, self.context.clock()), True
         self._describe(True)
         self.context.amend(self.outcome)
 
@@ -284,7 +294,7 @@ class ChoiceCard(Card):
         if not self.selected:
             self.notice = "Choose an option first."
             return
-        self.outcome = session.answer_choice(self.step, self.selected, self.shown_at, self.context.clock())
+        self.outcome = self.grade(self.selected)
         self.graded(self.outcome, *verdict(self.outcome.correct), self._option_feedback())
 
     def mark(self, option_id: str) -> str | None:
@@ -332,7 +342,7 @@ class OrderCard(Card):
     def on_check(self) -> None:
         if self.outcome is not None:
             return
-        outcome = session.answer_order(self.step, self.arranged, self.shown_at, self.context.clock())
+        outcome = self.grade(self.arranged)
         right_order = "" if outcome.correct else "<p>The right order:</p><ol>" + "".join(
             f"<li>{self.md(text, inline=True)}</li>" for text in self.item.steps) + "</ol>"
         self.graded(outcome, *verdict(outcome.correct), right_order)
@@ -351,6 +361,7 @@ class MatchCard(Card):
     review of one pair's card asks only that row."""
 
     kind = "match"
+    one_step = True  # every pair of the item in one step, one Answer per pair
 
     def __init__(self, step: Step, context: Context):
         super().__init__(step, context)
@@ -435,13 +446,13 @@ class ExplainCard(Card):
                 "reveal_label": "Check against the rubric"}
 
 
-CARDS: dict[str, type[Card]] = {card.kind: card for card in
-                                (FlashcardCard, ClozeCard, ChoiceCard, MatchCard, OrderCard, ExplainCard,
-                                 ReflectionCard)}
+def card_class(kind: str) -> type[Card]:
+    """The card class the kinds registry names for `kind`."""
+    return KINDS[kind].view_class()  # type: ignore[no-any-return]
 
 
 def card_for(step: Step, context: Context) -> Card:
-    return CARDS[step.item.kind](step, context)
+    return card_class(step.item.kind)(step, context)
 
 
 def html_block(markup: str, *classes: str):

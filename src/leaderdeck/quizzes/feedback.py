@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ..markdown import render_inline
+
+if TYPE_CHECKING:
+    from ..kinds.base import Evidence
 
 RIGHT, WRONG, CLOSE = "✓", "✗", "≈"
 
@@ -54,3 +60,18 @@ def answered_today(count: int, next_due: datetime | None, now: datetime) -> str:
     """The line over a quiz whose cards were all answered already: "3 answered today · next review in 2 days"."""
     when = "" if next_due is None else " · " + describe_next_review(next_due, now).replace("Next", "next", 1)
     return f"{count} answered today{when}"
+
+
+def backing(evidence: Evidence | None, source_title: str) -> str:
+    """What backs the answer, shown under the explanation: the source's quoted words and who said
+    them, or why the answer is the course's own synthesis, and the source by its title (a file name
+    means nothing to a learner). Each text through the one sanitizer's recorded functions."""
+    parts = []
+    if evidence is not None and evidence.quote:
+        speaker = f'<p class="ld-speaker">— {render_inline(evidence.speaker)}</p>' if evidence.speaker else ""
+        parts.append(f'<blockquote class="ld-quote"><p>“{render_inline(evidence.quote)}”</p>{speaker}</blockquote>')
+    if evidence is not None and evidence.synthesis:
+        parts.append(f'<p class="ld-synthesis">The course\'s own synthesis: {render_inline(evidence.synthesis)}</p>')
+    if source_title:
+        parts.append(f'<p class="ld-source">Source: <cite>{render_inline(source_title)}</cite></p>')
+    return f'<div class="ld-evidence">{"".join(parts)}</div>' if parts else ""

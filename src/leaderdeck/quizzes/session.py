@@ -1,9 +1,11 @@
 """A quiz session as pure values: the steps to ask, the answers so far, progress and summary.
 
-A *step* is one question shown to the learner. It usually asks one card; a cloze step asks every
-deletion of its text at once (one text box per blank) and yields one `Answer` per deletion
-number. A reversed flashcard's back → front card (ordinal 1) is its own step, asked after all
-the forward steps of the session, so the learner is not shown the answer a moment earlier.
+A *step* is one question shown to the learner. It usually asks one card; a kind whose card class
+says `one_step` (cloze) asks every card of an item at once (one text box per blank) and yields
+one `Answer` per card. Otherwise an item's later cards (a reversed flashcard's back → front card,
+ordinal 1) are steps of their own, asked after all the first steps of the session, so the
+learner is not shown the answer a moment earlier. Each kind's card class is found through the
+kinds registry, so no kind is named here but in its own grading function.
 
 Every function takes `now` from the caller; nothing here reads the clock or global randomness.
 """
@@ -20,7 +22,7 @@ from ..events import Answer, Rating, graded
 from ..identity import CardKey, NoteKey, item_key
 from ..kinds.explain import Explain
 from ..kinds.match import Match
-from ..model import Choice, Cloze, Course, Flashcard, Item, Lesson, Order
+from ..model import Choice, Cloze, Course, Item, Lesson, Order
 from . import grading
 
 
@@ -31,6 +33,7 @@ class Step:
     ordinals: tuple[int, ...]  # the cards this step asks; a flashcard's reverse card is (1,)
     media_dir: Path | None = None  # the lessons folder, where the item's images live
     origin: str = ""  # in a review across lessons: the title of the lesson the card comes from
+    source: str = ""  # the title of the item's source (never its file name), shown with its evidence
 
     @property
     def cards(self) -> tuple[CardKey, ...]:
@@ -38,7 +41,8 @@ class Step:
 
     @property
     def reverse(self) -> bool:
-        return isinstance(self.item, Flashcard) and self.ordinals == (1,)
+        """A later card of an item asked one card per step (a flashcard's back → front card)."""
+        return self.ordinals[0] > 0 and not _one_step(self.item)
 
     @property
     def asked_numbers(self) -> tuple[int, ...]:
@@ -63,13 +67,21 @@ def lesson_steps(course: Course, lesson_id: str, concept: str | None = None) -> 
                               + _did_you_mean(concept, known))
     forward, reverse = [], []
     for item in items:
-        note = item_key(course.id, lesson.id, item.id, item.moved_from)
-        if isinstance(item, Cloze | Match):  # every card of the item in one step: the blanks, the pairs
-            forward.append(Step(note, item, item.card_ordinals(), course.lessons_dir))
+        note, ordinals = item_key(course.id, lesson.id, item.id, item.moved_from), item.card_ordinals()
+        step = Step(note, item, ordinals, course.lessons_dir, source=course.source_title(item.source))
+        if _one_step(item):
+            forward.append(step)
             continue
-        forward.append(Step(note, item, (0,), course.lessons_dir))
-        reverse += [Step(note, item, (1,), course.lessons_dir)] if 1 in item.card_ordinals() else []
+        forward.append(replace(step, ordinals=ordinals[:1]))
+        reverse += [replace(step, ordinals=(ordinal,)) for ordinal in ordinals[1:]]
     return tuple(forward + reverse)
+
+
+def _one_step(item: Item) -> bool:
+    """Whether the kind's card class asks all of an item's cards in one step (kinds registry)."""
+    from ..kinds import KINDS
+
+    return bool(getattr(KINDS[item.kind].view_class(), "one_step", False))
 
 
 def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:
@@ -80,7 +92,8 @@ def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:
         item = _find_item(lesson, card.note.item)
         if card.ordinal not in item.card_ordinals():
             raise LeaderdeckError(f"item '{card.note.item}' has no card {card.ordinal}")
-        steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir, origin=lesson.title))
+        steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir, origin=lesson.title,
+                          source=course.source_title(item.source)))
     return tuple(steps)
 
 
@@ -182,13 +195,21 @@ def answer_explain(step: Step, text: str, ticked: Sequence[int], shown_at: datet
     return Outcome(step, correct, (_answer(step, 0, correct, rating, shown_at, now, response),))
 
 
-def override(outcome: Outcome) -> Outcome:
-    """"I was right": every missed card of a cloze answer becomes a pass (Good), same time and text.
+def override(outcome: Outcome, now: datetime) -> Outcome:
+    """"I was right": every missed card of a cloze answer becomes a pass (Good), with the same text.
 
-    The quiz holds a missed cloze answer back until the learner moves on, so an override replaces
-    it before it reaches the store: one review per card, never Again followed by Good."""
-    answers = tuple(replace(a, correct=True, rating=Rating.GOOD) if not a.correct else a for a in outcome.answers)
+    The miss was saved when given (an acknowledged answer is never kept in memory only), so each
+    corrected answer is given `now` and `replaces` the miss: the store keeps one review per card,
+    never Again followed by Good (`ProgressStore.record`). Cards answered right are unchanged."""
+    answers = tuple(a if a.correct else replace(a, correct=True, rating=Rating.GOOD, replaces=a.answered_at,
+                                                answered_at=max(now, a.answered_at) + timedelta(milliseconds=offset))
+                    for offset, a in enumerate(outcome.answers))
     return replace(outcome, correct=True, answers=answers)
+
+
+def replacements(outcome: Outcome) -> tuple[Answer, ...]:
+    """The answers of an overridden outcome that replace stored ones (what to save)."""
+    return tuple(answer for answer in outcome.answers if answer.replaces is not None)
 
 
 # --- resuming: where the learner stands ------------------------------------------------------

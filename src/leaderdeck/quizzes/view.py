@@ -5,8 +5,9 @@ outcome), asks the progress store where the learner stands, and hands every `Ans
 `on_answer`. The browser side (`QuizWidget`, an anywidget: one ES module and its CSS) draws
 `state` and sends the learner's input back as actions; it computes nothing.
 
-Answers are saved when given, except a missed cloze answer: it is held until the learner moves
-on, so "I was right" can replace it and the store gets one review per card. If the handler
+Answers are saved when given, a missed one too: "I was right" afterwards saves a correction that
+replaces it (`Answer.replaces`), so the store counts one review per card and a kernel that dies
+in between loses nothing the learner was shown as answered. If the handler
 cannot take an answer (a locked or damaged store raises `LeaderdeckError`), the answer is kept,
 the reason is shown with "Save again", and the quiz goes on: no answer is dropped silently.
 """
@@ -24,11 +25,11 @@ from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
 from ..identity import CardKey
 from ..markdown import render_inline
-from ..model import CLOZE_PATTERN, Reflection
-from .cards import Card, Clock, Context, OrderCard, State, card_for
+from ..model import CLOZE_PATTERN
+from .cards import Card, Clock, Context, State, card_class, card_for
 from .feedback import answered_today, describe_next_review
 from .grading import plain_text
-from .session import CardStanding, Outcome, Session, Step, resume
+from .session import CardStanding, Outcome, Session, Step, replacements, resume
 
 
 class ProgressLookup(Protocol):
@@ -87,13 +88,13 @@ class QuizView:
         self.title = title
         self.all_steps = session.steps
         self.unsaved: list[Answer] = []
-        self.held: Outcome | None = None
         self.save_problem = ""
         self.next_review = ""
         self.starts: dict[Any, list[int]] = {}
         self.card: Card | None = None
         self.shown = 0  # cards shown so far: the browser keeps a draft answer per card
         self.resumed = ""
+        self.skipped: tuple[Step, ...] = ()  # answered today, so not asked; "Practise again" offers them
         self.widget = widget_class()()
         self.widget.add_class("ld-quiz-widget")
         self.widget.on_msg(self._on_message)
@@ -121,20 +122,19 @@ class QuizView:
 
     def next(self) -> None:
         if self.card is not None and self.card.outcome is not None:
-            self._release_held()
             self._show_current()
 
     def retry(self) -> None:
         if self.session.finished and self.session.summary().missed:
-            self._release_held()
             self.session = self.session.retry_missed()
             self._show_current()
 
     def practise(self) -> None:
-        """Ask every step again, also those answered today."""
-        self._release_held()
-        self.resumed = ""
-        self.session = Session(self.all_steps)
+        """Ask the steps skipped as answered today, then those this session has not asked yet."""
+        if not self.skipped:
+            return
+        skipped, self.skipped, self.resumed = self.skipped, (), ""
+        self.session = Session((*skipped, *self.session.steps[self.session.position:]))
         self._show_current()
 
     def save(self) -> None:
@@ -146,19 +146,9 @@ class QuizView:
         self.session = self.session.record(outcome)
         self._save(outcome.answers)
 
-    def _hold(self, outcome: Outcome) -> None:
-        self.session = self.session.record(outcome)
-        self.held = outcome
-
     def _amend(self, outcome: Outcome) -> None:
         self.session = self.session.amend_last(outcome)
-        self.held = None
-        self._save(outcome.answers)
-
-    def _release_held(self) -> None:
-        if self.held is not None:
-            held, self.held = self.held, None
-            self._save(held.answers)
+        self._save(replacements(outcome))
 
     def _save(self, answers: Sequence[Answer]) -> None:
         self.unsaved += answers
@@ -199,6 +189,7 @@ class QuizView:
             return session  # the first answer will show what is wrong with the store
         now = self.clock()
         asked, done = resume(session.steps, standing, day_start(now), now)
+        self.skipped = done
         if done:
             dues = [standing[card].due for step in done for card in step.cards]
             self.resumed = answered_today(len(done), min(dues), now)
@@ -209,18 +200,18 @@ class QuizView:
         self.shown += 1
         step = self.session.current
         self.card = None if step is None else card_for(step, self._context(step))
-        if isinstance(self.card, OrderCard):
+        if self.card is not None and self.card.start:
             self.starts[self.card.step.note] = list(self.card.start)
         self._publish()
 
     def _context(self, step: Step) -> Context:
         previous = None
-        if self.progress is not None and isinstance(step.item, Reflection):
+        if self.progress is not None and card_class(step.item.kind).wants_previous:
             try:
                 previous = self.progress.last_response(step.cards[0])
             except LeaderdeckError:
                 previous = None
-        return Context(self.clock, self._answered, self.rng, hold=self._hold, amend=self._amend,
+        return Context(self.clock, self._answered, self.rng, amend=self._amend,
                        previous=previous, last_start=self.starts.get(step.note, ()))
 
     def state(self) -> State:
