@@ -21,7 +21,7 @@ import html
 import mimetypes
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -130,7 +130,8 @@ def _lookup(function: str, text: str) -> str:
     try:
         return _RENDERED[function, text]
     except KeyError:  # a text the build did not foresee: shown as text, never as markup
-        print(f"leaderdeck: no pre-rendered HTML for {text[:60]!r}; showing it as text", file=sys.stderr)
+        if function != "render_text":  # a count or a date on the dashboard is text by design
+            print(f"leaderdeck: no pre-rendered HTML for {text[:60]!r}; showing it as text", file=sys.stderr)
         return html.escape(text)
 
 
@@ -168,6 +169,10 @@ def _render_inline(text: str) -> str:
 
 def render_text(plain: str) -> str:
     """Plain text (a title, a file name) → safe HTML that shows exactly that text."""
+    return _lookup("render_text", plain)
+
+
+def _render_text(plain: str) -> str:
     return sanitize(html.escape(plain, quote=False), inline=True)
 
 
@@ -212,7 +217,8 @@ def _render_plain(text: str) -> str:
 
 
 # What `use_rendered` tables are keyed by: the public name → the function that really renders.
-RENDERERS = {"render": _render, "render_inline": _render_inline, "render_plain": _render_plain}
+RENDERERS: dict[str, Callable[[str], str]] = {
+    "render": _render, "render_inline": _render_inline, "render_plain": _render_plain, "render_text": _render_text}
 
 
 def _inline_run(text: str) -> str:

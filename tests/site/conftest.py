@@ -13,6 +13,7 @@ import hashlib
 import http.server
 import importlib.util
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,8 @@ LESSONS = ROOT / "tests" / "notebooks" / "fixtures" / "lessons"
 CACHE = ROOT / "build" / "site-cache"
 SITE = ROOT / "build" / "site-test"
 CHROMIUM = Path("/usr/bin/chromium")
+# The site test answers the fixture lesson with the browser tests' helpers (`browser.answering`).
+sys.path.insert(0, str(ROOT / "tests"))
 
 
 def _skip_reason() -> str | None:

@@ -24,19 +24,27 @@ import sys
 for name in {AUTHORING!r}:
     sys.modules[name] = None
 import leaderdeck
-from leaderdeck.quizzes.cards import card_view
-from leaderdeck.quizzes.session import lesson_steps
 from leaderdeck.quizzes import cached_course
-from leaderdeck.progress.api import default_answer_handler, load_catalog
-from leaderdeck.progress import store, scheduler
+from leaderdeck.progress.api import load_catalog
 from leaderdeck.site import browser
 course = cached_course()
 _, catalog = load_catalog()
-from datetime import UTC, datetime
 for lesson in course.lessons:
-    for step in lesson_steps(course, lesson.id):
-        card_view(step, lambda: datetime(2000, 1, 1, tzinfo=UTC), lambda outcome: None)
-view = leaderdeck.quiz(course.lessons[0].id)
+    view = leaderdeck.quiz(lesson.id)
+    while view.card is not None:  # every card answered (wrongly where it can be), as a learner would
+        state = view.card.state()
+        if state["kind"] in ("flashcard", "reflection"):
+            view.act("reveal")
+            view.act("rate", rating=1)
+        elif state["kind"] == "choice":
+            view.act("check", chosen=[state["options"][0]["id"]])
+        else:
+            view.act("check", **({{"typed": ["zz"] * len(state["blanks"])}} if state["kind"] == "cloze" else {{}}))
+        view.act("next")
+    assert view.state()["summary"]["total"]
+review = leaderdeck.review()
+board = leaderdeck.dashboard()._repr_html_()
+assert "<svg" in board
 print(len(catalog), "cards")
 """
 
@@ -85,3 +93,11 @@ def test_a_text_the_build_did_not_foresee_is_shown_as_text(capsys):
 def test_not_a_compiled_course_is_refused():
     with pytest.raises(course_file.LeaderdeckError, match="not a compiled leaderdeck course"):
         course_file.decode(b"\x00junk", "bad.msgpack")
+
+
+@pytest.mark.xfail(strict=True, reason="kinds/base.Evidence.speaker defaults to '' but is `Text` (min_length 1), "
+                   "so msgspec refuses to decode a compiled course with unnamed evidence: fix in kinds/")
+def test_the_real_course_compiles_and_decodes():
+    course = load_course(Path(__file__).parents[2] / "lessons")
+    data = course_file.encode(course, {})
+    assert course_file.decode(data, "course.msgpack").lessons == course.lessons

@@ -17,6 +17,10 @@ import os
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .panel import ProgressPanel
 
 MOUNT = "/leaderdeck"
 LOCK_NAME = "leaderdeck-progress-writer"
@@ -56,6 +60,14 @@ async def start() -> None:
         _show(READ_ONLY_NOTE)
 
 
+def progress_panel() -> ProgressPanel:
+    """The start page's panel: persistent storage asked for, progress downloaded and merged."""
+    from ..progress.store import STORE_FILE
+    from .panel import ProgressPanel
+
+    return ProgressPanel(Path(MOUNT) / STORE_FILE, is_writer())
+
+
 def _use_browser_zone() -> None:
     """tzlocal finds no zone in the browser; the learner's zone is the browser's."""
     import js
@@ -63,22 +75,22 @@ def _use_browser_zone() -> None:
     os.environ.setdefault("TZ", str(js.Intl.DateTimeFormat.new().resolvedOptions().timeZone))
 
 
-async def _syncfs(fs, *, populate: bool) -> None:
+async def _syncfs(fs: Any, *, populate: bool) -> None:
     from pyodide.ffi import create_once_callable
 
-    done = asyncio.get_running_loop().create_future()
+    done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
     fs.syncfs(populate, create_once_callable(lambda error=None: done.set_result(error)))
     error = await done
     if error:
         raise OSError(f"IndexedDB sync failed: {error}")
 
 
-def _save_soon(fs) -> None:
+def _save_soon(fs: Any) -> None:
     """Copy the folder to IndexedDB. It runs after the write's commit and before any other Python
     code (the worker is single-threaded), so IndexedDB only ever receives committed states."""
     from pyodide.ffi import create_once_callable
 
-    def done(error=None) -> None:
+    def done(error: Any = None) -> None:
         if error:
             print(f"leaderdeck: saving your progress to IndexedDB failed: {error}", file=sys.stderr)
 
@@ -88,13 +100,14 @@ def _save_soon(fs) -> None:
 async def _take_writer_lock() -> bool:
     """A Web Lock shared by every tab and worker of the site; held while this kernel lives."""
     import js
-    from pyodide.ffi import create_proxy, to_js
+    from pyodide.ffi import create_proxy, jsnull, to_js
 
-    granted = asyncio.get_running_loop().create_future()
+    granted: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
 
-    def holder(lock):
-        granted.set_result(lock is not None)
-        return js.Promise.new(create_proxy(lambda resolve, reject: None)) if lock is not None else None
+    def holder(lock: Any) -> Any:
+        got = lock is not None and lock is not jsnull  # Pyodide passes JavaScript's null as jsnull
+        granted.set_result(got)
+        return js.Promise.new(create_proxy(lambda resolve, reject: None)) if got else None
 
     options = to_js({"ifAvailable": True}, dict_converter=js.Object.fromEntries)
     js.navigator.locks.request(LOCK_NAME, options, create_proxy(holder))
@@ -110,6 +123,7 @@ def _make_read_only() -> None:
 
 
 def _show(message: str) -> None:
-    from IPython.display import HTML, display
+    from IPython.display import display
 
-    display(HTML(f'<div class="ld-site-note" role="status"><strong>Note:</strong> {message}</div>'))
+    note = f'<div class="ld-site-note" role="status"><strong>Note:</strong> {message}</div>'
+    display({"text/html": note}, raw=True)  # type: ignore[no-untyped-call]

@@ -24,11 +24,13 @@ from . import course_file, wheels
 
 COURSE_PACKAGE = "leaderdeck_course"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
-# The two labextensions the site needs; the build ignores any other in the environment.
-EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
+# The kernel's labextension comes from the environment (jupyterlite-pyodide-kernel, pinned in the
+# `site` extra); the widgets' from their pinned wheels (`wheels.FRONT_ENDS`). No other goes in.
+EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension",)
 SETUP_CELL = ("import leaderdeck\n"
               "from leaderdeck.site import browser\n"
               "await browser.start()  # your progress is kept in this browser")
+PANEL_CELL = "browser.progress_panel()  # keep, download or merge your progress"
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,16 @@ class SiteReport:
 
 def build_site(course: Course, out: Path, cache: Path) -> SiteReport:
     """Write the site for `course` into `out` (replaced), using and filling `cache`."""
+    out, cache = out.resolve(), cache.resolve()  # `jupyter lite build` runs in the stage folder
     stage = cache / "lite"
     shutil.rmtree(stage, ignore_errors=True)
     pyodide = stage / "static" / "pyodide"
     shutil.copytree(wheels.pyodide_dir(cache), pyodide)
     ours = [_leaderdeck_wheel(cache / "dist"), _course_wheel(course, cache / "dist")]
-    packages = wheels.write_lock(pyodide, [*wheels.runtime_wheels(cache), *ours])
+    runtime = wheels.runtime_wheels(cache)
+    packages = wheels.write_lock(pyodide, [*runtime, *ours])
     _write_notebooks(course, stage / "files")
-    _write_config(stage, out, packages)
+    _write_config(stage, out, packages, wheels.front_end_wheels(runtime))
     shutil.rmtree(out, ignore_errors=True)
     done = subprocess.run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(stage)],
                           capture_output=True, text=True, cwd=stage)
@@ -60,7 +64,7 @@ def build_site(course: Course, out: Path, cache: Path) -> SiteReport:
     return SiteReport(out, len(sizes), sum(sizes))
 
 
-def _write_config(stage: Path, out: Path, packages: list[str]) -> None:
+def _write_config(stage: Path, out: Path, packages: list[str], front_ends: list[Path]) -> None:
     env_extensions = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
     missing = [name for name in EXTENSIONS if not (env_extensions / name / "package.json").is_file()]
     if missing:
@@ -68,7 +72,8 @@ def _write_config(stage: Path, out: Path, packages: list[str]) -> None:
     build_config = {"LiteBuildConfig": {
         "output_dir": str(out), "contents": ["files"], "apps": ["lab", "notebooks", "tree"],
         "ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True,
-        "federated_extensions": [str(env_extensions / name) for name in EXTENSIONS]}}
+        "federated_extensions": [*(str(env_extensions / name) for name in EXTENSIONS),
+                                 *(str(wheel.resolve()) for wheel in front_ends)]}}
     kernel = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": packages}}
     lite = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "leaderdeck", "litePluginSettings": {KERNEL_PLUGIN: kernel},
@@ -84,12 +89,20 @@ def _write_notebooks(course: Course, folder: Path) -> None:
     folder.mkdir(parents=True)
     for name, text in course_notebooks(course).items():
         book = json.loads(text)
-        for cell in book["cells"]:
-            if cell.get("id") == "setup":
-                cell["source"] = SETUP_CELL
+        cells = book["cells"]
+        first_code = next((i for i, cell in enumerate(cells) if cell["cell_type"] == "code"), len(cells))
+        cells.insert(first_code, _code_cell("site-setup", SETUP_CELL))
+        at = next((i for i, cell in enumerate(cells) if cell.get("id") == "dashboard"), None)
+        if at is not None:
+            cells.insert(at + 1, _code_cell("site-progress", PANEL_CELL))
         book["metadata"]["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)",
                                           "language": "python"}
         _write_json(folder / name, book)
+
+
+def _code_cell(cell_id: str, source: str) -> dict[str, object]:
+    return {"cell_type": "code", "id": cell_id, "metadata": {}, "source": source, "outputs": [],
+            "execution_count": None}
 
 
 def _write_json(path: Path, data: object) -> None:

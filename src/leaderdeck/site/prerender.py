@@ -1,8 +1,11 @@
-"""Build time: the HTML of every text the quizzes can show, for the compiled course.
+"""Build time: the HTML of every text the quizzes, review and dashboard can show.
 
-Every text in the course goes through each of `leaderdeck.markdown`'s renderers, and every quiz
-card is built once with a recording table, which catches texts the views derive (a cloze with its
-asked blanks masked). Images are embedded as data URIs: the browser has no lessons folder.
+Every text in the course goes through each of `leaderdeck.markdown`'s renderers. Then every quiz
+the site can show (each lesson, each concept, each card alone as today's review shows it) is
+driven through its cards with a recording table: each card's `state()` before and after every
+scripted answer, so the texts the views derive (a cloze with its asked blanks masked, option
+feedback without its verdict word, a masked title, the missed list) are recorded as rendered.
+Images are embedded as data URIs: the browser has no lessons folder.
 """
 
 from __future__ import annotations
@@ -10,17 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from .. import markdown
 from ..model import Cloze, Course
+from ..quizzes.session import Step
 
 # Texts the views show that are not in the course (titles of their own).
 _VIEW_TEXTS = ("Today's review",)
+Action = tuple[str, dict[str, Any]]
 
 
-class _Recorder(dict):
+class _Recorder(dict[tuple[str, str], str]):
     """A table that renders (with the real renderers) what it is asked and keeps it."""
 
     def __init__(self, media_dir: Path):
@@ -30,7 +36,9 @@ class _Recorder(dict):
     def __missing__(self, key: tuple[str, str]) -> str:
         function, text = key
         html = markdown.RENDERERS[function](text)
-        self[key] = html = markdown.inline_images(html, self.media_dir) if function != "render_plain" else html
+        if function in ("render", "render_inline"):
+            html = markdown.inline_images(html, self.media_dir)
+        self[key] = html
         return html
 
 
@@ -42,7 +50,7 @@ def rendered_table(course: Course) -> dict[tuple[str, str], str]:
         for text in _course_texts(course):
             for function in markdown.RENDERERS:
                 recorder[function, text]
-        _build_every_card(course)
+        _drive_every_quiz(course)
     finally:
         markdown.use_rendered(None)
     return dict(recorder)
@@ -69,13 +77,50 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(inner)
 
 
-def _build_every_card(course: Course) -> None:
-    from ..quizzes.cards import card_view
-    from ..quizzes.session import lesson_steps
+def _drive_every_quiz(course: Course) -> None:
+    """Each quiz the site shows, as its notebooks and today's review build it."""
+    from ..quizzes import quiz
+    from ..quizzes.session import card_steps
 
-    def clock() -> datetime:
-        return datetime(2000, 1, 1, tzinfo=UTC)
-
+    steps: list[Step] = []
     for lesson in course.lessons:
-        for step in lesson_steps(course, lesson.id):
-            card_view(step, clock, lambda outcome: None)
+        for concept in (None, *dict.fromkeys(item.concept for item in lesson.items)):
+            view = quiz(lesson.id, concept, on_answer=_ignore, lessons_dir=course.lessons_dir)  # its title
+            steps += view.all_steps
+    cards = dict.fromkeys(card for step in steps for card in step.cards)
+    for step in (*steps, *card_steps(course, list(cards))):
+        _answer_every_way(step)
+
+
+def _ignore(answer: object) -> None:
+    return None
+
+
+def _clock() -> datetime:
+    return datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _answer_every_way(step: Step) -> None:
+    """`step`'s card answered by each of its scripts, its state read after every action."""
+    from ..quizzes.cards import Context, card_for
+    from ..quizzes.view import describe
+
+    describe(step.item)  # the summary's list of missed questions
+    for script in _scripts(card_for(step, Context(_clock, _ignore)).state()):
+        card = card_for(step, Context(_clock, _ignore))
+        for action, data in script:
+            card.act(action, **data)
+            card.state()
+
+
+def _scripts(state: dict[str, Any]) -> list[list[Action]]:
+    """Ways to answer a card in `state` that between them show every feedback it can give."""
+    kind = state["kind"]
+    if kind in ("flashcard", "reflection"):
+        return [[("reveal", {}), ("rate", {"rating": choice["value"]})] for choice in state["rating"]["choices"]]
+    if kind == "cloze":
+        return [[("check", {"typed": [""] * len(state["blanks"])})]]
+    if kind == "choice":
+        options = [option["id"] for option in state["options"]]
+        return [*([("check", {"chosen": [option]})] for option in options), [("check", {"chosen": options})]]
+    return [[("check", {})]]

@@ -29,8 +29,19 @@ RUNTIME_WHEELS = (
     "pygments==2.21.0", "stack-data==0.6.3", "traitlets==5.16.1", "wcwidth==0.9.4",
     "typing-extensions==4.16.0",
     "msgspec==0.22.0", "fsrs==6.3.2", "ipywidgets==8.1.9", "jupyterlab-widgets==3.0.17",
+    "anywidget==0.11.0", "psygnal==0.16.1",
     "platformdirs==4.14.8", "tzlocal==5.4.5", "tzdata==2026.6",
 )
+
+
+# Wheels whose JupyterLab extension (the widget's front end) goes into the site, so the JavaScript
+# always matches the Python package the kernel runs.
+FRONT_ENDS = ("jupyterlab-widgets", "anywidget")
+
+
+def front_end_wheels(wheels: list[Path]) -> list[Path]:
+    """The wheels of `wheels` that carry a front end the site needs (see `FRONT_ENDS`)."""
+    return [wheel for wheel in wheels if _name_version(wheel)[0] in FRONT_ENDS]
 
 
 def _run(command: list[str], cwd: Path | None = None) -> None:

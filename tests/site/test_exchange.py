@@ -1,0 +1,51 @@
+"""Progress moves between the site and the desktop as the store file: a snapshot of one store
+merged into another adds its reviews once, with the same schedule as answering there."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from leaderdeck.events import Answer, Rating
+from leaderdeck.identity import CardKey, NoteKey
+from leaderdeck.progress.store import open_store
+from leaderdeck.site.exchange import merge_store, snapshot
+
+START = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def answers(lesson: str) -> list[Answer]:
+    card = CardKey(NoteKey("course", lesson, "item"), 0)
+    return [Answer(card, "flashcard", rating != Rating.AGAIN, rating, 4000, START + timedelta(days=day))
+            for day, rating in ((0, Rating.GOOD), (3, Rating.AGAIN), (4, Rating.GOOD))]
+
+
+def test_a_snapshot_merged_on_the_desktop_adds_each_review_once_with_the_same_schedule(tmp_path: Path):
+    with open_store(tmp_path / "site.sqlite3") as site:
+        for answer in answers("doors"):
+            site.record(answer)
+        expected = site.cards()
+        download = tmp_path / "download.sqlite3"
+        download.write_bytes(snapshot(site.path))
+    with open_store(tmp_path / "desktop.sqlite3") as desktop:
+        desktop.record(answers("other")[0])
+        assert merge_store(download, desktop) == (3, 0)
+        assert merge_store(download, desktop) == (0, 3)  # a second merge adds nothing
+        assert desktop.review_count() == 4
+        merged = {card.card: card for card in desktop.cards()}
+        for card in expected:
+            assert merged[card.card].memory == card.memory
+
+
+def test_a_desktop_store_merged_into_the_site_store_and_back_changes_nothing(tmp_path: Path):
+    with open_store(tmp_path / "desktop.sqlite3") as desktop:
+        for answer in answers("doors"):
+            desktop.record(answer)
+    upload = tmp_path / "upload.sqlite3"
+    upload.write_bytes(snapshot(tmp_path / "desktop.sqlite3"))
+    with open_store(tmp_path / "site.sqlite3") as site:
+        assert merge_store(upload, site) == (3, 0)
+        back = tmp_path / "back.sqlite3"
+        back.write_bytes(snapshot(site.path))
+    with open_store(tmp_path / "desktop.sqlite3") as desktop:
+        assert merge_store(back, desktop) == (0, 3)
