@@ -95,8 +95,6 @@ def test_not_a_compiled_course_is_refused():
         course_file.decode(b"\x00junk", "bad.msgpack")
 
 
-@pytest.mark.xfail(strict=True, reason="kinds/base.Evidence.speaker defaults to '' but is `Text` (min_length 1), "
-                   "so msgspec refuses to decode a compiled course with unnamed evidence: fix in kinds/")
 def test_the_real_course_compiles_and_decodes():
     course = load_course(Path(__file__).parents[2] / "lessons")
     data = course_file.encode(course, {})

@@ -24,6 +24,11 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)"
 NOT_BLANK_PATTERN = r"\S"  # at least one character that is not white space
 
 
+def _optional_text(description: str) -> msgspec.Meta:
+    """`Text` in the schema, but "" (absent) allowed to msgspec."""
+    return msgspec.Meta(extra_json_schema={"minLength": 1, "pattern": NOT_BLANK_PATTERN}, description=description)
+
+
 def _text(description: str) -> msgspec.Meta:
     # "Not blank" is in the JSON Schema, which the validator checks first, but not enforced by
     # msgspec itself: a regex on every text field was a fifth of loading a large course, and the
@@ -73,8 +78,10 @@ class Evidence(Frozen, frozen=True):
     quote: Annotated[str, msgspec.Meta(
         max_length=MAX_QUOTE_LENGTH, extra_json_schema={"pattern": NOT_BLANK_PATTERN},
         description="Words copied exactly from the cited source (… marks a cut); `check` finds them there.")] = ""
-    speaker: Annotated[Text, doc("Who says the quoted words, when a person is quoted.")] = ""
-    synthesis: Annotated[Text, doc("Instead of a quote: why the answer is the course's own synthesis.")] = ""
+    # Optional texts: blank is refused by the schema (minLength, pattern), not by msgspec, whose
+    # own check would refuse the "" default when a compiled course (the browser edition) is decoded.
+    speaker: Annotated[str, _optional_text("Who says the quoted words, when a person is quoted.")] = ""
+    synthesis: Annotated[str, _optional_text("Instead of a quote: why the answer is the course's own synthesis.")] = ""
 
 
 Level = Literal["recall", "apply", "connect"]
