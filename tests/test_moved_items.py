@@ -71,3 +71,15 @@ def test_moved_from_its_own_lesson_is_refused(lessons: Path):
     _move_plain_card(lessons, "second-lesson")
     with pytest.raises(LessonError, match="moved_from names this lesson"):
         load_course(lessons)
+
+
+def test_todays_review_finds_a_moved_item_by_its_key(lessons: Path):
+    from leaderdeck.identity import CardKey
+    from leaderdeck.quizzes.session import card_steps
+
+    _move_plain_card(lessons, "first-lesson")
+    course = load_course(lessons)
+    key = next(card.key for card in catalog_of(course).cards if "/plain-card#" in card.key)
+    assert key.startswith("testcourse/first-lesson/")  # keyed where it was first published
+    (step,) = card_steps(course, [CardKey.parse(key)])
+    assert step.item.id == "plain-card" and step.origin == "Second lesson"  # found where it is now

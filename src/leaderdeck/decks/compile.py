@@ -277,7 +277,8 @@ def _check_renamed_ids(removed: set[str], added: set[str]) -> None:
         raise LeaderdeckError(
             f"ids look renamed ({renames}): notes are identified by course, lesson and item id, so "
             "learners would get every moved item as a new, duplicate note and its review history "
-            "would stay with the old one. Keep the old id (change the title instead), or rebuild "
+            "would stay with the old one. Keep the old id (change the title instead); for an item "
+            "that moved to another lesson, write `moved_from: <its first lesson>` on it; or rebuild "
             "with --allow-id-change if this release really must move them.")
 
 

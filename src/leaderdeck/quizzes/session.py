@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import LeaderdeckError
 from ..events import Answer, Rating, graded
-from ..identity import CardKey, NoteKey, item_key
+from ..identity import CardKey, NoteKey, item_key, item_key_text
 from ..kinds.explain import Explain
 from ..kinds.match import Match
 from ..model import Choice, Cloze, Course, Item, Lesson, Order
@@ -87,14 +87,25 @@ def _one_step(item: Item) -> bool:
 def card_steps(course: Course, cards: Sequence[CardKey]) -> tuple[Step, ...]:
     """One step per card, in the given order: for reviewing due cards across lessons."""
     steps = []
+    homes = _items_by_key(course)
     for card in cards:
-        lesson = find_lesson(course, card.note.lesson)
-        item = _find_item(lesson, card.note.item)
+        found = homes.get(str(card.note))
+        if found is None:  # not in the course: name the lesson or item the key points at
+            _find_item(find_lesson(course, card.note.lesson), card.note.item)
+            raise LeaderdeckError(f"no item has the key '{card.note}'")
+        lesson, item = found
         if card.ordinal not in item.card_ordinals():
             raise LeaderdeckError(f"item '{card.note.item}' has no card {card.ordinal}")
         steps.append(Step(card.note, item, (card.ordinal,), course.lessons_dir, origin=lesson.title,
                           source=course.source_title(item.source)))
     return tuple(steps)
+
+
+def _items_by_key(course: Course) -> dict[str, tuple[Lesson, Item]]:
+    """Note key text → the lesson an item is in now, and the item (a moved item's key names the
+    lesson it was first published in, `moved_from`)."""
+    return {item_key_text(course.id, lesson.id, item.id, item.moved_from): (lesson, item)
+            for lesson in course.lessons for item in lesson.items}
 
 
 def find_lesson(course: Course, lesson_id: str) -> Lesson:
