@@ -123,4 +123,11 @@ def _scripts(state: dict[str, Any]) -> list[list[Action]]:
     if kind == "choice":
         options = [option["id"] for option in state["options"]]
         return [*([("check", {"chosen": [option]})] for option in options), [("check", {"chosen": options})]]
+    if kind == "match":  # each shown right for every row: every row is graded right once and wrong once
+        rows = len(state["rows"])
+        return [[("check", {"chosen": [number] * rows})] for number in range(len(state["rights"]))]
+    if kind == "explain":  # no point, half the points, every point: each grade's message
+        points = len(state["points"]) if state.get("points") else 4
+        return [[("reveal", {"text": ""}), ("grade", {"ticked": list(range(hit))})]
+                for hit in sorted({0, points // 2, points})]
     return [[("check", {})]]
