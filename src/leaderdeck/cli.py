@@ -164,7 +164,8 @@ def _lint_paths(paths: list[Path], sources: Path | None) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise LeaderdeckError("no such file or folder: " + ", ".join(missing))
-    folders = {p.resolve() for p in paths if not p.is_file()} or (set() if paths else {None})
+    default: set[Path | None] = set() if paths else {None}  # no paths: the default lessons folder
+    folders: set[Path | None] = {p.resolve() for p in paths if not p.is_file()} or default
     files = {p.resolve() for p in paths if p.is_file()}
     findings = []
     for folder in folders | {f.parent for f in files if f.parent not in folders}:

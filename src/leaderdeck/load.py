@@ -77,9 +77,9 @@ class Loaded:
             self.values, self.keys, self.text = found.values, found.keys, None
         table = self.keys if key else self.values
         for depth in range(len(key_path), -1, -1):
-            found = table.get(key_path[:depth]) or self.values.get(key_path[:depth])
-            if found:
-                return found
+            at = table.get(key_path[:depth]) or self.values.get(key_path[:depth])
+            if at:
+                return at
         return Position(1, 1)
 
     def problem(self, key_path: KeyPath, message: str, *, key: bool = False) -> Problem:
@@ -187,7 +187,7 @@ _SKIP_VALUE = object()
 
 @dataclass(slots=True)
 class _Frame:
-    container: dict | list
+    container: dict[Any, Any] | list[Any]
     key_path: KeyPath
     key: Any  # in a mapping: the key whose value comes next, or what to do with the next node
 
@@ -281,10 +281,12 @@ class _Builder:
             self._place(self._scalar(event, key_path))
         elif len(self.stack) >= MAX_DEPTH:
             self._refuse(event, key_path, f"nested more than {MAX_DEPTH} levels deep: lessons need a handful")
+        elif not isinstance(event, yaml.CollectionStartEvent):  # no other node events exist
+            raise TypeError(f"unexpected YAML event {event!r}")
         elif event.tag not in _COLLECTION_TAGS:
             self._refuse(event, key_path, f"unsupported YAML tag {event.tag!r}: write a plain list or mapping")
         else:
-            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
+            container: dict[Any, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
             self._place(container)
             self.stack.append(_Frame(container, key_path, _EXPECTING_KEY if container == {} else None))
 
@@ -409,4 +411,5 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
 
 
 def _position(event: yaml.Event) -> Position:
-    return Position(event.start_mark.line + 1, event.start_mark.column + 1)
+    mark = event.start_mark
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
