@@ -124,32 +124,22 @@ def _version() -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .course import check_files, load_course, summary
+    from .course import CheckedFiles, check_files_noting, load_course, summary
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise LeaderdeckError("no such file or folder: " + ", ".join(missing))
     folders = [p for p in args.paths if p.is_dir()]
     files = [p for p in args.paths if not p.is_dir()]  # anything else is read as a lesson, or refused
-    if not args.paths or folders:
-        lessons = [lesson for folder in folders or [None] for lesson in load_course(folder).lessons]
-    else:
-        lessons = []
-    lessons += check_files(files) if files else []
-    print(summary(lessons))
-    _note_unverified([*(folders or ([] if files else [None])), *(f.parent for f in files)])
+    courses = [load_course(folder) for folder in folders or [None]] if not args.paths or folders else []
+    checked = check_files_noting(files) if files else CheckedFiles([], {})
+    print(summary([lesson for course in courses for lesson in course.lessons] + checked.lessons))
+    # One line per course whose evidence quotes could not be compared with the sources.
+    reasons = {course.lessons_dir: course.unverified for course in courses}
+    reasons.update({folder.resolve(): reason for folder, reason in checked.unverified.items()})
+    for reason in dict.fromkeys(reason for reason in reasons.values() if reason):
+        print(f"note: evidence not verified: {reason}", file=sys.stderr)
     return _lint_paths(args.paths, None) if args.strict else 0
-
-
-def _note_unverified(folders: list[Path | None]) -> None:
-    """One line per course whose evidence quotes could not be compared with the sources."""
-    from .course import find_lessons_dir
-    from .evidence import unverified
-
-    for folder in dict.fromkeys(find_lessons_dir() if f is None else f.resolve() for f in folders):
-        reason = unverified(folder)
-        if reason:
-            print(f"note: evidence not verified: {reason}", file=sys.stderr)
 
 
 def _lint(args: argparse.Namespace) -> int:

@@ -128,7 +128,7 @@ def read_text(path: Path, loaded: Loaded) -> str | None:
     problem = _not_a_regular_file(path)
     if problem is None:
         try:
-            raw = _read_at_most(path, MAX_FILE_BYTES + 1)
+            raw = read_at_most(path, MAX_FILE_BYTES + 1)
         except OSError as error:
             problem = f"cannot read the file: {error.strerror or error}"
     if problem is not None:
@@ -160,7 +160,8 @@ def _not_a_regular_file(path: Path) -> str | None:
     return None
 
 
-def _read_at_most(path: Path, limit: int) -> bytes:
+def read_at_most(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, never blocking on a FIFO that replaced it."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     descriptor = os.open(path, flags)
     with os.fdopen(descriptor, "rb") as file:
