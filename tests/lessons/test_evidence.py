@@ -88,7 +88,8 @@ def test_a_source_too_large_to_read_is_named_and_the_check_passes(course_dir: Pa
     _source_folder(course_dir)
     _with_evidence(course_dir, "Leaders always take risks", "sources")
     assert main(["check", str(course_dir)]) == 0
-    assert capsys.readouterr().err == "note: evidence not verified: cannot read 000_d2a678475de70dfb.txt (more than 16 bytes)\n"
+    err = capsys.readouterr().err
+    assert err == "note: evidence not verified: cannot read 000_d2a678475de70dfb.txt (more than 16 bytes)\n"
 
 
 def test_the_loaded_course_says_whether_its_quotes_were_verified(course_dir: Path):
