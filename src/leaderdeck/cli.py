@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import LeaderdeckError, LessonError
+from .errors import LeaderdeckError, LessonError, printable
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", file=sys.stderr)
         return 1
     except LeaderdeckError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error), keep_lines=True)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -138,7 +138,7 @@ def _check(args: argparse.Namespace) -> int:
     reasons = {course.lessons_dir: course.unverified for course in courses}
     reasons.update({folder.resolve(): reason for folder, reason in checked.unverified.items()})
     for reason in dict.fromkeys(reason for reason in reasons.values() if reason):
-        print(f"note: evidence not verified: {reason}", file=sys.stderr)
+        print(f"note: evidence not verified: {printable(reason)}", file=sys.stderr)
     return _lint_paths(args.paths, None) if args.strict else 0
 
 

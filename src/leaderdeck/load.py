@@ -367,15 +367,21 @@ class _Builder:
         return self._bad(event, key_path, f"unsupported YAML tag {tag!r}: write a plain value")
 
     def _plain(self, event: yaml.ScalarEvent, tag: str, key_path: KeyPath) -> Any:
+        if event.tag is not None and not self._reads_as(event.value, tag):  # '!!int x', '!!bool maybe'
+            return self._bad(event, key_path, f"{event.value[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}")
         try:
             value = self.scalars.construct_object(yaml.ScalarNode(tag, event.value))
-        except yaml.YAMLError:  # '!!int x'
-            return self._bad(event, key_path, f"{event.value[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}")
         except ValueError:  # more digits than Python converts
             return self._bad(event, key_path, "the number is too large")
         if isinstance(value, int) and not isinstance(value, bool) and not -_MAX_NUMBER < value < _MAX_NUMBER:
             return self._bad(event, key_path, "the number is too large")
         return value
+
+    def _reads_as(self, value: str, tag: str) -> bool:
+        """Whether `value` written plain would read with `tag` (a whole number passes as a float):
+        PyYAML's constructors fail in their own ways (KeyError, IndexError) on anything else."""
+        implied = self.scalars.resolve(yaml.ScalarNode, value, (True, False))
+        return implied == tag or (tag == _TAG + "float" and implied == _TAG + "int")
 
     def _bad(self, event: yaml.ScalarEvent, key_path: KeyPath, message: str) -> None:
         self._report(event, key_path, message)
