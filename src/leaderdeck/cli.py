@@ -8,6 +8,8 @@ hide where it happened). Imports inside the commands keep `leaderdeck --help` fa
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,8 +37,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LeaderdeckError as error:
         print(f"error: {printable(str(error), keep_lines=True)}", file=sys.stderr)
         return 1
+    except OSError as error:
+        if error.filename is None or error.errno not in _PATH_ERRORS:
+            raise  # a bug, or trouble not about a file the user named: the traceback is the report
+        print(f"error: {_shown_path(error.filename)}: {error.strerror}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+# What a path the user typed (or a lesson names) can run into; each is a message, not a traceback.
+_PATH_ERRORS = {errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.ENOENT,
+                errno.EISDIR, errno.EROFS, errno.ENOSPC}
+
+
+def _shown_path(name: object) -> str:
+    text = printable(os.fsdecode(name) if isinstance(name, (str, bytes)) else str(name))
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
