@@ -33,12 +33,12 @@ def strip_cloze(text: str, keep: str | None = None) -> str:
     """Cloze markup replaced by its answers; with `keep`, that deletion's answer is dropped instead."""
     dropped = False
 
-    def answer(match: re.Match) -> str:
+    def answer(match: re.Match[str]) -> str:
         nonlocal dropped
         if keep is not None and not dropped and match.group(1) == keep:
             dropped = True
             return " | "
-        return match.group(1)
+        return match[1]
 
     return _CLOZE.sub(answer, text)
 

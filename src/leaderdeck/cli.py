@@ -8,11 +8,13 @@ hide where it happened). Imports inside the commands keep `leaderdeck --help` fa
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import LeaderdeckError, LessonError
+from .errors import LeaderdeckError, LessonError, printable
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -33,10 +35,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", file=sys.stderr)
         return 1
     except LeaderdeckError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error), keep_lines=True)}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if error.filename is None or error.errno not in _PATH_ERRORS:
+            raise  # a bug, or trouble not about a file the user named: the traceback is the report
+        print(f"error: {_shown_path(error.filename)}: {error.strerror}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+# What a path the user typed (or a lesson names) can run into; each is a message, not a traceback.
+_PATH_ERRORS = {errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.ENOENT,
+                errno.EISDIR, errno.EROFS, errno.ENOSPC}
+
+
+def _shown_path(name: object) -> str:
+    text = printable(os.fsdecode(name) if isinstance(name, (str, bytes)) else str(name))
+    return text if len(text) <= 100 else text[:99] + "…"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -124,32 +141,22 @@ def _version() -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .course import check_files, load_course, summary
+    from .course import CheckedFiles, check_files_noting, load_course, summary
 
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise LeaderdeckError("no such file or folder: " + ", ".join(missing))
     folders = [p for p in args.paths if p.is_dir()]
     files = [p for p in args.paths if not p.is_dir()]  # anything else is read as a lesson, or refused
-    if not args.paths or folders:
-        lessons = [lesson for folder in folders or [None] for lesson in load_course(folder).lessons]
-    else:
-        lessons = []
-    lessons += check_files(files) if files else []
-    print(summary(lessons))
-    _note_unverified([*(folders or ([] if files else [None])), *(f.parent for f in files)])
+    courses = [load_course(folder) for folder in folders or [None]] if not args.paths or folders else []
+    checked = check_files_noting(files) if files else CheckedFiles([], {})
+    print(summary([lesson for course in courses for lesson in course.lessons] + checked.lessons))
+    # One line per course whose evidence quotes could not be compared with the sources.
+    reasons = {course.lessons_dir: course.unverified for course in courses}
+    reasons.update({folder.resolve(): reason for folder, reason in checked.unverified.items()})
+    for reason in dict.fromkeys(reason for reason in reasons.values() if reason):
+        print(f"note: evidence not verified: {printable(reason)}", file=sys.stderr)
     return _lint_paths(args.paths, None) if args.strict else 0
-
-
-def _note_unverified(folders: list[Path | None]) -> None:
-    """One line per course whose evidence quotes could not be compared with the sources."""
-    from .course import find_lessons_dir
-    from .evidence import unverified
-
-    for folder in dict.fromkeys(find_lessons_dir() if f is None else f.resolve() for f in folders):
-        reason = unverified(folder)
-        if reason:
-            print(f"note: evidence not verified: {reason}", file=sys.stderr)
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -164,7 +171,8 @@ def _lint_paths(paths: list[Path], sources: Path | None) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise LeaderdeckError("no such file or folder: " + ", ".join(missing))
-    folders = {p.resolve() for p in paths if not p.is_file()} or (set() if paths else {None})
+    default: set[Path | None] = set() if paths else {None}  # no paths: the default lessons folder
+    folders: set[Path | None] = {p.resolve() for p in paths if not p.is_file()} or default
     files = {p.resolve() for p in paths if p.is_file()}
     findings = []
     for folder in folders | {f.parent for f in files if f.parent not in folders}:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ._gc import without_gc
 from .errors import LeaderdeckError, LessonError, Problem, display_path
@@ -49,32 +50,52 @@ def load_course(lessons_dir: Path | None = None, *, files: Sequence[Path] | None
     if not (lessons_dir / COURSE_FILE).is_file():
         what = "no such folder" if not lessons_dir.exists() else f"not a lessons folder (it has no {COURSE_FILE})"
         raise LeaderdeckError(f"{display_path(lessons_dir)}: {what}")
-    info, lessons, problems = _load(lessons_dir, files)
-    if problems or info is None:
-        raise LessonError(problems)
-    order = {lesson_id: index for index, lesson_id in enumerate(info.lessons)}
-    ordered = sorted(lessons, key=lambda lesson: order.get(lesson.id, len(order)))
-    return Course(info=info, lessons=tuple(ordered), lessons_dir=lessons_dir.resolve())
+    loaded = _load(lessons_dir, files)
+    if loaded.problems or loaded.info is None:
+        raise LessonError(loaded.problems)
+    order = {lesson_id: index for index, lesson_id in enumerate(loaded.info.lessons)}
+    ordered = sorted(loaded.lessons, key=lambda lesson: order.get(lesson.id, len(order)))
+    return Course(info=loaded.info, lessons=tuple(ordered), lessons_dir=lessons_dir.resolve(),
+                  unverified=loaded.unverified)
+
+
+class CheckedFiles(NamedTuple):
+    lessons: list[Lesson]
+    unverified: dict[Path, str]  # a lessons folder → why its evidence quotes were not verified
 
 
 def check_files(paths: Sequence[Path]) -> list[Lesson]:
     """Validate lesson files named one by one, each against the course of its own folder (or,
     in a folder without one, against the sources the lesson declares)."""
+    return check_files_noting(paths).lessons
+
+
+def check_files_noting(paths: Sequence[Path]) -> CheckedFiles:
+    """`check_files`, also saying for each folder why its evidence could not be verified."""
     problems: list[Problem] = []
-    lessons: list[Lesson] = []
+    checked = CheckedFiles([], {})
     by_folder: dict[Path, list[Path]] = {}
     for path in map(Path, paths):
         by_folder.setdefault(path.parent, []).append(path)
     for folder, files in by_folder.items():
-        _, found, found_problems = _load(folder, files)
-        lessons += found
-        problems += found_problems
+        loaded = _load(folder, files)
+        checked.lessons.extend(loaded.lessons)
+        problems += loaded.problems
+        if loaded.unverified:
+            checked.unverified[folder] = loaded.unverified
     if problems:
         raise LessonError(problems)
-    return lessons
+    return checked
 
 
-def _load(lessons_dir: Path, files: Sequence[Path] | None) -> tuple[CourseFile | None, list[Lesson], list[Problem]]:
+class _Loaded(NamedTuple):
+    info: CourseFile | None
+    lessons: list[Lesson]
+    problems: list[Problem]
+    unverified: str | None  # why the evidence quotes could not be compared with the sources
+
+
+def _load(lessons_dir: Path, files: Sequence[Path] | None) -> _Loaded:
     """The one route: the course file, then each lesson file (all, or `files`) against it."""
     course_file = lessons_dir / COURSE_FILE
     course_loaded = load_yaml(course_file) if course_file.exists() or course_file.is_symlink() else None
@@ -89,7 +110,9 @@ def _load(lessons_dir: Path, files: Sequence[Path] | None) -> tuple[CourseFile |
     for loaded, _ in loaded_lessons:
         problems += loaded.problems
     problems += _check_course_lessons(course_loaded, info, loaded_lessons, whole=files is None)
-    return info, [lesson for _, lesson in loaded_lessons if lesson], problems
+    unverified = texts.reason if course_loaded is not None else (  # read after the quotes were compared
+        f"no {COURSE_FILE} beside the lessons, so no sources to compare with")
+    return _Loaded(info, [lesson for _, lesson in loaded_lessons if lesson], problems, unverified)
 
 
 def _course_sources(course: Loaded | None) -> set[str] | None:

@@ -6,6 +6,7 @@ prints its message and exits 1 without a traceback. Anything else is a bug and k
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,27 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.key_path}: {self.message}" if self.key_path else f"{where}: {self.message}"
+        where = f"{printable(self.path)}:{self.line}:{self.column}"
+        message = printable(self.message)
+        return f"{where}: {printable(self.key_path)}: {message}" if self.key_path else f"{where}: {message}"
+
+
+# Controls (C0, DEL, C1), line and paragraph separators, bidi overrides and isolates, BOM: in a
+# message they would break its one line, move the cursor or colour the terminal (ESC), or make a
+# quoted value read differently from what the file holds.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str, *, keep_lines: bool = False) -> str:
+    """`text` for a terminal: each unprintable character as its escape (`\\x1b`, `\\u202e`);
+    with `keep_lines`, line feeds stay."""
+    def escape(found: re.Match[str]) -> str:
+        char = found.group()
+        if keep_lines and char == "\n":
+            return char
+        return repr(char)[1:-1] if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 class LeaderdeckError(Exception):

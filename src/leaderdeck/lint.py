@@ -18,6 +18,7 @@ import statistics
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ._lint_text import (
     ABSOLUTES,
@@ -32,6 +33,7 @@ from ._lint_text import (
     words_in,
 )
 from .kinds import Explain, Match
+from .kinds.base import ItemBase
 from .model import Choice, Cloze, Course, Flashcard, Lesson, Order, Reflection, as_dict
 
 ItemPath = tuple[str | int, ...]
@@ -127,14 +129,14 @@ def lint_course(course: Course, sources_dir: Path | None = None) -> list[Finding
 
 # --- rules on one item -----------------------------------------------------------------------
 
-def _item_findings(item: object, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
+def _item_findings(item: ItemBase, lesson: Lesson) -> Iterator[tuple[str, ItemPath, str]]:
     for check in _ITEM_RULES.get(type(item), ()):
         yield from check(item, lesson)
     yield from _no_evidence(item, lesson)
     yield from _silences(item)
 
 
-def _silences(item) -> Iterator[tuple[str, ItemPath, str]]:
+def _silences(item: ItemBase) -> Iterator[tuple[str, ItemPath, str]]:
     ignore = item.lint.ignore if item.lint else {}
     for rule_id, reason in ignore.items():
         if rule_id not in RULES:
@@ -250,7 +252,9 @@ def _no_evidence(item: object, lesson: Lesson) -> Iterator[tuple[str, ItemPath, 
                "or declare the answer the course's own `synthesis` and say why")
 
 
-_ITEM_RULES: dict[type, tuple[Callable, ...]] = {
+# Each rule takes items of its own kind only, which the table's key guarantees.
+_ItemRule = Callable[[Any, Lesson], Iterator[tuple[str, ItemPath, str]]]
+_ITEM_RULES: dict[type, tuple[_ItemRule, ...]] = {
     Choice: (_correct_longest, _differ_in_form, _multi_few_wrong),
     Cloze: (_cloze_rules,),
     Flashcard: (_flashcard_rules,),
@@ -406,8 +410,9 @@ class _SourceIndex:
 def _unsilenced(course: Course, raw: list[_Raw]) -> list[_Raw]:
     kept = []
     for finding in raw:
-        if finding.key_path[:1] == ("items",) and finding.rule != "LD001":
-            item = course.lesson(finding.lesson).items[finding.key_path[1]]
+        index = finding.key_path[1] if finding.key_path[:1] == ("items",) else None
+        if isinstance(index, int) and finding.rule != "LD001":
+            item = course.lesson(finding.lesson).items[index]
             reason = (item.lint.ignore.get(finding.rule) if item.lint else None) or ""
             if reason.strip():
                 continue

@@ -77,9 +77,9 @@ class Loaded:
             self.values, self.keys, self.text = found.values, found.keys, None
         table = self.keys if key else self.values
         for depth in range(len(key_path), -1, -1):
-            found = table.get(key_path[:depth]) or self.values.get(key_path[:depth])
-            if found:
-                return found
+            at = table.get(key_path[:depth]) or self.values.get(key_path[:depth])
+            if at:
+                return at
         return Position(1, 1)
 
     def problem(self, key_path: KeyPath, message: str, *, key: bool = False) -> Problem:
@@ -128,7 +128,7 @@ def read_text(path: Path, loaded: Loaded) -> str | None:
     problem = _not_a_regular_file(path)
     if problem is None:
         try:
-            raw = _read_at_most(path, MAX_FILE_BYTES + 1)
+            raw = read_at_most(path, MAX_FILE_BYTES + 1)
         except OSError as error:
             problem = f"cannot read the file: {error.strerror or error}"
     if problem is not None:
@@ -160,7 +160,8 @@ def _not_a_regular_file(path: Path) -> str | None:
     return None
 
 
-def _read_at_most(path: Path, limit: int) -> bytes:
+def read_at_most(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, never blocking on a FIFO that replaced it."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     descriptor = os.open(path, flags)
     with os.fdopen(descriptor, "rb") as file:
@@ -187,7 +188,7 @@ _SKIP_VALUE = object()
 
 @dataclass(slots=True)
 class _Frame:
-    container: dict | list
+    container: dict[Any, Any] | list[Any]
     key_path: KeyPath
     key: Any  # in a mapping: the key whose value comes next, or what to do with the next node
 
@@ -281,10 +282,12 @@ class _Builder:
             self._place(self._scalar(event, key_path))
         elif len(self.stack) >= MAX_DEPTH:
             self._refuse(event, key_path, f"nested more than {MAX_DEPTH} levels deep: lessons need a handful")
+        elif not isinstance(event, yaml.CollectionStartEvent):  # no other node events exist
+            raise TypeError(f"unexpected YAML event {event!r}")
         elif event.tag not in _COLLECTION_TAGS:
             self._refuse(event, key_path, f"unsupported YAML tag {event.tag!r}: write a plain list or mapping")
         else:
-            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
+            container: dict[Any, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
             self._place(container)
             self.stack.append(_Frame(container, key_path, _EXPECTING_KEY if container == {} else None))
 
@@ -364,15 +367,21 @@ class _Builder:
         return self._bad(event, key_path, f"unsupported YAML tag {tag!r}: write a plain value")
 
     def _plain(self, event: yaml.ScalarEvent, tag: str, key_path: KeyPath) -> Any:
+        if event.tag is not None and not self._reads_as(event.value, tag):  # '!!int x', '!!bool maybe'
+            return self._bad(event, key_path, f"{event.value[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}")
         try:
             value = self.scalars.construct_object(yaml.ScalarNode(tag, event.value))
-        except yaml.YAMLError:  # '!!int x'
-            return self._bad(event, key_path, f"{event.value[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}")
         except ValueError:  # more digits than Python converts
             return self._bad(event, key_path, "the number is too large")
         if isinstance(value, int) and not isinstance(value, bool) and not -_MAX_NUMBER < value < _MAX_NUMBER:
             return self._bad(event, key_path, "the number is too large")
         return value
+
+    def _reads_as(self, value: str, tag: str) -> bool:
+        """Whether `value` written plain would read with `tag` (a whole number passes as a float):
+        PyYAML's constructors fail in their own ways (KeyError, IndexError) on anything else."""
+        implied = self.scalars.resolve(yaml.ScalarNode, value, (True, False))
+        return implied == tag or (tag == _TAG + "float" and implied == _TAG + "int")
 
     def _bad(self, event: yaml.ScalarEvent, key_path: KeyPath, message: str) -> None:
         self._report(event, key_path, message)
@@ -409,4 +418,5 @@ def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
 
 
 def _position(event: yaml.Event) -> Position:
-    return Position(event.start_mark.line + 1, event.start_mark.column + 1)
+    mark = event.start_mark
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)

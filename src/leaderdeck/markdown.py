@@ -100,16 +100,20 @@ _NEEDS_EXTENSIONS = re.compile(r"[|~\v\f]|:-|-:")
 def _options() -> int:
     from cmarkgfm.cmark import Options
 
-    return Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE \
-        | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+    options: int = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE \
+        | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES  # cmarkgfm ships no types
+    return options
 
 
 def _cmark(text: str) -> str:
     import cmarkgfm
 
+    html_text: str  # cmarkgfm ships no types
     if _NEEDS_EXTENSIONS.search(text):
-        return cmarkgfm.markdown_to_html_with_extensions(text, options=_options(), extensions=_EXTENSIONS)
-    return cmarkgfm.markdown_to_html(text, options=_options())
+        html_text = cmarkgfm.markdown_to_html_with_extensions(text, options=_options(), extensions=_EXTENSIONS)
+    else:
+        html_text = cmarkgfm.markdown_to_html(text, options=_options())
+    return html_text
 
 
 # (function name, text) → HTML rendered at build time; None: render here (see the module doc).

@@ -110,6 +110,9 @@ class Course:
     info: CourseFile
     lessons: tuple[Lesson, ...]
     lessons_dir: Path  # the folder the course was loaded from; media resolve here
+    # Why the evidence quotes could not be compared with the sources (no `sources_dir`, the
+    # folder or a file not found), or None when they were: `check` prints it.
+    unverified: str | None = None
 
     @property
     def id(self) -> str:

@@ -149,9 +149,9 @@ def test_every_item_has_evidence_and_few_are_the_course_s_own(course: Course):
 @pytest.mark.skipif(not SHARED_SOURCES.is_dir(),
                     reason="evidence not verified: ../shared/sources is not beside the project")
 def test_every_evidence_quote_is_in_its_source(course: Course):
-    from leaderdeck.evidence import normalise, occurs, unverified
+    from leaderdeck.evidence import normalise, occurs
 
-    assert unverified(LESSONS) is None  # the course file's sources_dir finds every source
+    assert course.unverified is None  # the course file's sources_dir finds every source
     texts = {s.file: normalise((SHARED_SOURCES / s.file).read_text(encoding="utf-8")) for s in course.info.sources}
     for lesson in _lessons(course):
         for item in lesson.items:

@@ -177,3 +177,10 @@ def test_an_image_in_the_course_description_is_refused_with_its_place(course_dir
     assert main(["check", str(course_dir)]) == 1
     err = capsys.readouterr().err
     assert "course.yaml:5:14: description: the course description cannot hold images" in err
+
+
+@pytest.mark.parametrize("command", [["check"], ["lint"], ["build", "--lessons"]])
+def test_a_path_too_long_is_a_message_not_a_traceback(command: list[str], capsys: pytest.CaptureFixture[str]):
+    assert main([*command, "a" * 5000]) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: {'a' * 99}…: File name too long\n"

@@ -21,3 +21,11 @@ def test_lesson_error_sorts_and_deduplicates_problems():
 def test_ipython_shows_the_message_instead_of_a_traceback():
     lines = LeaderdeckError("the store is locked\nclose the other notebook")._render_traceback_()
     assert len(lines) == 2 and lines[0].endswith("the store is locked") and "Traceback" not in "".join(lines)
+
+
+def test_messages_show_controls_and_bidi_characters_as_escapes():
+    from leaderdeck.errors import Problem, printable
+
+    problem = Problem("a\nb.yaml", 1, 2, "x\x1b[2J", "unknown source 'a\u202eb\x0c'")
+    assert str(problem) == "a\\nb.yaml:1:2: x\\x1b[2J: unknown source 'a\\u202eb\\x0c'"
+    assert printable("line\nnext\x07", keep_lines=True) == "line\nnext\\x07"

@@ -79,3 +79,22 @@ def test_one_lesson_file_is_verified_against_its_course(course_dir: Path, capsys
     lesson = _with_evidence(course_dir, "Leaders always take risks", "sources")
     assert main(["check", str(lesson)]) == 1
     assert "quote not found in 000_d2a678475de70dfb.txt" in capsys.readouterr().err
+
+
+def test_a_source_too_large_to_read_is_named_and_the_check_passes(course_dir: Path, capsys, monkeypatch):
+    import leaderdeck.evidence
+
+    monkeypatch.setattr(leaderdeck.evidence, "MAX_SOURCE_BYTES", 16)
+    _source_folder(course_dir)
+    _with_evidence(course_dir, "Leaders always take risks", "sources")
+    assert main(["check", str(course_dir)]) == 0
+    err = capsys.readouterr().err
+    assert err == "note: evidence not verified: cannot read 000_d2a678475de70dfb.txt (more than 16 bytes)\n"
+
+
+def test_the_loaded_course_says_whether_its_quotes_were_verified(course_dir: Path):
+    _source_folder(course_dir)
+    _with_evidence(course_dir, "Leaders don't take risks blindly", "sources")
+    assert load_course(course_dir).unverified is None
+    (course_dir / "sources" / "000_d2a678475de70dfb.txt").unlink()
+    assert load_course(course_dir).unverified == f"not in {course_dir / 'sources'}: 000_d2a678475de70dfb.txt"

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 from urllib.parse import quote
 
 from ..errors import LeaderdeckError, display_path
@@ -165,7 +165,7 @@ def _collection_entry(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
     return entry
 
 
-def _unpack(source: BinaryIO, target: Path, entry: str, path: Path, declared: int) -> None:
+def _unpack(source: IO[bytes], target: Path, entry: str, path: Path, declared: int) -> None:
     if entry != _COMPRESSED:
         _bounded_copy(source.read, target, path, declared)
         return
@@ -292,9 +292,9 @@ class AnkiCollection:
             yield AnkiReview(*row)
 
     def _scalar(self, query: str) -> int:
-        return next(self._rows(query))[0]
+        return int(next(self._rows(query))[0])
 
-    def _rows(self, query: str) -> Iterator[tuple]:
+    def _rows(self, query: str) -> Iterator[tuple[Any, ...]]:  # sqlite3 rows: the file's own types
         try:
             yield from self._db.execute(query)
         except (sqlite3.Error, OverflowError, MemoryError) as error:

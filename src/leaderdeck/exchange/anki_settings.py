@@ -73,14 +73,14 @@ def _read_current(db: sqlite3.Connection, deck_name: str) -> tuple[object, list[
     deck = db.execute("SELECT kind FROM decks WHERE name = ?", (deck_name,)).fetchone()
     if deck is None:
         return rollover, [], None
-    normal = _fields(_fields(deck[0]).get(_KIND_NORMAL, [b""])[0])
-    config_id = normal.get(_NORMAL_CONFIG_ID, [1])[0]
+    normal = _fields(_bytes_field(_fields(deck[0]), _KIND_NORMAL))
+    config_id = _int_field(normal, _NORMAL_CONFIG_ID, 1)
     preset = db.execute("SELECT config FROM deck_config WHERE id = ?", (config_id,)).fetchone()
     if preset is None:
         return rollover, [], None
     config = _fields(preset[0])
-    params = next((_floats(config[n][0]) for n in _PARAMS if n in config), [])
-    retention = config.get(_DESIRED_RETENTION, [None])[0]
+    params = next((_floats(_bytes_field(config, n)) for n in _PARAMS if n in config), [])
+    retention = _bytes_field(config, _DESIRED_RETENTION)
     # stored as a 32-bit float: 0.85 reads back as 0.8500000238
     return rollover, params, round(struct.unpack("<f", retention)[0], 4) if retention else None
 
@@ -95,12 +95,27 @@ def _read_legacy(db: sqlite3.Connection, deck_name: str) -> tuple[object, list[f
     return conf.get("rollover"), params, preset.get("desiredRetention")
 
 
-def _fields(message: bytes) -> dict[int, list]:
+def _fields(message: bytes) -> dict[int, list[int | bytes]]:
     """A protocol-buffer message's fields: number → values (varints as ints, the rest as bytes)."""
-    fields: dict[int, list] = {}
+    fields: dict[int, list[int | bytes]] = {}
     for number, value in _wire(message):
         fields.setdefault(number, []).append(value)
     return fields
+
+
+def _bytes_field(fields: dict[int, list[int | bytes]], number: int) -> bytes:
+    """The first value of field `number` (b"" when absent), which must be length-delimited."""
+    value = fields.get(number, [b""])[0]
+    if not isinstance(value, bytes):
+        raise TypeError(f"protocol-buffer field {number} holds a number, not bytes")
+    return value
+
+
+def _int_field(fields: dict[int, list[int | bytes]], number: int, default: int) -> int:
+    value = fields.get(number, [default])[0]
+    if not isinstance(value, int):
+        raise TypeError(f"protocol-buffer field {number} holds bytes, not a number")
+    return value
 
 
 def _wire(data: bytes) -> Iterator[tuple[int, int | bytes]]:
@@ -108,6 +123,7 @@ def _wire(data: bytes) -> Iterator[tuple[int, int | bytes]]:
     while at < len(data):
         key, at = _varint(data, at)
         number, kind = key >> 3, key & 7
+        value: int | bytes
         if kind == 0:
             value, at = _varint(data, at)
         elif kind in (1, 5):

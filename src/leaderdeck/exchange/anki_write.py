@@ -78,9 +78,13 @@ def _schedule(memory: Memory, days: AnkiDays) -> tuple[int, int, int, int, int]:
 
 
 def _card_data(memory: Memory, position: int, retention: float) -> str:
-    data = {"pos": position, "s": round(memory.stability, 4), "d": round(memory.difficulty, 3),
-            "dr": retention, "decay": _DECAY, "lrt": memory.last_review_ms // 1000}
-    return msgspec.json.encode(data).decode()  # compact JSON, as Anki writes it; 8x json.dumps's speed
+    stability, difficulty, last = memory.stability, memory.difficulty, memory.last_review_ms
+    data = {"pos": position, "s": None if stability is None else round(stability, 4),
+            "d": None if difficulty is None else round(difficulty, 3),
+            "dr": retention, "decay": _DECAY, "lrt": None if last is None else last // 1000}
+    # Anki reads each of these as optional: one not known yet is left out, not null.
+    # Compact JSON, as Anki writes it; 8x json.dumps's speed.
+    return msgspec.json.encode({k: v for k, v in data.items() if v is not None}).decode()
 
 
 def revlog_ids(reviews: Iterable[LoggedReview]) -> Iterator[tuple[LoggedReview, int]]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from .._gc import without_gc
 from ..decks import deck_paths
 from ..decks.compile import compile_course
 from ..decks.lock import read_lock
-from ..decks.package import COLLECTION_CREATED, PackageContents, write_package
+from ..decks.package import COLLECTION_CREATED, PackageContents, RevlogRow, write_package
 from ..errors import LeaderdeckError, display_path
 from ..identity import card_key_text
 from ..model import Course
@@ -63,7 +64,8 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
         raise LeaderdeckError(f"{display_path(out)} is the published deck; a deck with your progress is "
                               f"personal: write it elsewhere (the default is {OUTPUT_DIR}/)")
     compiled = compile_course(course, read_lock(root / lock_rel), now)
-    keys = {entry.id: key for key, entry in [*compiled.lock.notes.items(), *compiled.lock.tombstones.items()]}
+    keys = ({entry.id: key for key, entry in compiled.lock.notes.items()}
+            | {tombstone.id: key for key, tombstone in compiled.lock.tombstones.items()})
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
     contents = with_progress(compiled.contents, keys, store.progress_of, store.iter_review_log(), days,
                              store.scheduling.desired_retention)
@@ -71,7 +73,8 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     if contents.preset is not None:  # the learner's desired retention (import-anki saves theirs)
         contents = replace(contents, preset={**contents.preset, "desiredRetention": store.scheduling.desired_retention})
     revlog = _Counted(contents.revlog)
-    write_package(out, replace(contents, revlog=revlog))
+    # The package writer reads the revlog once, in order: a stream, though its field says Sequence.
+    write_package(out, replace(contents, revlog=cast("Sequence[RevlogRow]", revlog)))
     return ExportSummary(out, len(contents.cards), sum(c.reps > 0 for c in contents.cards), revlog.count)
 
 
@@ -99,7 +102,8 @@ def with_progress(contents: PackageContents, note_keys: dict[int, str],
                 card = card._replace(id=theirs)
             cards[index] = scheduled_card(card, progress, days, retention) if progress is not None else card
             card_ids[key] = card.id
-    return replace(contents, cards=cards, revlog=revlog_rows(review_log, card_ids, days))
+    revlog = revlog_rows(review_log, card_ids, days)  # lazy, as above
+    return replace(contents, cards=cards, revlog=cast("Sequence[RevlogRow]", revlog))
 
 
 _BATCH = 500  # cards whose progress is read at once
@@ -108,11 +112,11 @@ _BATCH = 500  # cards whose progress is read at once
 class _Counted:
     """Rows passed through once, counted on the way (the revlog is streamed, not held)."""
 
-    def __init__(self, rows: Iterable) -> None:
+    def __init__(self, rows: Iterable[RevlogRow]) -> None:
         self._rows = rows
         self.count = 0
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[RevlogRow]:
         for row in self._rows:
             self.count += 1
             yield row

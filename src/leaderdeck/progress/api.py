@@ -11,6 +11,7 @@ import sys
 import threading
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
@@ -18,6 +19,11 @@ from .catalog import Catalog, catalog_of
 from .scheduler import ROLLOVER_HOUR, Scheduling, StudyDays, to_ms
 from .stats import MISS_WINDOW, Dashboard, ProgressRows, day_edges, summarize, week_edges
 from .store import ProgressStore, default_store_path, open_store
+
+if TYPE_CHECKING:  # the views import ipywidgets: only a notebook needs them
+    from ..model import Course
+    from .dashboard_view import DashboardView
+    from .review_view import ReviewView
 
 _shared: dict[Path, ProgressStore] = {}
 _shared_lock = threading.Lock()
@@ -86,7 +92,7 @@ def default_answer_handler(path: Path | str | None = None) -> AnswerHandler:
     return record
 
 
-def load_catalog(lessons_dir: Path | str | None = None) -> tuple[object, Catalog]:
+def load_catalog(lessons_dir: Path | str | None = None) -> tuple[Course, Catalog]:
     from ..site.course_file import compiled_course
 
     if lessons_dir is None and (compiled := compiled_course()) is not None:
@@ -125,7 +131,7 @@ def recent_misses(progress: ProgressStore, now: datetime) -> tuple[tuple[str, in
                  if r.rating == 1 and r.reviewed_at_ms >= since)
 
 
-def dashboard(lessons_dir: Path | str | None = None, *, store: Path | str | None = None):
+def dashboard(lessons_dir: Path | str | None = None, *, store: Path | str | None = None) -> DashboardView:
     """For the start page: tables of where the learner stands and a chart of the next 14 days."""
     from .dashboard_view import DashboardView
 
@@ -133,7 +139,7 @@ def dashboard(lessons_dir: Path | str | None = None, *, store: Path | str | None
 
 
 def review(lessons_dir: Path | str | None = None, *, store: Path | str | None = None,
-           new_per_day: int | None = None):
+           new_per_day: int | None = None) -> ReviewView:
     """Today's review: every card due now across all lessons, in the lessons' quiz widgets."""
     from .review import NEW_PER_DAY
     from .review_view import ReviewView

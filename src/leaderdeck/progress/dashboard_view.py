@@ -12,7 +12,7 @@ import html
 
 from ..markdown import render_text
 from ..notebooks.compile import REVIEW_PAGE, numbered_file_name
-from .stats import Dashboard, LessonStanding, _day_label, _percent
+from .stats import ConceptStanding, Dashboard, LessonStanding, _day_label, _percent
 
 CHART_WIDTH, CHART_HEIGHT, AXIS, FOOT = 560, 200, 28, 70
 BAR = "var(--jp-brand-color1, #4a78b5)"
@@ -103,7 +103,7 @@ def _due_sentence(board: Dashboard) -> str:
     return f"Nothing is due now; the next review is due {html.escape(describe_wait(board.next_due, board.now))}."
 
 
-def _why(concept, board: Dashboard) -> str:
+def _why(concept: ConceptStanding, board: Dashboard) -> str:
     if concept.missed_at is None:
         return "recall slipping"
     days = (board.now.date() - concept.missed_at.date()).days
@@ -114,7 +114,7 @@ def _lesson_title(board: Dashboard, lesson: str) -> str:
     return next((s.title for s in board.lessons if s.lesson == lesson), lesson)
 
 
-def _html_table(header: tuple[str, ...], rows: list[tuple]) -> str:
+def _html_table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{render_text(str(c))}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

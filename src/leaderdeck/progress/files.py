@@ -77,7 +77,7 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
 
 def _check(connection: sqlite3.Connection, path: Path) -> int:
     """The schema version of a store we may use, read without writing; otherwise refuse."""
-    application_id, version = (connection.execute(f"PRAGMA {name}").fetchone()[0]
+    application_id, version = (int(connection.execute(f"PRAGMA {name}").fetchone()[0])
                                for name in ("application_id", "user_version"))
     if application_id != APPLICATION_ID:
         empty = not connection.execute("SELECT 1 FROM sqlite_master").fetchone()

@@ -146,7 +146,7 @@ def schema_version(connection: sqlite3.Connection) -> int:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone()
     if not exists:
         return 0
-    return connection.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+    return int(connection.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0])
 
 
 def pending(connection: sqlite3.Connection,
@@ -194,7 +194,11 @@ def unmarked_version(connection: sqlite3.Connection,
     return None
 
 
-def reference_schema(version: int, migrations: Sequence[Migration] = MIGRATIONS) -> set[tuple]:
+# (type, name, table, sql) of one table or index, as sqlite_master lists it
+SchemaRow = tuple[str, str, str, str | None]
+
+
+def reference_schema(version: int, migrations: Sequence[Migration] = MIGRATIONS) -> set[SchemaRow]:
     """The tables and indexes our migrations up to `version` create, as `schema_of` lists them."""
     reference = sqlite3.connect(":memory:", isolation_level=None)
     try:
@@ -204,6 +208,6 @@ def reference_schema(version: int, migrations: Sequence[Migration] = MIGRATIONS)
         reference.close()
 
 
-def schema_of(connection: sqlite3.Connection) -> set[tuple]:
+def schema_of(connection: sqlite3.Connection) -> set[SchemaRow]:
     return set(connection.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))

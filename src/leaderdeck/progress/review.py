@@ -47,7 +47,8 @@ def interleave_kinds(cards: Sequence[QueuedCard], lookahead: int = LOOKAHEAD) ->
 def spread_siblings(cards: Sequence[QueuedCard]) -> list[QueuedCard]:
     """The first card of each note where it was; later cards of the same note moved to the end."""
     seen: set[str] = set()
-    first, later = [], []
+    first: list[QueuedCard] = []
+    later: list[QueuedCard] = []
     for queued in cards:
         note = note_of_card(queued.card.key)
         (later if note in seen else first).append(queued)

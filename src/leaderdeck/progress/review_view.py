@@ -9,12 +9,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import ipywidgets as widgets
 
 from ..errors import LeaderdeckError
 from ..events import Answer
 from ..identity import CardKey
+from ..model import Course
 from ..quizzes.cards import html_block
 from ..quizzes.session import Session, card_steps
 from ..quizzes.view import QuizView
@@ -27,7 +29,7 @@ from .store import ProgressStore
 class ReviewView:
     """Displays as its widget; `status` holds the line of text shown above the quiz."""
 
-    def __init__(self, course, catalog: Catalog, store: ProgressStore, *, new_per_day: int,
+    def __init__(self, course: Course, catalog: Catalog, store: ProgressStore, *, new_per_day: int,
                  clock: Callable[[], datetime]):
         self.store, self.catalog, self.clock = store, catalog, clock
         self.queue = todays_queue(store, catalog, clock(), new_per_day=new_per_day)
@@ -42,7 +44,7 @@ class ReviewView:
         self.widget = widgets.VBox(parts)
         self._show_status()
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:  # ipywidgets' bundle (it ships no types)
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 import msgspec
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from ..errors import LeaderdeckError
 
@@ -120,7 +121,7 @@ class Scheduling:
         self.desired_retention = desired_retention
         self.days = days or StudyDays()
         try:
-            self._fsrs = Scheduler(**({"parameters": parameters} if parameters else {}),
+            self._fsrs = Scheduler(parameters or DEFAULT_PARAMETERS,
                                    desired_retention=desired_retention, enable_fuzzing=False)
         except ValueError as error:
             raise LeaderdeckError(f"these FSRS parameters cannot be used: {error}") from None
@@ -154,7 +155,8 @@ class Scheduling:
         the one before), and Easy beyond Good when a learning card graduates."""
         def days(grade: int) -> int:
             stability = self._fsrs.review_card(card, Rating(grade), from_ms(at_ms))[0].stability
-            interval = stability / self._factor * (self.desired_retention ** (1 / self._decay) - 1)
+            # float ** float is typed Any (a negative base gives a complex); these are positive
+            interval: float = stability / self._factor * (self.desired_retention ** (1 / self._decay) - 1)
             return min(max(1, math.floor(interval + 0.5)), self._fsrs.maximum_interval)  # Rust's round
 
         if state != State.Review:
@@ -181,7 +183,8 @@ class Scheduling:
         if stability is None or last_review_ms is None:
             return 0.0
         elapsed_days = self.days.elapsed_days(last_review_ms, now_ms)
-        return (1 + self._factor * elapsed_days / stability) ** self._decay
+        recall: float = (1 + self._factor * elapsed_days / stability) ** self._decay  # both positive
+        return recall
 
     def library_recall(self, memory: Memory, now_ms: int) -> float:
         """Recall as fsrs computes it, for checking `recall` against the library."""

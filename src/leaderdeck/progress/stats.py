@@ -63,11 +63,14 @@ class Dashboard:
     next_due: datetime | None  # the first card due after now
 
 
+_Standing = tuple[str, str, int, int, float, int]
+
+
 @dataclass(frozen=True)
 class ProgressRows:
     """What the store reports for the dashboard (see `api.gather`), already limited to the catalog."""
 
-    standings: list[tuple[str, str, int, int, float, int]]  # lesson, concept, reviewed, learning, recall sum, lapses
+    standings: list[_Standing]  # lesson, concept, reviewed, learning, recall sum, lapses
     due_soon: list[int]  # due times before the end of the 14-day window, overdue included
     activity: list[tuple[int, int]]  # (reviews, correct) per week of `week_edges`
     next_due: int | None  # the first due time after now
@@ -105,14 +108,14 @@ def summarize(catalog: Catalog, rows: ProgressRows, now: datetime) -> Dashboard:
         None if rows.next_due is None else from_ms(rows.next_due).astimezone(now.tzinfo))
 
 
-def _lesson_standings(catalog: Catalog, standings: list[tuple]) -> tuple[LessonStanding, ...]:
+def _lesson_standings(catalog: Catalog, standings: list[_Standing]) -> tuple[LessonStanding, ...]:
     sizes: dict[str, int] = defaultdict(int)
     for card in catalog.cards:
         sizes[card.lesson] += 1
-    reviewed: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    reviewed: dict[str, tuple[int, int, float]] = {}
     for lesson, _, count, learning, recall, _ in standings:
-        tally = reviewed[lesson]
-        tally[0], tally[1], tally[2] = tally[0] + count, tally[1] + learning, tally[2] + recall
+        so_far = reviewed.get(lesson, (0, 0, 0.0))
+        reviewed[lesson] = (so_far[0] + count, so_far[1] + learning, so_far[2] + recall)
     result = []
     for lesson, title in catalog.lesson_titles.items():
         count, learning, recall = reviewed.get(lesson, (0, 0, 0.0))
@@ -121,7 +124,7 @@ def _lesson_standings(catalog: Catalog, standings: list[tuple]) -> tuple[LessonS
     return tuple(result)
 
 
-def _to_revisit(catalog: Catalog, standings: list[tuple], misses: tuple[tuple[str, int], ...],
+def _to_revisit(catalog: Catalog, standings: list[_Standing], misses: tuple[tuple[str, int], ...],
                 now: datetime) -> tuple[ConceptStanding, ...]:
     """Concepts missed lately (latest first), then those whose recall has slipped (weakest first):
     a miss counts even when the scheduler, after one review, still predicts recall."""
@@ -169,7 +172,7 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
+def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
     cells = [header, *[tuple(str(c) for c in row) for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
 

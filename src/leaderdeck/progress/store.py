@@ -46,6 +46,7 @@ STORE_FILE = "progress.sqlite3"
 AFTER_COMMIT: list[Callable[[Path], None]] = []
 BUSY_TIMEOUT_SECONDS = 3.0
 _BATCH = 500  # keys per `IN (...)` query, well under SQLite's variable limit
+Row = tuple[Any, ...]  # a row as sqlite3 returns it: the column types are the database's
 
 
 __all__ = ["StoreDamagedError", "StoreError", "StoreLockedError", "ProgressStore", "open_store",
@@ -148,13 +149,12 @@ _RESCHEDULES = ("SELECT card, reviewed_at, duration_ms, anki_card, anki_ivl, ank
                 "FROM reschedules")
 
 
-def _logged(row: tuple) -> LoggedReview:
-    if row[10] is None:
-        return LoggedReview(*row[:10])
-    return LoggedReview(*row[:10], AnkiRow(*row[10:]))
+def _logged(row: Row) -> LoggedReview:
+    anki = None if row[10] is None else AnkiRow(*row[10:])
+    return LoggedReview._make((*row[:10], anki))
 
 
-def _logged_reschedule(row: tuple) -> LoggedReview:
+def _logged_reschedule(row: Row) -> LoggedReview:
     card, at, duration, *anki = row
     return LoggedReview(card, at, 0, duration, None, None, 0, 0, None, None, AnkiRow(*anki))
 
@@ -285,7 +285,8 @@ class ProgressStore:
                 return stored
             progress = _card_from_row(db.execute(
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
-            if progress is None or at >= progress.memory.last_review_ms:
+            last = progress.memory.last_review_ms if progress else None
+            if last is None or at >= last:
                 return self._append(db, key, at, answer, origin, progress)
             # Another process committed a later review of this card first: replay the card in
             # time order, so the cache stays what a rebuild from the log would give.
@@ -302,7 +303,7 @@ class ProgressStore:
              max(0, answer.duration_ms), answer.response, *_memory_values(before),
              *_memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
         self._store_card(db, _next_card_row(key, answer, progress, after, at), progress is None)
-        return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating),
+        return Review(_inserted_id(cursor), key, answer.kind, origin, at, int(answer.rating),
                       answer.correct, max(0, answer.duration_ms), answer.response, before, after)
 
     def _replace(self, db: sqlite3.Connection, key: str, answer: Answer, origin: str) -> Review:
@@ -322,10 +323,10 @@ class ProgressStore:
         lapses = progress.lapses - _lapsed(replaced.before, replaced.rating) + _lapsed(replaced.before, answer.rating)
         self._store_card(db, (key, answer.kind, int(after.state), after.step, after.stability, after.difficulty,
                               after.due_ms, at, first, progress.reps, lapses), False)
-        return Review(cursor.lastrowid, key, answer.kind, origin, at, int(answer.rating), answer.correct,
+        return Review(_inserted_id(cursor), key, answer.kind, origin, at, int(answer.rating), answer.correct,
                       max(0, answer.duration_ms), answer.response, replaced.before, after)
 
-    def _store_card(self, db: sqlite3.Connection, row: tuple, is_new: bool) -> None:
+    def _store_card(self, db: sqlite3.Connection, row: Row, is_new: bool) -> None:
         db.execute(f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
                    f"ON CONFLICT (card) DO UPDATE SET {_UPDATE_CARD}", row)
         listed = self._catalog.get(row[0]) if is_new and self._catalog else None
@@ -344,7 +345,7 @@ class ProgressStore:
             self._catalog = None
             for (key,) in db.execute("SELECT DISTINCT card FROM reschedules").fetchall():
                 self._merge_card(db, key, {}, "anki")  # Anki's forget / set due date, applied again
-            return db.execute("SELECT count(*) FROM cards").fetchone()[0]
+            return int(db.execute("SELECT count(*) FROM cards").fetchone()[0])
 
     def import_reviews(self, answers: Sequence[Answer], origin: str = "anki",
                        anki: Sequence[AnkiRow | None] | None = None,
@@ -515,7 +516,7 @@ class ProgressStore:
 
     def review_count(self) -> int:
         with self._reading() as db:
-            return db.execute(f"SELECT count(*) FROM reviews WHERE {_LIVE}").fetchone()[0]
+            return int(db.execute(f"SELECT count(*) FROM reviews WHERE {_LIVE}").fetchone()[0])
 
     def due(self, now_ms: int, limit: int, present: Container[str] | None = None) -> list[tuple[str, int]]:
         """(card, due) for up to `limit` cards due by `now_ms`, most overdue first, skipping
@@ -529,8 +530,9 @@ class ProgressStore:
                            (after_ms,), 1, present)
         return found[0][1] if found else None
 
-    def _scan(self, query: str, args: tuple, limit: int, present: Container[str] | None) -> list:
-        found: list = []
+    def _scan(self, query: str, args: Row, limit: int,
+              present: Container[str] | None) -> list[tuple[str, int]]:
+        found: list[tuple[str, int]] = []
         with self._reading() as db:
             cursor = db.execute(query, args)
             try:
@@ -700,7 +702,7 @@ JOIN reviews AS r ON r.card = a.card AND r.reviewed_at = a.last_at AND r.{_LIVE}
 _SET_MEMORY = ", ".join(f"{c} = ?" for c in _REVIEW_COLUMNS.split(", ")[9:])
 
 
-def _memory_values(memory: Memory | None) -> tuple:
+def _memory_values(memory: Memory | None) -> Row:
     if memory is None:
         return (None,) * 6
     return (int(memory.state), memory.step, memory.stability, memory.difficulty, memory.due_ms,
@@ -708,7 +710,7 @@ def _memory_values(memory: Memory | None) -> tuple:
 
 
 def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, after: Memory,
-                   at: int) -> tuple:
+                   at: int) -> Row:
     lapsed = progress is not None and progress.memory.state == State.Review and answer.rating == 1
     first = at if progress is None else min(progress.first_review_ms, at)
     reps = 1 if progress is None else progress.reps + 1
@@ -717,7 +719,13 @@ def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, afte
             after.due_ms, after.last_review_ms, first, reps, lapses)
 
 
-class _States(dict):
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    if cursor.lastrowid is None:  # an INSERT always sets it
+        raise RuntimeError("the INSERT gave no row id")
+    return cursor.lastrowid
+
+
+class _States(dict[int, State]):
     def __missing__(self, value: object) -> State:
         raise DamagedValue(f"a card state of {value!r} is not one FSRS has")
 
@@ -725,7 +733,7 @@ class _States(dict):
 _STATES = _States({state.value: state for state in State})  # a dict lookup: State(n) costs a µs, per review read
 
 
-def _card_from_row(row: tuple | None) -> CardProgress | None:
+def _card_from_row(row: Row | None) -> CardProgress | None:
     if row is None:
         return None
     card, kind, state, step, stability, difficulty, due, last, first, reps, lapses = row
@@ -733,7 +741,7 @@ def _card_from_row(row: tuple | None) -> CardProgress | None:
                         first, reps, lapses)
 
 
-def _review_from_row(row: tuple) -> Review:
+def _review_from_row(row: Row) -> Review:
     (id_, card, kind, origin, at, rating, correct, duration, response,
      state_before, step_before, stability_before, difficulty_before, due_before, last_before,
      state_after, step_after, stability_after, difficulty_after, due_after) = row
