@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, Any, NamedTuple
 
 from ..errors import LeaderdeckError
 
@@ -85,17 +85,19 @@ class RevlogRow(NamedTuple):
     type: int
 
 
+JSONObject = dict[str, Any]  # Anki's JSON columns (models, decks, deck options), as json.dumps takes them
+
 @dataclass(frozen=True)
 class PackageContents:
-    models: Sequence[dict]
-    decks: Sequence[dict]
+    models: Sequence[JSONObject]
+    decks: Sequence[JSONObject]
     notes: Sequence[NoteRow]
     cards: Sequence[CardRow]
     revlog: Sequence[RevlogRow] = ()
     media: dict[str, Path] = field(default_factory=dict)  # name in the collection → file
     mod: int = _COLLECTION_CREATED
-    preset: dict | None = None  # the deck options every deck of the package uses (`deck_preset`)
-    retired_preset: dict | None = None  # the options of the deck of removed items (`retired_preset`)
+    preset: JSONObject | None = None  # the deck options every deck of the package uses (`deck_preset`)
+    retired_preset: JSONObject | None = None  # the options of the deck of removed items (`retired_preset`)
 
 
 def write_package(path: Path, contents: PackageContents) -> bool:
@@ -124,7 +126,7 @@ def _write_package(path: Path, contents: PackageContents) -> bool:
             os.unlink(temporary)
 
 
-def _write_zip(stream, contents: PackageContents) -> None:
+def _write_zip(stream: IO[bytes], contents: PackageContents) -> None:
     with tempfile.TemporaryDirectory(prefix="leaderdeck-") as folder, \
             zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=DEFLATE_LEVEL) as archive:
         database = Path(folder, "collection.anki2")
@@ -184,7 +186,7 @@ def _pin_header(path: Path) -> None:
 _PINNED_SQLITE_VERSION = 3_040_001  # any valid version number; readers only report it
 
 
-def _col_row(contents: PackageContents) -> tuple:
+def _col_row(contents: PackageContents) -> tuple[Any, ...]:
     def dump(value: object) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -199,7 +201,7 @@ def _col_row(contents: PackageContents) -> tuple:
             dump(conf), dump(models), dump(decks), dump(presets))
 
 
-def _note_values(note: NoteRow) -> tuple:
+def _note_values(note: NoteRow) -> tuple[Any, ...]:
     tags = f" {' '.join(note.tags)} " if note.tags else ""
     return (note.id, note.guid, note.mid, note.mod, tags, "\x1f".join(note.fields),
             strip_html(note.sort_field), field_checksum(note.fields[0]))
@@ -241,7 +243,7 @@ def field_checksum(text: str) -> int:
     return int.from_bytes(hashlib.sha1(strip_html(text).encode()).digest()[:4], "big")
 
 
-def deck_json(deck_id: int, name: str, description: str) -> dict:
+def deck_json(deck_id: int, name: str, description: str) -> JSONObject:
     return {"id": deck_id, "name": name, "desc": description, "mod": _COLLECTION_CREATED, "usn": -1,
             "collapsed": False, "browserCollapsed": False, "conf": 1, "dyn": 0, "extendNew": 0,
             "extendRev": 0, "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0],
@@ -262,7 +264,7 @@ _COLLECTION_CONF = {"schedVer": 2, "activeDecks": [1], "curDeck": 1, "addToCur":
 _DEFAULT_DECK = deck_json(1, "Default", "")
 
 
-def deck_preset(preset_id: int, name: str, desired_retention: float) -> dict:
+def deck_preset(preset_id: int, name: str, desired_retention: float) -> JSONObject:
     """Our deck options. Not Anki's id 1, which its importer never overwrites, so the preset
     arrives: siblings buried (new, review and interday learning, so a flashcard's reverse never
     follows it the same day) and the desired retention FSRS schedules for."""
@@ -271,14 +273,14 @@ def deck_preset(preset_id: int, name: str, desired_retention: float) -> dict:
             "buryInterdayLearning": True, "desiredRetention": desired_retention}
 
 
-def retired_preset(preset_id: int, name: str, desired_retention: float) -> dict:
+def retired_preset(preset_id: int, name: str, desired_retention: float) -> JSONObject:
     """`deck_preset` with no new cards and no reviews a day: a profile that gets removed items
     as new cards (their deck did not exist there) is never given them to study."""
     preset = deck_preset(preset_id, name, desired_retention)
     return {**preset, "new": {**preset["new"], "perDay": 0}, "rev": {**preset["rev"], "perDay": 0}}
 
 
-_DECK_CONFIG = {
+_DECK_CONFIG: JSONObject = {
     "id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": True, "timer": 0,
     "replayq": True, "dyn": False,
     "new": {"bury": False, "delays": [1, 10], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1,

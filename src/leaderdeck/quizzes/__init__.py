@@ -69,6 +69,7 @@ def quiz(lesson: str, concept: str | None = None, *, on_answer: AnswerHandler | 
     Each answer goes to `on_answer`; by default to the progress store (see `leaderdeck.progress`),
     which then also tells where the learner stands: what is due, what was answered today.
     """
+    from ..model import Cloze
     from .grading import blanks, masked_title
     from .session import Session, find_lesson, lesson_steps
     from .standing import StoreLookup
@@ -77,7 +78,7 @@ def quiz(lesson: str, concept: str | None = None, *, on_answer: AnswerHandler | 
     course = cached_course(lessons_dir, lesson)
     steps = lesson_steps(course, lesson, concept)
     title = course.lesson(lesson).concept(concept).title if concept else find_lesson(course, lesson).title
-    answers = [blank.answer for step in steps if step.item.kind == "cloze" for blank in blanks(step.item)]
+    answers = [blank.answer for step in steps if isinstance(step.item, Cloze) for blank in blanks(step.item)]
     if on_answer is None and progress is None:
         progress = StoreLookup()
     return QuizView(Session(steps), on_answer or _record_in_store, title=masked_title(title, answers),

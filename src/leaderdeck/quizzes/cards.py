@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -252,13 +253,13 @@ class ClozeCard(Card):
         """The text with each asked blank shown as `[ n ]` and other deletions filled in."""
         counter = iter(range(1, len(self.asked) + 1))
 
-        def mask(match) -> str:
+        def mask(match: re.Match[str]) -> str:
             return f"`[ {next(counter)} ]`" if int(match.group(1)) in self.step.asked_numbers else match.group(2)
 
         return CLOZE_PATTERN.sub(mask, self.step.item.text)  # type: ignore[union-attr]
 
     def parts(self) -> State:
-        marks = [m.value for m in self.matches] or [None] * len(self.asked)
+        marks: list[str | None] = [m.value for m in self.matches] or [None] * len(self.asked)
         rows = enumerate(zip(self.asked, self.typed, marks, strict=True), 1)
         blanks = [{"label": f"Blank {i}", "placeholder": b.hint or "type the missing words", "value": text,
                    "mark": mark} for i, (b, text, mark) in rows]
@@ -455,7 +456,7 @@ def card_for(step: Step, context: Context) -> Card:
     return card_class(step.item.kind)(step, context)
 
 
-def html_block(markup: str, *classes: str):
+def html_block(markup: str, *classes: str) -> Any:  # an ipywidgets.HTML (the package ships no types)
     """An ipywidgets HTML block, for views placed around a quiz (the review's status line)."""
     import ipywidgets as widgets
 

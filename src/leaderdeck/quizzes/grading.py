@@ -169,7 +169,7 @@ def masked_title(title: str, answers: Sequence[str]) -> str:
     """A title with every word that would give a blank away replaced by "…"."""
     hidden = {stem(word) for answer in answers for word in normalize(plain_text(answer)).split() if len(word) > 2}
 
-    def hide(match: re.Match) -> str:
+    def hide(match: re.Match[str]) -> str:
         return "…" if stem(normalize(match.group(0))) in hidden else match.group(0)
 
     return re.sub(r"\w+", hide, title) if hidden else title
@@ -251,7 +251,8 @@ def starting_order(step_count: int, rng: random.Random, avoid: Sequence[int] = (
     return order if order != list(avoid) else solved[-1:] + solved[:-1]
 
 
-def shuffled(values: Sequence[T] | range, rng: random.Random) -> list[T]:
+def shuffled(values: Sequence[T], rng: random.Random) -> list[T]:
+    """A new list of `values` in a random order (`range` is a Sequence[int] too)."""
     result = list(values)
     rng.shuffle(result)
     return result

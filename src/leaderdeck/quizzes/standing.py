@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..identity import CardKey
 from .session import CardStanding
+
+if TYPE_CHECKING:
+    from ..progress.store import ProgressStore
 
 
 class StoreLookup:
@@ -15,7 +19,7 @@ class StoreLookup:
     def __init__(self, path: Path | str | None = None):
         self.path = path
 
-    def _store(self):
+    def _store(self) -> ProgressStore:
         from ..progress.api import shared_store
 
         return shared_store(self.path)

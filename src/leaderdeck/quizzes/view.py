@@ -25,7 +25,7 @@ from ..errors import LeaderdeckError
 from ..events import Answer, AnswerHandler
 from ..identity import CardKey
 from ..markdown import render_inline
-from ..model import CLOZE_PATTERN
+from ..model import CLOZE_PATTERN, Item
 from .cards import Card, Clock, Context, State, card_class, card_for
 from .feedback import answered_today, describe_next_review
 from .grading import plain_text
@@ -101,7 +101,7 @@ class QuizView:
         self.session = self._resumed(session, day_start)
         self._show_current()
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         data["text/plain"] = f"Quiz: {plain_text(self.title) or 'questions'} ({len(self.all_steps)} to answer)"
@@ -109,7 +109,7 @@ class QuizView:
 
     # --- input ---------------------------------------------------------------------------------
 
-    def _on_message(self, _widget: Any, content: dict, _buffers: Any) -> None:
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         data = dict(content)
         self.act(str(data.pop("action", "")), **data)
 
@@ -243,7 +243,7 @@ class QuizView:
         self.widget.state = self.state()
 
 
-def describe(item) -> str:
+def describe(item: Item) -> str:
     """A short plain-text reminder of a question, for the list of missed ones."""
     text = next(getattr(item, f) for f in ("front", "question", "prompt", "text") if hasattr(item, f))
     words = plain_text(CLOZE_PATTERN.sub("[…]", " ".join(text.split())))
