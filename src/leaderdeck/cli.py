@@ -13,8 +13,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import LeaderdeckError, LessonError, printable
+
+if TYPE_CHECKING:
+    from .model import Course
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -156,7 +160,26 @@ def _check(args: argparse.Namespace) -> int:
     reasons.update({folder.resolve(): reason for folder, reason in checked.unverified.items()})
     for reason in dict.fromkeys(reason for reason in reasons.values() if reason):
         print(f"note: evidence not verified: {printable(reason)}", file=sys.stderr)
+    if _release_problems(courses):
+        return 1
     return _lint_paths(args.paths, None) if args.strict else 0
+
+
+def _release_problems(courses: list[Course]) -> bool:
+    """Print what `build` would refuse about ids against each course's released lock file
+    (`decks/` beside `lessons/`); True when there was any."""
+    from .decks import deck_paths
+    from .decks.compile import id_problems
+    from .decks.lock import read_lock
+
+    found = False
+    for course in courses:
+        lock_path = course.lessons_dir.parent / deck_paths(course)[1]
+        for problem in id_problems(course, read_lock(lock_path)):
+            for line in problem.splitlines():
+                print(f"error: {printable(line)}", file=sys.stderr)
+            found = True
+    return found
 
 
 def _lint(args: argparse.Namespace) -> int:

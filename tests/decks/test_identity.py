@@ -206,3 +206,22 @@ def test_reusing_a_removed_id_says_how_to_undo_an_unreleased_removal(project):
 def _inversions(order: list[int]) -> int:
     """Kendall tau distance from the correct order: pairs of steps shown swapped."""
     return sum(a > b for i, a in enumerate(order) for b in order[i + 1:])
+
+
+def test_check_refuses_what_the_build_would_refuse_about_ids(project, capsys):
+    """`leaderdeck check` reads the released lock beside `lessons/`: a reused id of a removed item
+    and a renamed lesson id fail `check` (exit 1), not only the later build."""
+    from leaderdeck.cli import main
+
+    build_project(project, T0)
+    edit(project / "lessons/02-second.yaml", "  - id: last-card", "  - id: final-card")
+    build_project(project, T0 + DAY)
+    assert main(["check", str(project / "lessons")]) == 0
+    edit(project / "lessons/02-second.yaml", "  - id: final-card", "  - id: last-card")
+    assert main(["check", str(project / "lessons")]) == 1
+    assert "error: lesson 'second-lesson': item id 'last-card' belonged to an item removed" in capsys.readouterr().err
+    edit(project / "lessons/02-second.yaml", "  - id: last-card", "  - id: final-card")
+    edit(project / "lessons/02-second.yaml", "id: second-lesson", "id: lesson-two")
+    edit(project / "lessons/course.yaml", "- second-lesson", "- lesson-two")
+    assert main(["check", str(project / "lessons")]) == 1
+    assert "error: ids look renamed ('testcourse/second-lesson' → 'testcourse/lesson-two')" in capsys.readouterr().err

@@ -247,6 +247,26 @@ def _check_note_types(lock: Lock, now: int, allow_schema_change: bool) -> dict[s
             for kind, nt in NOTE_TYPES.items()}
 
 
+def id_problems(course: Course, lock: Lock) -> list[str]:
+    """What `compile_course` refuses about the course's ids against the released `lock` (an id of a
+    removed item reused, ids that look renamed), so that `leaderdeck check` refuses it first."""
+    current = {item_key_text(course.id, lesson.id, item.id, item.moved_from): item.anki
+               for lesson in course.lessons for item in lesson.items}
+    gone = set(lock.notes) - set(current)  # a notebook-only item is not gone: its note is kept
+    added = {key for key, anki in current.items() if anki} - set(lock.notes) - set(lock.tombstones)
+    problems = []
+    try:
+        _check_tombstones(course, lock)
+    except LeaderdeckError as error:
+        problems.append(str(error))
+    try:
+        if gone:
+            _check_renamed_ids(gone, added)
+    except LeaderdeckError as error:
+        problems.append(str(error))
+    return problems
+
+
 def _check_tombstones(course: Course, lock: Lock) -> None:
     if not lock.tombstones:
         return
