@@ -6,7 +6,6 @@ carries the option texts and nothing that tells them apart.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +13,7 @@ import msgspec
 
 from ..rules import normalise, unique_in, unknown
 from .base import Frozen, ItemBase, Kind, Markdown, NoteSpec, Slug, doc
+from .order import seeded_shuffle
 
 if TYPE_CHECKING:
     from ..load import KeyPath, Loaded
@@ -84,12 +84,7 @@ _SAYS_MULTI = re.compile(r"\ball\b[^.?!]*\bappl|\bevery\b|\bchoose (?:two|three|
 
 def stored_order(count: int, seed: str) -> list[int]:
     """A deterministic permutation of range(count) from the Uid: the options' stored order."""
-    order = list(range(count))
-    for index in range(count - 1, 0, -1):
-        digest = hashlib.sha256(f"{seed}#options#{index}".encode()).digest()
-        swap = int.from_bytes(digest[:8], "big") % (index + 1)
-        order[index], order[swap] = order[swap], order[index]
-    return order
+    return seeded_shuffle(count, f"{seed}#options")
 
 
 def _option_feedback(index: int, text: str, feedback: str, correct: bool) -> str:

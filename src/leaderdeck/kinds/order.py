@@ -58,13 +58,15 @@ def shuffled_order(count: int, seed: str) -> list[int]:
         return list(range(count))
     wanted = -(-count * (count - 1) // 4)  # ceil(max / 2), max = count * (count - 1) / 2
     for attempt in range(1000):
-        order = _seeded_shuffle(count, f"{seed}" if attempt == 0 else f"{seed}~{attempt}")
+        order = seeded_shuffle(count, f"{seed}" if attempt == 0 else f"{seed}~{attempt}")
         if order[0] != 0 and inversions(order) >= wanted:
             return order
     return list(range(count))[::-1]  # unreachable in practice; the reverse order always qualifies
 
 
-def _seeded_shuffle(count: int, seed: str) -> list[int]:
+def seeded_shuffle(count: int, seed: str) -> list[int]:
+    """A permutation of range(count) drawn from `seed` alone (Fisher–Yates on SHA-256): the same
+    on every build and every machine, so a published card keeps its order."""
     order = list(range(count))
     for index in range(count - 1, 0, -1):
         digest = hashlib.sha256(f"{seed}#{index}".encode()).digest()
