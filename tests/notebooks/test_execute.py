@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from leaderdeck.course import find_lessons_dir, load_course
 from leaderdeck.notebooks import write_notebooks
 
-from .conftest import FIXTURE_LESSONS
+from .conftest import FIXTURE_LESSONS, execute_all
 
 WIDGET = "application/vnd.jupyter.widget-view+json"
 pytestmark = pytest.mark.timeout(300)
@@ -22,13 +22,6 @@ def built_project(lessons: Path, root: Path) -> Path:
     shutil.copytree(lessons, root / "lessons", ignore=shutil.ignore_patterns("schema"))
     write_notebooks(load_course(root / "lessons"), root)
     return root / "notebooks"
-
-
-def execute(path: Path) -> nbformat.NotebookNode:
-    book = nbformat.read(path, as_version=4)
-    NotebookClient(book, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return book
 
 
 def quiz_outputs(book) -> list[dict]:
@@ -44,8 +37,9 @@ def home(tmp_path, monkeypatch):
 
 def test_fixture_notebooks_execute_and_display_a_quiz_per_concept(home):
     folder = built_project(FIXTURE_LESSONS, home / "project")
-    for path in sorted(folder.glob("*.ipynb")):
-        book = execute(path)
+    paths = sorted(folder.glob("*.ipynb"))
+    books = [(nbformat.read(path, as_version=4), folder) for path in paths]
+    for path, book in zip(paths, asyncio.run(execute_all(books)), strict=True):
         outputs = quiz_outputs(book)
         assert all(output.output_type != "error" for cell in book.cells for output in cell.get("outputs", []))
         quizzes = sum(cell.source.count("quiz(") for cell in book.cells if cell.cell_type == "code")
@@ -55,7 +49,9 @@ def test_fixture_notebooks_execute_and_display_a_quiz_per_concept(home):
 @pytest.mark.slow
 def test_the_shipped_course_notebooks_execute(home):
     folder = built_project(find_lessons_dir(Path(__file__).parent), home / "project")
-    for path in sorted(folder.glob("*.ipynb")):
-        book = execute(path)
+    paths = sorted(folder.glob("*.ipynb"))
+    assert len(paths) > 16
+    books = [(nbformat.read(path, as_version=4), folder) for path in paths]
+    for path, book in zip(paths, asyncio.run(execute_all(books)), strict=True):
         errors = [output for cell in book.cells for output in cell.get("outputs", []) if output.output_type == "error"]
         assert errors == [], f"{path.name}: {errors[:1]}"

@@ -3,6 +3,7 @@ course release never leaves a changed tracked file (the pre-save hook in `jupyte
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
@@ -23,7 +24,7 @@ from leaderdeck.notebooks import write_notebooks
 from leaderdeck.notebooks.jupyter_hooks import scrub
 from leaderdeck.notebooks.lab import lab_options
 
-from .conftest import FIXTURE_LESSONS
+from .conftest import FIXTURE_LESSONS, execute_all
 
 pytestmark = pytest.mark.timeout(300)
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -46,14 +47,14 @@ def execute(book: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
 def test_every_code_cell_runs_alone_in_a_fresh_kernel(project):
     """Resuming mid-lesson, or running only the start page's dashboard: no NameError."""
     folder = project / "notebooks"
-    for path in sorted(folder.glob("*.ipynb")):
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            alone = execute(nbformat.v4.new_notebook(cells=[cell]), folder).cells[0]
-            errors = [o for o in alone.outputs if o.output_type == "error"]
-            assert errors == [], f"{path.name} {cell.id}: {errors[:1]}"
-            assert any(WIDGET in o.get("data", {}) or "text/html" in o.get("data", {}) for o in alone.outputs)
+    cells = [(path.name, cell) for path in sorted(folder.glob("*.ipynb"))
+             for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    books = [(nbformat.v4.new_notebook(cells=[cell]), folder) for _, cell in cells]
+    for (name, cell), book in zip(cells, asyncio.run(execute_all(books)), strict=True):
+        alone = book.cells[0]
+        errors = [o for o in alone.outputs if o.output_type == "error"]
+        assert errors == [], f"{name} {cell.id}: {errors[:1]}"
+        assert any(WIDGET in o.get("data", {}) or "text/html" in o.get("data", {}) for o in alone.outputs)
 
 
 def test_saving_a_run_notebook_writes_back_the_built_bytes(project):
