@@ -144,7 +144,7 @@ def _translate(loaded: Loaded, validator: Any, error: Any, key_path: KeyPath) ->
             for other in rest:
                 loaded.problems.append(_translate(loaded, validator, other, (*root, *other.instance_path)))
             return _translate(loaded, validator, first, (*root, *first.instance_path))
-    return loaded.problem(key_path, _value_message(kind, error.instance))
+    return loaded.problem(key_path, _value_message(kind, _value_at(loaded.data, key_path, error.instance)))
 
 
 def _only_branch(branches: list[list[Any]]) -> list[Any] | None:
@@ -166,11 +166,25 @@ def _keys_at(validator: _Validator, schema_path: list[Any]) -> list[str]:
     return next(iter(validator.allowed_keys.values()), [])
 
 
+def _value_at(data: Any, key_path: KeyPath, fallback: Any) -> Any:
+    """The loaded value at `key_path`. The validator sees a JSON copy, in which YAML's `.inf` and
+    `.nan` have become null, so its own copy of the value would say "got nothing"."""
+    for key in key_path:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return fallback
+    return data
+
+
 def _value_message(kind: Any, value: Any) -> str:
     name = kind.name
     if name == "type":
-        wanted = " or ".join(_SCHEMA_TYPE_NAMES.get(t, t) for t in _as_list(kind.types))
-        return f"expected {wanted}, got {_describe(value)}"
+        wanted = [_SCHEMA_TYPE_NAMES.get(t, t) for t in _as_list(kind.types)]
+        message = f"expected {' or '.join(wanted)}, got {_describe(value)}"
+        if "text" in wanted and not isinstance(value, (list, dict, type(None))):
+            message += "; put it in quotes to keep it as text"  # YAML reads yes, 1.5, ~, .inf, 12:30 as other types
+        return message
     if name == "pattern":
         if kind.pattern == NOT_BLANK_PATTERN:
             return "empty text"
