@@ -33,6 +33,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     ),
     "A6 new ground: little data, gut instinct raises the risk": ("unfamiliar-ground",),
     "A7 every door is a win because you learn": ("door-always-wins",),
+    "A8 the door image: a way through any barrier": ("door-image-barrier",),
     "A9 the team reads structured risk-taking as support": ("backing-ideas",),
     # 000 Hardy → healing-divides
     "B1 'don't talk about it' is poor advice": ("avoidance-advice",),
@@ -197,7 +198,6 @@ COVERAGE: dict[str, tuple[str, ...]] = {
 
 # ideas no item tests yet, and what they wait for (the capstone needs the `match` and `explain` kinds)
 PENDING: dict[str, str] = {
-    "A8 the door image: a way through any barrier": "a card in door-decisions",
     "C1 BCG tests ideas on itself first": "a card in changing-workplace",
     "C3 downtime is critical but vacations are hard to arrange": "only in feedback",
     "G10 'not your mother's Wharton MBA'": "only in a concept body",
