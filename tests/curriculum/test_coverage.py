@@ -97,6 +97,8 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "G9 stress shortens telomeres": ("telomeres-stress", "crunch-pressure"),
     # 000 Bennis → authentic-leadership, five-cs-of-trust
     "H1 Bennis's interest began leading a platoon in WWII": ("bennis-war-experience",),
+    "H2 most leadership lists descend from Bennis": ("lists-descend-from-bennis",),
+    "H3 Betsy Myers, Bennis's mentee": ("myers-mentee",),
     "H4 adaptive and authentic leadership": ("bennis-two-core-concepts",),
     "H5 a continual journey; curiosity the taproot": (
         "stop-learning-consequence", "adaptive-taproot-cloze", "same-playbook",
@@ -112,6 +114,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "H9e Admit Vulnerability": ("missed-forecast", "project-slipping"),
     "H9f Share Your Vision": ("vision-principle",),
     "H9g Foster Talent": ("hoarding-visible-work",),
+    "H10 Bennis kept adding to his lists": ("bennis-kept-adding",),
     # 000 pracademics → pracademics
     "I1 definition; static knowledge dates": ("define-pracademic", "static-knowledge-cloze"),
     "I2 leaders' doubled pressure": ("leaders-double-pressure",),
@@ -208,9 +211,6 @@ PENDING: dict[str, str] = {
     "C1 BCG tests ideas on itself first": "a card in changing-workplace",
     "C3 downtime is critical but vacations are hard to arrange": "only in feedback",
     "G10 'not your mother's Wharton MBA'": "only in a concept body",
-    "H2 most leadership lists descend from Bennis": "only in a concept body",
-    "H3 Betsy Myers, Bennis's mentee": "only in feedback",
-    "H10 Bennis kept adding to his lists": "only in a concept body",
     "I8 shape the future instead of cruising into it": "only in a concept body",
     "X1 working backwards runs through all five sources": "the capstone (match, explain)",
     "X3 'you are not alone' (Hardy, Ubalijoro)": "the capstone (match, explain)",
