@@ -193,6 +193,19 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "X2 Career Choice and upskilling, in two sources": ("career-choice-mechanism",),
     "X4 never stop learning (Amazon and Bennis)": ("curiosity-two-sources",),
     "X9 collaboration (Moore's partnerships, Mastercard's pillar)": ("why-shared",),
+    # threads-across-the-sources, the capstone
+    "X1 working backwards runs through all five sources": (
+        "starting-point-cases", "onboarding-backwards", "working-backwards-thread", "which-thread",
+    ),
+    "X3 'you are not alone' (Hardy, Ubalijoro)": ("not-alone-two-articles", "not-alone-explain"),
+    "X5 risk appetite: doors, Think Big, stagnation": (
+        "status-quo-two-voices", "no-exit-contract", "boldness-and-brakes",
+    ),
+    "X6 trust at three scales": ("trust-scale-moves", "trust-three-scales-explain"),
+    "X7 listen to the front line": ("front-line-gives", "clinic-waiting-times"),
+    "X8 anticipating needs customers have not voiced": (
+        "happy-customers-roadmap", "ask-and-invent", "unvoiced-needs-explain",
+    ),
 }
 
 # ideas no item tests yet, and what they wait for (the capstone needs the `match` and `explain` kinds)
@@ -212,12 +225,6 @@ PENDING: dict[str, str] = {
     "M20 measure the talent strategy": "only in a concept body",
     "M21 keep iterating on mechanisms": "only in a concept body",
     "N12 CX, long-term thinking and failure are all part of invention": "only in a concept body",
-    "X1 working backwards runs through all five sources": "the capstone (match, explain)",
-    "X3 'you are not alone' (Hardy, Ubalijoro)": "the capstone (match, explain)",
-    "X5 risk appetite: doors, Think Big, stagnation": "the capstone (match, explain)",
-    "X6 trust at three scales": "the capstone (match, explain)",
-    "X7 listen to the front line": "the capstone (match, explain)",
-    "X8 anticipating needs customers have not voiced": "the capstone (match, explain)",
 }
 
 
