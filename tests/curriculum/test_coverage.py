@@ -47,7 +47,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "B10 not alone: team, family and friends": ("not-alone-flashcard",),
     "B11 a global perspective on stakeholders": ("global-stakeholders",),
     # 000 BCG (Pittman) → changing-workplace
+    "C1 BCG tests ideas on itself first": ("bcg-own-laboratory",),
     "C2 leaders are measurably busier; burnout risk": ("burnout-measured",),
+    "C3 downtime is critical but vacations are hard to arrange": ("downtime-meantime",),
     "C4 face your emotions": ("buried-emotions", "overloaded-before-launch"),
     "C5 motivation-driven, not command and control": ("disengaged-team", "command-and-control-cost"),
     "C6 agility: new skills, including how you lead": ("agility-horizons",),
@@ -211,8 +213,6 @@ COVERAGE: dict[str, tuple[str, ...]] = {
 # ideas no item tests yet, and what they wait for (the capstone needs the `match` and `explain` kinds)
 PENDING: dict[str, str] = {
     "A8 the door image: a way through any barrier": "a card in door-decisions",
-    "C1 BCG tests ideas on itself first": "a card in changing-workplace",
-    "C3 downtime is critical but vacations are hard to arrange": "only in feedback",
     "G10 'not your mother's Wharton MBA'": "only in a concept body",
     "H2 most leadership lists descend from Bennis": "only in a concept body",
     "H3 Betsy Myers, Bennis's mentee": "only in feedback",
