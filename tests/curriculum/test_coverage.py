@@ -96,6 +96,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "G7 nobody leads in a vacuum": ("covid-interconnection",),
     "G8 epigenetics (the article's contested claim)": ("epigenetics-cloze",),
     "G9 stress shortens telomeres": ("telomeres-stress", "crunch-pressure"),
+    "G10 'not your mother's Wharton MBA'": ("not-wharton-mba",),
     # 000 Bennis → authentic-leadership, five-cs-of-trust
     "H1 Bennis's interest began leading a platoon in WWII": ("bennis-war-experience",),
     "H4 adaptive and authentic leadership": ("bennis-two-core-concepts",),
@@ -213,7 +214,6 @@ COVERAGE: dict[str, tuple[str, ...]] = {
 # ideas no item tests yet, and what they wait for (the capstone needs the `match` and `explain` kinds)
 PENDING: dict[str, str] = {
     "A8 the door image: a way through any barrier": "a card in door-decisions",
-    "G10 'not your mother's Wharton MBA'": "only in a concept body",
     "H2 most leadership lists descend from Bennis": "only in a concept body",
     "H3 Betsy Myers, Bennis's mentee": "only in feedback",
     "H10 Bennis kept adding to his lists": "only in a concept body",
