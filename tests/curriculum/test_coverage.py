@@ -121,7 +121,8 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "I4 less obvious collaborations, rival firms included": ("collaboration-partners", "rival-initiative"),
     "I5 match theory to needs; no one size fits all": ("trendy-framework", "choose-theory-order", "no-one-size-cloze"),
     "I6 beyond credentials to proof; a theory that changes is a good sign": ("changing-theory", "fieldwork-proof"),
-    "I7 stay informed; the ILA conference": ("ila-conference", "dahl-quote-cloze"),
+    "I7 stay informed; the ILA conference": ("ila-conference", "comes-down-to-informed"),
+    "I8 shape the future instead of cruising into it": ("shape-not-cruise",),
     # 000 Amazon customer-centric innovation → customer-obsession, customer-centric-innovation
     "J1 customer-back thinking": ("define-customer-back",),
     "J2 Amazon as an inherent disrupter": ("why-disrupter",),
@@ -217,7 +218,6 @@ PENDING: dict[str, str] = {
     "H2 most leadership lists descend from Bennis": "only in a concept body",
     "H3 Betsy Myers, Bennis's mentee": "only in feedback",
     "H10 Bennis kept adding to his lists": "only in a concept body",
-    "I8 shape the future instead of cruising into it": "only in a concept body",
     "K10 refocusing on value galvanises shared purpose": "customer-mindset-steps retired",
     "L4 the alternative starting points set against customers": "only a distractor",
     "M3 history-making examples": "only in a concept body",
