@@ -48,7 +48,9 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "B10 not alone: team, family and friends": ("not-alone-flashcard",),
     "B11 a global perspective on stakeholders": ("global-stakeholders",),
     # 000 BCG (Pittman) → changing-workplace
+    "C1 BCG tests ideas on itself first": ("bcg-own-laboratory",),
     "C2 leaders are measurably busier; burnout risk": ("burnout-measured",),
+    "C3 downtime is critical but vacations are hard to arrange": ("downtime-meantime",),
     "C4 face your emotions": ("buried-emotions", "overloaded-before-launch"),
     "C5 motivation-driven, not command and control": ("disengaged-team", "command-and-control-cost"),
     "C6 agility: new skills, including how you lead": ("agility-horizons",),
@@ -95,6 +97,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "G7 nobody leads in a vacuum": ("covid-interconnection",),
     "G8 epigenetics (the article's contested claim)": ("epigenetics-cloze",),
     "G9 stress shortens telomeres": ("telomeres-stress", "crunch-pressure"),
+    "G10 'not your mother's Wharton MBA'": ("not-wharton-mba",),
     # 000 Bennis → authentic-leadership, five-cs-of-trust
     "H1 Bennis's interest began leading a platoon in WWII": ("bennis-war-experience",),
     "H2 most leadership lists descend from Bennis": ("lists-descend-from-bennis",),
@@ -122,7 +125,8 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "I4 less obvious collaborations, rival firms included": ("collaboration-partners", "rival-initiative"),
     "I5 match theory to needs; no one size fits all": ("trendy-framework", "choose-theory-order", "no-one-size-cloze"),
     "I6 beyond credentials to proof; a theory that changes is a good sign": ("changing-theory", "fieldwork-proof"),
-    "I7 stay informed; the ILA conference": ("ila-conference", "dahl-quote-cloze"),
+    "I7 stay informed; the ILA conference": ("ila-conference", "comes-down-to-informed"),
+    "I8 shape the future instead of cruising into it": ("shape-not-cruise",),
     # 000 Amazon customer-centric innovation → customer-obsession, customer-centric-innovation
     "J1 customer-back thinking": ("define-customer-back",),
     "J2 Amazon as an inherent disrupter": ("why-disrupter",),
@@ -204,20 +208,23 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "X2 Career Choice and upskilling, in two sources": ("career-choice-mechanism",),
     "X4 never stop learning (Amazon and Bennis)": ("curiosity-two-sources",),
     "X9 collaboration (Moore's partnerships, Mastercard's pillar)": ("why-shared",),
+    # threads-across-the-sources, the capstone
+    "X1 working backwards runs through all five sources": (
+        "starting-point-cases", "onboarding-backwards", "working-backwards-thread", "which-thread",
+    ),
+    "X3 'you are not alone' (Hardy, Ubalijoro)": ("not-alone-two-articles", "not-alone-explain"),
+    "X5 risk appetite: doors, Think Big, stagnation": (
+        "status-quo-two-voices", "no-exit-contract", "boldness-and-brakes",
+    ),
+    "X6 trust at three scales": ("trust-scale-moves", "trust-three-scales-explain"),
+    "X7 listen to the front line": ("front-line-gives", "clinic-waiting-times"),
+    "X8 anticipating needs customers have not voiced": (
+        "happy-customers-roadmap", "ask-and-invent", "unvoiced-needs-explain",
+    ),
 }
 
 # ideas no item tests yet, and what they wait for (the capstone needs the `match` and `explain` kinds)
 PENDING: dict[str, str] = {
-    "C1 BCG tests ideas on itself first": "a card in changing-workplace",
-    "C3 downtime is critical but vacations are hard to arrange": "only in feedback",
-    "G10 'not your mother's Wharton MBA'": "only in a concept body",
-    "I8 shape the future instead of cruising into it": "only in a concept body",
-    "X1 working backwards runs through all five sources": "the capstone (match, explain)",
-    "X3 'you are not alone' (Hardy, Ubalijoro)": "the capstone (match, explain)",
-    "X5 risk appetite: doors, Think Big, stagnation": "the capstone (match, explain)",
-    "X6 trust at three scales": "the capstone (match, explain)",
-    "X7 listen to the front line": "the capstone (match, explain)",
-    "X8 anticipating needs customers have not voiced": "the capstone (match, explain)",
 }
 
 

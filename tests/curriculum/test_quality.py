@@ -14,7 +14,7 @@ from leaderdeck.model import Choice, Cloze, Course, Flashcard, Lesson, Order, Re
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 # The teaching order (review §6.1): Bennis's frame; deciding and risk; customers; people systems;
-# trust and relationships; change and learning.
+# trust and relationships; change and learning; the capstone, threads across the sources.
 PLANNED = [
     "authentic-leadership",
     "door-decisions", "owner-mindset", "future-essentials-innovation",
@@ -22,6 +22,7 @@ PLANNED = [
     "flywheel-and-mechanisms", "customer-centric-innovation", "principles-as-a-system", "changing-workplace",
     "five-cs-of-trust", "win-win-negotiation", "healing-divides",
     "fourth-industrial-revolution", "judgment-curiosity-talent", "pracademics",
+    "threads-across-the-sources",
 ]
 SHARED_SOURCES = Path(__file__).resolve().parents[3] / "shared" / "sources"
 
