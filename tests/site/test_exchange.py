@@ -8,7 +8,8 @@ from pathlib import Path
 
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey, NoteKey
-from leaderdeck.progress.store import open_store
+from leaderdeck.progress.scheduler import to_ms
+from leaderdeck.progress.store import AnkiRow, Reschedule, Review, open_store
 from leaderdeck.site.exchange import merge_store, snapshot
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -49,3 +50,32 @@ def test_a_desktop_store_merged_into_the_site_store_and_back_changes_nothing(tmp
         back.write_bytes(snapshot(site.path))
     with open_store(tmp_path / "desktop.sqlite3") as desktop:
         assert merge_store(back, desktop) == (0, 3)
+
+
+def test_a_merged_store_keeps_each_reviews_origin_and_what_anki_logged(tmp_path: Path):
+    """Site ↔ desktop ↔ Anki: a review from Anki stays Anki's (its card id, ivl, factor, type, and
+    the Forget / Set due date entries), so an export writes Anki's rows back as Anki wrote them."""
+    card = CardKey(NoteKey("course", "doors", "item"), 0)
+    from_anki = [Answer(card, "flashcard", True, Rating.GOOD, 4000, START + timedelta(days=day)) for day in (0, 5)]
+    rows = [AnkiRow(1_700_000_000_001, 3, 0, 2500, 0), AnkiRow(1_700_000_000_001, 9, 3, 2500, 1)]
+    reset = Reschedule(str(card), to_ms(START + timedelta(days=7)), 0, AnkiRow(1_700_000_000_001, 2, 9, 2500, 4))
+    with open_store(tmp_path / "desktop.sqlite3") as desktop:
+        desktop.import_reviews(from_anki, origin="anki", anki=rows, reschedules=[reset])
+        desktop.record(answers("doors")[2])  # answered in a notebook, after Anki's
+        expected = (desktop.history(), desktop.review_log(), desktop.cards())
+    upload = tmp_path / "upload.sqlite3"
+    upload.write_bytes(snapshot(tmp_path / "desktop.sqlite3"))
+    with open_store(tmp_path / "site.sqlite3") as site:
+        assert merge_store(upload, site) == (3, 0)
+        back = tmp_path / "back.sqlite3"
+        back.write_bytes(snapshot(site.path))
+    with open_store(tmp_path / "again.sqlite3") as again:
+        merge_store(back, again)
+        history, log, cards = again.history(), again.review_log(), again.cards()
+    def origins(reviews: list[Review]) -> list[tuple[int, str]]:
+        return sorted((r.reviewed_at_ms, r.origin) for r in reviews)
+
+    assert origins(history) == origins(expected[0])
+    assert {r.origin for r in history} == {"anki", "leaderdeck"}
+    assert log == expected[1]  # Anki's own values and its Set due date entry, unchanged
+    assert cards == expected[2]

@@ -1,20 +1,20 @@
 """Moving progress between the site and the desktop: the store file, whole, in both directions.
 
 `snapshot` is a consistent copy of a store as bytes (the site's download); `merge_store` adds the
-reviews of another store file to a store, each card replayed through FSRS in time order, the way
-`import-anki` merges Anki's reviews: a review already present (same card, same millisecond) is
-not added again, so merging twice, or merging a store back into itself, changes nothing.
+reviews of another store file to a store (`exchange.progress_file`, as `leaderdeck
+import-progress` does on the desktop), each card replayed through FSRS in time order, each review
+keeping its origin: a review already present (same card, same millisecond) is not added again,
+so merging twice, or merging a store back into itself, changes nothing.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
-from ..events import Answer, Rating
-from ..identity import CardKey
-from ..progress.scheduler import from_ms
-from ..progress.store import ProgressStore, open_store
+from ..exchange.progress_file import merge_progress, open_progress_file
+from ..progress.store import ProgressStore
 
 DOWNLOAD_NAME = "leaderdeck-progress.sqlite3"
 
@@ -32,8 +32,8 @@ def snapshot(path: Path) -> bytes:
 
 
 def merge_store(source: Path, target: ProgressStore) -> tuple[int, int]:
-    """Add the reviews of the store file `source` to `target`; return (added, already present)."""
-    with open_store(source) as other:
-        answers = [Answer(CardKey.parse(r.card), r.kind, r.correct, Rating(r.rating), r.duration_ms,
-                          from_ms(r.reviewed_at_ms), r.response) for r in other.history()]
-    return target.import_reviews(answers, origin="site") if answers else (0, 0)
+    """Add the reviews of the store file `source` (untrusted: see `progress_file`) to `target`,
+    each with its origin; return (added, already present)."""
+    with open_progress_file(source) as other:
+        summary = merge_progress(other, target, time.time_ns() // 1_000_000)
+    return summary.added, summary.present
