@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey, NoteKey
 from leaderdeck.progress.scheduler import to_ms
-from leaderdeck.progress.store import AnkiRow, Reschedule, Review, open_store
-from leaderdeck.site.exchange import merge_store, snapshot
+from leaderdeck.progress.store import STORE_FILE, AnkiRow, Reschedule, Review, StoreError, open_store
+from leaderdeck.site.exchange import merge_store, read_only_copy, snapshot
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -79,3 +81,26 @@ def test_a_merged_store_keeps_each_reviews_origin_and_what_anki_logged(tmp_path:
     assert {r.origin for r in history} == {"anki", "leaderdeck"}
     assert log == expected[1]  # Anki's own values and its Set due date entry, unchanged
     assert cards == expected[2]
+
+
+def test_a_read_only_copy_shows_the_writers_progress_and_refuses_answers_with_the_reason(tmp_path: Path):
+    """The site's second tab: the writer's store (reviews still in its write-ahead log) copied,
+    read, and never written; the writer's files stay as they were."""
+    writer = open_store(tmp_path / "idb" / "progress.sqlite3")
+    try:
+        for answer in answers("doors"):
+            writer.record(answer)
+        assert (tmp_path / "idb" / "progress.sqlite3-wal").stat().st_size > 0  # the reviews are in the WAL
+        files = {p.name: p.read_bytes() for p in (tmp_path / "idb").iterdir()}
+        copy = read_only_copy(writer.path, tmp_path / "read-only", "this page is read-only")
+        assert {p.name: p.read_bytes() for p in (tmp_path / "idb").iterdir()} == files
+        expected = writer.cards()
+    finally:
+        writer.close()
+    with open_store(copy) as shown:
+        assert shown.read_only and shown.cards() == expected
+        with pytest.raises(StoreError, match="^this page is read-only$"):
+            shown.record(answers("other")[0])
+    assert read_only_copy(tmp_path / "nothing-yet.sqlite3", tmp_path / "empty", "x") == tmp_path / "empty" / STORE_FILE
+    with open_store(tmp_path / "empty" / STORE_FILE) as empty:
+        assert empty.read_only and empty.review_count() == 0

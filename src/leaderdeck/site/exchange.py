@@ -1,6 +1,7 @@
 """Moving progress between the site and the desktop: the store file, whole, in both directions.
 
-`snapshot` is a consistent copy of a store as bytes (the site's download); `merge_store` adds the
+`snapshot` is a consistent copy of a store as bytes (the site's download, and what a read-only
+tab shows: `read_only_copy`); `merge_store` adds the
 reviews of another store file to a store (`exchange.progress_file`, as `leaderdeck
 import-progress` does on the desktop), each card replayed through FSRS in time order, each review
 keeping its origin: a review already present (same card, same millisecond) is not added again,
@@ -9,12 +10,15 @@ so merging twice, or merging a store back into itself, changes nothing.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
 from ..exchange.progress_file import merge_progress, open_progress_file
-from ..progress.store import ProgressStore
+from ..progress.files import READ_ONLY_REASONS
+from ..progress.store import STORE_FILE, ProgressStore, open_store
 
 DOWNLOAD_NAME = "leaderdeck-progress.sqlite3"
 
@@ -29,6 +33,27 @@ def snapshot(path: Path) -> bytes:
         return copy.serialize()
     finally:
         source.close()
+
+
+def read_only_copy(store: Path, folder: Path, reason: str) -> Path:
+    """A read-only snapshot of the store at `store` (its write-ahead log folded in) as `folder`'s
+    progress store, for a kernel that must not write: it shows the progress the store holds now,
+    and an answer given there is refused with `reason`. `store`'s own files are only copied."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / STORE_FILE
+    READ_ONLY_REASONS.pop(target.absolute(), None)
+    target.unlink(missing_ok=True)
+    if store.exists():
+        with tempfile.TemporaryDirectory(dir=folder) as scratch:  # SQLite reads the copy, never `store`
+            copy = Path(scratch) / STORE_FILE
+            for suffix in ("", "-wal"):
+                if Path(f"{store}{suffix}").exists():
+                    shutil.copyfile(f"{store}{suffix}", f"{copy}{suffix}")
+            target.write_bytes(snapshot(copy))
+    else:
+        open_store(target).close()  # nothing answered yet: an empty store
+    READ_ONLY_REASONS[target.absolute()] = reason  # opened immutable: nothing can be recorded
+    return target
 
 
 def merge_store(source: Path, target: ProgressStore) -> tuple[int, int]:
