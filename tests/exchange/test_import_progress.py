@@ -91,6 +91,17 @@ def test_import_anki_given_the_sites_file_names_the_command_that_merges_it(proje
     assert store_files(desktop) == before
 
 
+def test_reviews_still_in_the_write_ahead_log_are_merged(desktop, tmp_path, capsys):
+    other = open_store(tmp_path / "other" / "progress.sqlite3")  # open: its reviews are in its -wal
+    try:
+        other.record(answer(CARDS[2], 4, T0))
+        assert (tmp_path / "other" / "progress.sqlite3-wal").stat().st_size > 0
+        code, out, _ = run(capsys, "import-progress", str(other.path), "--store", str(desktop))
+    finally:
+        other.close()
+    assert code == 0 and "added 1 reviews, 0 already present" in out
+
+
 # -- hostile and foreign files: (make the file from the healthy one, exit code, message fragment) --
 
 Maker = Callable[[Path, Path], Path]
@@ -207,6 +218,8 @@ CASES: dict[str, tuple[Maker, int, str]] = {
     "time is negative": (_sql(f"UPDATE reviews SET reviewed_at = -5 WHERE id = {FIRST}"), 1, "-5"),
     "card key garbage": (_sql(f"UPDATE reviews SET card = 'not a key' WHERE id = {FIRST}"), 1,
                          "'not a key' is not a card key"),
+    "card not utf-8": (_sql(f"UPDATE reviews SET card = CAST(X'fffe41' AS TEXT) WHERE id = {FIRST}"), 1,
+                       "cannot be read as a leaderdeck progress file"),
     "huge response": (_sql(f"UPDATE reviews SET response = printf('%.200000c', 'x') WHERE id = {FIRST}"), 1,
                       "values leaderdeck never writes"),
     "anki row half typed": (_sql("UPDATE reviews SET anki_ivl = 'long' WHERE anki_card IS NOT NULL"), 1,
