@@ -104,3 +104,26 @@ def test_a_read_only_copy_shows_the_writers_progress_and_refuses_answers_with_th
     assert read_only_copy(tmp_path / "nothing-yet.sqlite3", tmp_path / "empty", "x") == tmp_path / "empty" / STORE_FILE
     with open_store(tmp_path / "empty" / STORE_FILE) as empty:
         assert empty.read_only and empty.review_count() == 0
+
+
+def test_a_correction_merged_after_the_miss_it_corrects_replaces_it(tmp_path: Path):
+    """"I was right" given on the site after a download that had the miss: merged later, the
+    correction replaces the miss on the desktop too (one review, the corrected schedule), as on the site."""
+    card = CardKey(NoteKey("course", "doors", "item"), 0)
+    with open_store(tmp_path / "site.sqlite3") as site:
+        site.record(answers("doors")[0])
+        site.record(Answer(card, "flashcard", False, Rating.AGAIN, 4000, START + timedelta(days=2)))
+        first = tmp_path / "first.sqlite3"
+        first.write_bytes(snapshot(site.path))
+        site.record(Answer(card, "flashcard", True, Rating.GOOD, 0, START + timedelta(days=2, minutes=1),
+                           replaces=START + timedelta(days=2)))
+        second = tmp_path / "second.sqlite3"
+        second.write_bytes(snapshot(site.path))
+        expected = site.cards(), site.review_count()
+    with open_store(tmp_path / "desktop.sqlite3") as desktop:
+        assert merge_store(first, desktop) == (2, 0)
+        assert merge_store(second, desktop) == (1, 1)
+        assert (desktop.cards(), desktop.review_count()) == expected
+        desktop.rebuild_cards()
+        assert desktop.cards() == expected[0]
+        assert merge_store(second, desktop) == (0, 2)

@@ -6,7 +6,8 @@ opened read-only with the schema untrusted and a time budget; it must carry our 
 (`application_id`) and exactly the tables of its schema version, and every value is checked
 before the store is opened. A review keeps what it was: its origin (a notebook, the site, Anki),
 what Anki logged for it, and Anki's "Forget" and "Set due date" entries, so progress moves site ↔
-desktop ↔ Anki without a review changing hands. A review already present (same card, same
+desktop ↔ Anki without a review changing hands; a correction ("I was right") replaces the review
+it corrected wherever that review already is. A review already present (same card, same
 millisecond) is not added again: merging twice, or a store into itself, changes nothing.
 """
 
@@ -69,8 +70,12 @@ _BAD_RESCHEDULE = ("typeof(card) != 'text' OR length(card) > ? OR typeof(reviewe
                    "OR typeof(anki_last_ivl) != 'integer' OR typeof(anki_factor) != 'integer' "
                    "OR typeof(anki_type) != 'integer'")
 _LIMITS = (MAX_TEXT,) * 4
-_REVIEWS = ("SELECT card, kind, origin, reviewed_at, rating, correct, duration_ms, response, anki_card, anki_ivl, "
-            f"anki_last_ivl, anki_factor, anki_type FROM reviews WHERE {_LIVE} ORDER BY card, reviewed_at")
+# A correction ("I was right") names the time of the review it replaced, which the target may hold.
+_REVIEWS = ("SELECT r.card, r.kind, r.origin, r.reviewed_at, r.rating, r.correct, r.duration_ms, r.response, "
+            "(SELECT a.reviewed_at FROM reviews AS a WHERE a.id = r.amends AND a.card = r.card "
+            "AND typeof(a.reviewed_at) = 'integer' AND a.reviewed_at BETWEEN 0 AND r.reviewed_at), "
+            "r.anki_card, r.anki_ivl, r.anki_last_ivl, r.anki_factor, r.anki_type "
+            f"FROM reviews AS r WHERE r.{_LIVE} ORDER BY r.card, r.reviewed_at")
 _RESCHEDULES = "SELECT card, reviewed_at, duration_ms, anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type " \
                "FROM reschedules ORDER BY card, reviewed_at"
 
@@ -103,12 +108,13 @@ class ProgressFile:
     def reviews(self, latest_ms: int, future: list[int]) -> Iterator[tuple[Answer, str, AnkiRow | None]]:
         """Each live review (answer, origin, what Anki logged) up to `latest_ms`, a card's together,
         in time order; each later one is counted in `future`."""
-        for card, kind, origin, at, rating, correct, duration, response, *anki in self._rows(_REVIEWS):
+        for card, kind, origin, at, rating, correct, duration, response, replaced, *anki in self._rows(_REVIEWS):
             if at > latest_ms:
                 future.append(at)
                 continue
             yield (Answer(CardKey.parse(card), kind, bool(correct), Rating(rating),
-                          min(max(0, duration), MAX_DURATION_MS), from_ms(at), response),
+                          min(max(0, duration), MAX_DURATION_MS), from_ms(at), response,
+                          None if replaced is None else from_ms(replaced)),
                    origin, None if anki[0] is None else AnkiRow(*anki))
 
     def reschedules(self, latest_ms: int, future: list[int]) -> Iterator[Reschedule]:

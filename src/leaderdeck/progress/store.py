@@ -357,7 +357,8 @@ class ProgressStore:
         `anki` gives, answer by answer, what Anki logged for it (kept, and its interval sets the
         due day); `reschedules` are Anki's "Forget" and "Set due date" entries, applied in turn;
         `origins`, when given, says answer by answer where it was made (another store's reviews
-        keep theirs), else every one is `origin`.
+        keep theirs), else every one is `origin`. An answer that `replaces` another (a correction
+        made elsewhere) replaces that review here too when this log has it.
         Each card that gains entries is replayed through FSRS in time order from its last review
         before the first new one: rows before that are never touched."""
         fresh: dict[str, dict[int, _New]] = {}
@@ -387,9 +388,13 @@ class ProgressStore:
                           (key,)).fetchall() if has_reviews else []
         logged = [_review_from_row(row[:20]) for row in rows]
         anki_ivl = {row[4]: row[20] for row in rows if row[20] is not None}
+        # corrections merged from another log replace the reviews they corrected, if here and live
+        replaced = {to_ms(answer.replaces) for answer, _, _ in new.values() if answer.replaces is not None}
+        superseded = {r.reviewed_at_ms: r.id for r in logged if r.reviewed_at_ms in replaced}
+        logged = [r for r in logged if r.reviewed_at_ms not in superseded]
         shifts = dict(db.execute("SELECT reviewed_at, anki_ivl FROM reschedules WHERE card = ?", (key,))) \
             if rescheduled or has_reviews else {}
-        starts = [*new] or [*shifts]
+        starts = [*new, *superseded] or [*shifts]
         if not starts:
             return
         start = min(starts)
@@ -416,8 +421,9 @@ class ProgressStore:
             if answer is None:
                 updates.append((*values, later[at].id))
             else:
+                amends = superseded.get(to_ms(answer.replaces)) if answer.replaces is not None else None
                 inserts.append((None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
-                                max(0, answer.duration_ms), answer.response, *values, *(row or _NO_ANKI_ROW)))
+                                max(0, answer.duration_ms), answer.response, *values, *(row or _NO_ANKI_ROW), amends))
         if updates:
             db.executemany(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", updates)
         if inserts:
@@ -426,6 +432,8 @@ class ProgressStore:
             db.execute("DELETE FROM cards WHERE card = ?", (key,))
             return
         first = min(start, logged[0].reviewed_at_ms) if logged else start
+        if superseded:  # a replaced first review is not the card's first any more
+            first = min([*new, *(r.reviewed_at_ms for r in logged[:1])])
         kind = logged[-1].kind if logged else next(iter(new.values()))[0].kind
         is_new = not logged or (bool(shifts) and not db.execute(
             "SELECT 1 FROM cards WHERE card = ?", (key,)).fetchone())  # forgotten before: placed again
@@ -631,7 +639,7 @@ class ProgressStore:
 
 
 _ANKI_COLUMNS = "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type"
-_INSERT_REVIEW = f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}) VALUES ({', '.join(['?'] * 25)})"
+_INSERT_REVIEW = f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}, amends) VALUES ({', '.join(['?'] * 26)})"
 _NO_ANKI_ROW = (None,) * 5
 _New = tuple[Answer, AnkiRow | None, str]  # a review to merge: what Anki logged for it, its origin
 
