@@ -62,6 +62,15 @@ def chromium(profile: Path, served: str, refused: list[str]) -> Iterator[Browser
             context.close()
 
 
+def new_page(context: BrowserContext) -> Page:
+    """A page that answers JupyterLab's "File Changed" dialog (a notebook open in two tabs of the
+    profile, each autosaving it) with Revert, which would otherwise block the Run menu."""
+    page = context.new_page()
+    dialog = page.get_by_role("dialog").filter(has_text="has changed on disk")
+    page.add_locator_handler(dialog, lambda found: found.get_by_role("button", name="Revert").click())
+    return page
+
+
 def open_notebook(page: Page, base: str | None, name: str, ready: str) -> float:
     """Open `name` (with no `base`, reload the page), run all cells, wait for `ready`; seconds taken."""
     started = time.monotonic()
@@ -160,7 +169,7 @@ def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_th
     profile, times = tmp_path / "profile", {}
     folder: Callable[[str], Path] = lambda name: tmp_path / name  # noqa: E731
     with chromium(profile, served, refused) as context:
-        page = context.new_page()
+        page = new_page(context)
         times["cold"] = open_lesson(page, served)
         one_way, two_way = quizzes(page)
         answer_one_way_quiz(one_way)
@@ -170,7 +179,7 @@ def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_th
         expect_all_answered(page)
         assert saved_reviews(page, folder("reloaded")) == ANSWERED
     with chromium(profile, served, refused) as context:  # the same profile, a new browser
-        page = context.new_page()
+        page = new_page(context)
         times["restart, start page"] = open_notebook(page, served, "00-start-here.ipynb", ".ld-progress-panel")
         expect(page.locator(".ld-persist")).to_contain_text("storage")  # kept or refused: the learner is told
         downloaded = download(page, "Download your progress", tmp_path / "downloaded.sqlite3")
@@ -185,7 +194,7 @@ def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_th
         anki_agrees(package, folder("uploaded") / "progress.sqlite3", tmp_path / "anki")
         screenshot(page, "site-start-page.png")
 
-        second = context.new_page()  # the start page's kernel saves; the lesson's shows a read-only snapshot
+        second = new_page(context)  # the start page's kernel saves; the lesson's shows a read-only snapshot
         open_lesson(second, served)
         expect(second.locator(".ld-site-note")).to_contain_text(READ_ONLY_NOTE)
         expect_all_answered(second)  # today's answers, read from the writer's store
