@@ -8,12 +8,15 @@ overwrite the first one's answers; no request leaves 127.0.0.1."""
 from __future__ import annotations
 
 import base64
+import functools
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect, sync_playwright
@@ -163,6 +166,28 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
+def in_own_thread(test: Callable[..., None]) -> Callable[..., None]:
+    """Run `test` in a thread of its own: Playwright's sync API refuses to start where an event loop
+    runs, as it does in the main thread while tests/browser's session-wide Playwright is open."""
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> None:
+        failure: list[BaseException] = []
+
+        def body() -> None:
+            try:
+                test(*args, **kwargs)
+            except BaseException as error:  # re-raised in the test's own thread below
+                failure.append(error)
+
+        thread = threading.Thread(target=body, name=test.__name__)
+        thread.start()
+        thread.join()
+        if failure:
+            raise failure[0]
+    return run
+
+
+@in_own_thread
 def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_them(
         served: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     refused: list[str] = []
