@@ -128,6 +128,12 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--lessons", type=Path, default=None, help="the lessons folder (default: ./lessons)")
     imports.add_argument("--store", type=Path, default=None,
                          help="the progress store file (default: $LEADERDECK_HOME/progress.sqlite3)")
+
+    progress = _command(commands, "import-progress", _import_progress,
+                        "merge progress downloaded from the browser edition (or another progress store)")
+    progress.add_argument("path", type=Path, help="leaderdeck-progress.sqlite3 from the site, or a progress.sqlite3")
+    progress.add_argument("--store", type=Path, default=None,
+                          help="the progress store file (default: $LEADERDECK_HOME/progress.sqlite3)")
     return parser
 
 
@@ -279,4 +285,11 @@ def _import_anki(args: argparse.Namespace) -> int:
     from .exchange import import_anki
 
     print("\n".join(import_anki(args.path, args.lessons, store=args.store).report()))
+    return 0
+
+
+def _import_progress(args: argparse.Namespace) -> int:
+    from .exchange import import_progress
+
+    print("\n".join(import_progress(args.path, store=args.store).report()))
     return 0

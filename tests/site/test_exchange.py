@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey, NoteKey
-from leaderdeck.progress.store import open_store
-from leaderdeck.site.exchange import merge_store, snapshot
+from leaderdeck.progress.scheduler import to_ms
+from leaderdeck.progress.store import STORE_FILE, AnkiRow, Reschedule, Review, StoreError, open_store
+from leaderdeck.site.exchange import merge_store, read_only_copy, snapshot
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -49,3 +52,78 @@ def test_a_desktop_store_merged_into_the_site_store_and_back_changes_nothing(tmp
         back.write_bytes(snapshot(site.path))
     with open_store(tmp_path / "desktop.sqlite3") as desktop:
         assert merge_store(back, desktop) == (0, 3)
+
+
+def test_a_merged_store_keeps_each_reviews_origin_and_what_anki_logged(tmp_path: Path):
+    """Site ↔ desktop ↔ Anki: a review from Anki stays Anki's (its card id, ivl, factor, type, and
+    the Forget / Set due date entries), so an export writes Anki's rows back as Anki wrote them."""
+    card = CardKey(NoteKey("course", "doors", "item"), 0)
+    from_anki = [Answer(card, "flashcard", True, Rating.GOOD, 4000, START + timedelta(days=day)) for day in (0, 5)]
+    rows = [AnkiRow(1_700_000_000_001, 3, 0, 2500, 0), AnkiRow(1_700_000_000_001, 9, 3, 2500, 1)]
+    reset = Reschedule(str(card), to_ms(START + timedelta(days=7)), 0, AnkiRow(1_700_000_000_001, 2, 9, 2500, 4))
+    with open_store(tmp_path / "desktop.sqlite3") as desktop:
+        desktop.import_reviews(from_anki, origin="anki", anki=rows, reschedules=[reset])
+        desktop.record(answers("doors")[2])  # answered in a notebook, after Anki's
+        expected = (desktop.history(), desktop.review_log(), desktop.cards())
+    upload = tmp_path / "upload.sqlite3"
+    upload.write_bytes(snapshot(tmp_path / "desktop.sqlite3"))
+    with open_store(tmp_path / "site.sqlite3") as site:
+        assert merge_store(upload, site) == (3, 0)
+        back = tmp_path / "back.sqlite3"
+        back.write_bytes(snapshot(site.path))
+    with open_store(tmp_path / "again.sqlite3") as again:
+        merge_store(back, again)
+        history, log, cards = again.history(), again.review_log(), again.cards()
+    def origins(reviews: list[Review]) -> list[tuple[int, str]]:
+        return sorted((r.reviewed_at_ms, r.origin) for r in reviews)
+
+    assert origins(history) == origins(expected[0])
+    assert {r.origin for r in history} == {"anki", "leaderdeck"}
+    assert log == expected[1]  # Anki's own values and its Set due date entry, unchanged
+    assert cards == expected[2]
+
+
+def test_a_read_only_copy_shows_the_writers_progress_and_refuses_answers_with_the_reason(tmp_path: Path):
+    """The site's second tab: the writer's store (reviews still in its write-ahead log) copied,
+    read, and never written; the writer's files stay as they were."""
+    writer = open_store(tmp_path / "idb" / "progress.sqlite3")
+    try:
+        for answer in answers("doors"):
+            writer.record(answer)
+        assert (tmp_path / "idb" / "progress.sqlite3-wal").stat().st_size > 0  # the reviews are in the WAL
+        files = {p.name: p.read_bytes() for p in (tmp_path / "idb").iterdir()}
+        copy = read_only_copy(writer.path, tmp_path / "read-only", "this page is read-only")
+        assert {p.name: p.read_bytes() for p in (tmp_path / "idb").iterdir()} == files
+        expected = writer.cards()
+    finally:
+        writer.close()
+    with open_store(copy) as shown:
+        assert shown.read_only and shown.cards() == expected
+        with pytest.raises(StoreError, match="^this page is read-only$"):
+            shown.record(answers("other")[0])
+    assert read_only_copy(tmp_path / "nothing-yet.sqlite3", tmp_path / "empty", "x") == tmp_path / "empty" / STORE_FILE
+    with open_store(tmp_path / "empty" / STORE_FILE) as empty:
+        assert empty.read_only and empty.review_count() == 0
+
+
+def test_a_correction_merged_after_the_miss_it_corrects_replaces_it(tmp_path: Path):
+    """"I was right" given on the site after a download that had the miss: merged later, the
+    correction replaces the miss on the desktop too (one review, the corrected schedule), as on the site."""
+    card = CardKey(NoteKey("course", "doors", "item"), 0)
+    with open_store(tmp_path / "site.sqlite3") as site:
+        site.record(answers("doors")[0])
+        site.record(Answer(card, "flashcard", False, Rating.AGAIN, 4000, START + timedelta(days=2)))
+        first = tmp_path / "first.sqlite3"
+        first.write_bytes(snapshot(site.path))
+        site.record(Answer(card, "flashcard", True, Rating.GOOD, 0, START + timedelta(days=2, minutes=1),
+                           replaces=START + timedelta(days=2)))
+        second = tmp_path / "second.sqlite3"
+        second.write_bytes(snapshot(site.path))
+        expected = site.cards(), site.review_count()
+    with open_store(tmp_path / "desktop.sqlite3") as desktop:
+        assert merge_store(first, desktop) == (2, 0)
+        assert merge_store(second, desktop) == (1, 1)
+        assert (desktop.cards(), desktop.review_count()) == expected
+        desktop.rebuild_cards()
+        assert desktop.cards() == expected[0]
+        assert merge_store(second, desktop) == (0, 2)

@@ -33,6 +33,7 @@ from typing import IO, Any, BinaryIO
 from urllib.parse import quote
 
 from ..errors import LeaderdeckError, display_path
+from ..progress.migrations import APPLICATION_ID
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 ZIP_HEADERS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with entries, an empty zip
@@ -51,6 +52,25 @@ _PROGRESS_STEPS = 10_000  # SQLite instructions between looks at the clock
 
 class AnkiFileError(LeaderdeckError):
     """The file is not an Anki collection or package we can read; the message names it."""
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What an untrusted file is meant to be, for the messages of its copy (`database_copy`):
+    the Anki file here, a leaderdeck progress file in `progress_file`."""
+
+    error: type[LeaderdeckError]
+    noun: str  # what the file should be
+    itself: str  # what to give instead of a pipe or device
+    folder: str  # what to give instead of a folder
+    database: str  # what its SQLite database is called
+    again: str  # how to get a healthy copy
+    largest: str  # what no file of this kind outgrows
+
+
+ANKI = FileKind(AnkiFileError, "an Anki file", "the Anki file itself",
+                "the collection file inside it (collection.anki2) or an exported .apkg/.colpkg",
+                "collection", "export it from Anki again", "any Anki collection")
 
 
 def name(path: Path) -> str:
@@ -88,52 +108,63 @@ def _copy_out(stream: BinaryIO, path: Path, target: Path) -> str:
 
 
 @contextmanager
-def _temporary_folder() -> Iterator[Path]:
+def database_copy(path: Path, kind: FileKind) -> Iterator[Path]:
+    """A private copy of the SQLite file at `path` (and of its write-ahead log, if any), removed
+    on exit; the same bounds as an Anki collection's copy."""
+    with _open_regular(path, kind) as stream, _temporary_folder(kind) as folder:
+        target = folder / "database.sqlite3"
+        try:
+            _copy_database(stream, path, target, kind)
+        except OSError as error:
+            raise kind.error(f"cannot read {name(path)}: {error.strerror or error}") from None
+        yield target
+
+
+@contextmanager
+def _temporary_folder(kind: FileKind = ANKI) -> Iterator[Path]:
     try:
         folder = tempfile.TemporaryDirectory(prefix="leaderdeck-anki-")
     except OSError as error:
-        raise AnkiFileError(f"cannot create a temporary folder in {tempfile.gettempdir()}: "
+        raise kind.error(f"cannot create a temporary folder in {tempfile.gettempdir()}: "
                             f"{error.strerror or error}; set TMPDIR to a folder you can write to") from None
     with folder:
         yield Path(folder.name)
 
 
 @contextmanager
-def _open_regular(path: Path) -> Iterator[BinaryIO]:
+def _open_regular(path: Path, kind: FileKind = ANKI) -> Iterator[BinaryIO]:
     """`path` opened for reading if it is a regular file. Opened without blocking, then checked
     on the open descriptor: a FIFO or device never gets a chance to hang or stream forever."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise AnkiFileError(f"{name(path)}: no such file") from None
+        raise kind.error(f"{name(path)}: no such file") from None
     except IsADirectoryError:
-        raise AnkiFileError(_folder_message(path)) from None
+        raise kind.error(_folder_message(path, kind)) from None
     except OSError as error:
-        raise AnkiFileError(f"cannot read {name(path)}: {error.strerror or error}") from None
+        raise kind.error(f"cannot read {name(path)}: {error.strerror or error}") from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
         if stat.S_ISDIR(mode):
-            raise AnkiFileError(_folder_message(path))
-        raise AnkiFileError(f"{name(path)} is not a regular file (a pipe, socket or device): give the "
-                            "Anki file itself")
+            raise kind.error(_folder_message(path, kind))
+        raise kind.error(f"{name(path)} is not a regular file (a pipe, socket or device): give {kind.itself}")
     with os.fdopen(fd, "rb") as stream:
         yield stream
 
 
-def _folder_message(path: Path) -> str:
-    return (f"{name(path)} is a folder: give the collection file inside it (collection.anki2) or "
-            "an exported .apkg/.colpkg")
+def _folder_message(path: Path, kind: FileKind) -> str:
+    return f"{name(path)} is a folder: give {kind.folder}"
 
 
-def _copy_database(stream: BinaryIO, path: Path, target: Path) -> None:
+def _copy_database(stream: BinaryIO, path: Path, target: Path, kind: FileKind = ANKI) -> None:
     """The collection and, if Anki left one, its write-ahead log (recent reviews may be only there)."""
-    _bounded_copy(stream.read, target, path, os.fstat(stream.fileno()).st_size)
+    _bounded_copy(stream.read, target, path, os.fstat(stream.fileno()).st_size, kind=kind)
     wal = path.with_name(path.name + "-wal")
     if os.path.lexists(wal):
-        with _open_regular(wal) as log:
+        with _open_regular(wal, kind) as log:
             _bounded_copy(log.read, target.with_name(target.name + "-wal"), wal, os.fstat(log.fileno()).st_size,
-                          database=False)
+                          database=False, kind=kind)
 
 
 def _extract_collection(stream: BinaryIO, path: Path, target: Path) -> str:
@@ -180,52 +211,52 @@ def _unpack(source: IO[bytes], target: Path, entry: str, path: Path, declared: i
 
 
 def _bounded_copy(read: Callable[[int], bytes], target: Path, path: Path, announced: int,
-                  database: bool = True) -> None:
+                  database: bool = True, kind: FileKind = ANKI) -> None:
     """Copy the SQLite database `read` gives into `target`: no more than its header says it holds
     (SQLite ignores anything after), than the cap, or than the disk can spare, all checked before
     a byte is written. `announced` is the size the wrapper claims (0 if unknown); a write-ahead
     log (`database` false) has no such header."""
     first = read(_CHUNK)
-    size = (_declared_size(first, path) if database else 0) or announced
+    size = (_declared_size(first, path, kind) if database else 0) or announced
     limit = min(MAX_COLLECTION_BYTES, shutil.disk_usage(target.parent).free - FREE_SPACE_MARGIN)
     if size > limit:
-        raise AnkiFileError(_too_large(path, size, limit))
+        raise kind.error(_too_large(path, size, limit, kind))
     left = size or limit  # without a size in its header, a database is as long as its file
     with target.open("wb") as sink:
         chunk = first
         while chunk and left > 0:
             if not size and len(chunk) > left:
-                raise AnkiFileError(_too_large(path, limit + 1, limit))
+                raise kind.error(_too_large(path, limit + 1, limit, kind))
             try:
                 sink.write(chunk[:left])
             except OSError as error:
-                raise AnkiFileError(f"cannot copy {name(path)} to a temporary folder "
+                raise kind.error(f"cannot copy {name(path)} to a temporary folder "
                                     f"({error.strerror or error}); free some disk space") from None
             left -= len(chunk)
             chunk = read(min(_CHUNK, left)) if left > 0 else b""
 
 
-def _declared_size(header: bytes, path: Path) -> int:
+def _declared_size(header: bytes, path: Path, kind: FileKind = ANKI) -> int:
     """The database's size as its header gives it, or 0 when the header does not say (SQLite
     then reads the whole file); refuses what is not an SQLite database at all."""
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise AnkiFileError(f"{name(path)} does not hold an SQLite database where its collection should be: "
-                            "it is damaged or not an Anki file")
+        raise kind.error(f"{name(path)} does not hold an SQLite database where its {kind.database} should be: "
+                         f"it is damaged or not {kind.noun}")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65_536 if page_size == 1 else page_size
     if page_size < 512 or page_size & (page_size - 1):
-        raise AnkiFileError(f"{name(path)}: its collection has a damaged database header (page size "
-                            f"{page_size}); export it from Anki again")
+        raise kind.error(f"{name(path)}: its {kind.database} has a damaged database header (page size "
+                         f"{page_size}); {kind.again}")
     pages, counter, valid_for = (int.from_bytes(header[at:at + 4], "big") for at in (28, 24, 92))
     return pages * page_size if pages and counter == valid_for else 0
 
 
-def _too_large(path: Path, size: int, limit: int) -> str:
+def _too_large(path: Path, size: int, limit: int, kind: FileKind = ANKI) -> str:
     if limit < MAX_COLLECTION_BYTES:
         return (f"{name(path)} is too large for the free space: it needs more than {size >> 20} MB "
                 f"unpacked and the temporary folder's disk has {max(0, limit) >> 20} MB to spare")
-    return (f"{name(path)} is too large: it unpacks to more than {limit >> 20} MB, far more than any "
-            "Anki collection")
+    return (f"{name(path)} is too large: it unpacks to more than {limit >> 20} MB, far more than "
+            f"{kind.largest}")
 
 
 # -- reading the collection -------------------------------------------------------------------
@@ -336,6 +367,9 @@ def _check(connection: sqlite3.Connection, path: Path) -> None:
     try:
         for pragma in ("trusted_schema = OFF", "query_only = ON", "cell_size_check = ON", "mmap_size = 0"):
             connection.execute(f"PRAGMA {pragma}")
+        if connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+            raise AnkiFileError(f"{name(path)} is a leaderdeck progress file, not Anki's: merge it with "
+                                "`leaderdeck import-progress`")
         kinds = dict(connection.execute(_KINDS, _TABLES))
         for table in _TABLES:
             if kinds.get(table) != "table":

@@ -1,7 +1,8 @@
-"""The outer layer of the exchange with Anki: reads the clock, the time zone and the course.
+"""The outer layer of the exchange with Anki and the site: reads the clock, the time zone and the course.
 
 `export_anki()` writes the course's deck carrying the learner's progress; `import_anki(path)`
-merges the reviews done in Anki back into the progress store. Both are what the CLI calls.
+merges the reviews done in Anki back into the progress store; `import_progress(path)` merges
+another progress store (the site's download). They are what the CLI calls.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from pathlib import Path
 
 from ..course import load_course
 from ..progress.api import learner_days
+from ..progress.scheduler import Scheduling
 from ..progress.store import open_store
 from .anki_read import open_collection
 from .anki_settings import saved_settings, settings_of
 from .export import ExportSummary, default_export_path, export_with_progress
 from .merge import ImportSummary, course_cards, merge
+from .progress_file import ProgressSummary, merge_progress, open_progress_file
 
 
 def export_anki(lessons_dir: Path | str | None = None, *, store: Path | str | None = None,
@@ -45,3 +48,14 @@ def import_anki(path: Path | str, lessons_dir: Path | str | None = None, *,
             summary = merge(collection, cards, progress, int(time.time() * 1000))
             progress.save_settings(saved_settings(settings))  # notebook reviews schedule as Anki does
             return summary
+
+
+def import_progress(path: Path | str, *, store: Path | str | None = None) -> ProgressSummary:
+    """Merge the reviews of another progress store (the site's download, or a store from another
+    computer) into yours, each review once and with its origin. The file is checked whole first:
+    a bad one leaves your store as it was."""
+    with open_progress_file(Path(path)) as source, open_store(store) as progress:
+        fsrs = progress.scheduling  # FSRS as import-anki saved it; days in the learner's time zone
+        days = learner_days(saved=progress.saved_settings().get("rollover_hour"))
+        progress.scheduling = Scheduling(fsrs.desired_retention, days, fsrs.parameters)
+        return merge_progress(source, progress, int(time.time() * 1000))

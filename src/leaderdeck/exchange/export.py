@@ -15,7 +15,6 @@ from typing import cast
 
 from .._gc import without_gc
 from ..decks import deck_paths
-from ..decks.compile import compile_course
 from ..decks.lock import read_lock
 from ..decks.package import COLLECTION_CREATED, PackageContents, RevlogRow, write_package
 from ..errors import LeaderdeckError, display_path
@@ -58,18 +57,32 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
                          utc_offset_s: int) -> ExportSummary:
     """Write the course's deck with the store's progress to `out`. `now` (seconds) stamps notes
     the lock file does not know yet; `utc_offset_s` is the learner's, for Anki's day numbers."""
-    package_rel, lock_rel = deck_paths(course)
-    root = course.lessons_dir.parent
-    if out.resolve() == (root / package_rel).resolve():
+    if out.resolve() == (course.lessons_dir.parent / deck_paths(course)[0]).resolve():
         raise LeaderdeckError(f"{display_path(out)} is the published deck; a deck with your progress is "
                               f"personal: write it elsewhere (the default is {OUTPUT_DIR}/)")
-    compiled = compile_course(course, read_lock(root / lock_rel), now)
+    contents, keys = compiled_deck(course, now)
+    return write_with_progress(contents, keys, store, out, utc_offset_s)
+
+
+def compiled_deck(course: Course, now: int) -> tuple[PackageContents, dict[int, str]]:
+    """The course's deck as `leaderdeck build` compiles it (the committed lock file read, never
+    written) and note id → note key for every note the lock knows, tombstones included. The
+    browser edition ships both, compiled at build time (`leaderdeck.site.deck_file`)."""
+    from ..decks.compile import compile_course  # renders Markdown: authoring side only
+
+    compiled = compile_course(course, read_lock(course.lessons_dir.parent / deck_paths(course)[1]), now)
     keys = ({entry.id: key for key, entry in compiled.lock.notes.items()}
             | {tombstone.id: key for key, tombstone in compiled.lock.tombstones.items()})
+    return compiled.contents, keys
+
+
+def write_with_progress(contents: PackageContents, note_keys: dict[int, str], store: ProgressStore, out: Path,
+                        utc_offset_s: int) -> ExportSummary:
+    """Write the compiled deck `contents` with the store's progress to `out` (on the desktop and in
+    the browser alike). Its cards are replaced in place."""
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
-    contents = with_progress(compiled.contents, keys, store.progress_of, store.iter_review_log(), days,
+    contents = with_progress(contents, note_keys, store.progress_of, store.iter_review_log(), days,
                              store.scheduling.desired_retention)
-    del compiled  # its cards were replaced in place: nothing else of it is needed
     if contents.preset is not None:  # the learner's desired retention (import-anki saves theirs)
         contents = replace(contents, preset={**contents.preset, "desiredRetention": store.scheduling.desired_retention})
     revlog = _Counted(contents.revlog)

@@ -26,13 +26,12 @@ from ..errors import display_path
 from ..events import Answer, Rating
 from ..identity import CardKey, NoteKey, item_key
 from ..model import Course
-from ..progress.scheduler import DAY_MS, from_ms
+from ..progress.scheduler import from_ms
 from ..progress.store import AnkiRow, ProgressStore, Reschedule
 from .anki_read import AnkiCollection, AnkiFileError, AnkiReview, name, open_collection
 from .anki_write import moved_reviews
+from .progress_file import CLOCK_SKEW_MS, MAX_DURATION_MS
 
-CLOCK_SKEW_MS = DAY_MS  # a review dated later than this after now is refused: a wrong clock made it
-MAX_DURATION_MS = 3_600_000  # Anki logs at most a minute by default; longer is a wrong value
 BATCH = 20_000  # answers per transaction: memory stays flat whatever the size of the file
 _RATINGS = {int(rating): rating for rating in Rating}
 

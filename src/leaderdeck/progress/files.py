@@ -54,7 +54,7 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
             f"the progress store {path} is empty (0 bytes), perhaps cut short by a crash, a full disk or a "
             "sync tool. It was left untouched. If you have a backup, put it back; if you have no reviews "
             f"to keep, delete it: rm {shlex.quote(str(path))} (a new store is created on the next answer).")
-    writable = os.access(path, os.W_OK)
+    writable = os.access(path, os.W_OK) and path.absolute() not in READ_ONLY_REASONS
     if not writable and _size(Path(f"{path}-wal")):
         raise StoreError(f"the progress store {path} is read-only and its -wal file holds reviews not "
                          "yet merged into it; make it writable again (chmod u+w) so they can be.")
@@ -167,7 +167,15 @@ def damaged_message(path: Path, why: str) -> str:
             "  Or point LEADERDECK_HOME at another folder.")
 
 
+# Stores opened read-only (immutable) whatever the file's permission, and why, for the message:
+# the browser edition's second tab reads a snapshot (`leaderdeck.site.exchange.read_only_copy`).
+READ_ONLY_REASONS: dict[Path, str] = {}
+
+
 def read_only_message(path: Path) -> str:
+    reason = READ_ONLY_REASONS.get(path.absolute())
+    if reason:
+        return reason
     return (f"the progress store {path} is read-only, so answers cannot be recorded (nothing was "
             "recorded). Make it writable (chmod u+w) or point LEADERDECK_HOME at another folder.")
 

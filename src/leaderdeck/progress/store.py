@@ -290,7 +290,7 @@ class ProgressStore:
                 return self._append(db, key, at, answer, origin, progress)
             # Another process committed a later review of this card first: replay the card in
             # time order, so the cache stays what a rebuild from the log would give.
-            self._merge_card(db, key, {at: (answer, None)}, origin)
+            self._merge_card(db, key, {at: (answer, None, origin)})
             return _review_from_row(db.execute(_REVIEW_AT, (key, at)).fetchone())
 
     def _append(self, db: sqlite3.Connection, key: str, at: int, answer: Answer, origin: str,
@@ -344,48 +344,57 @@ class ProgressStore:
             db.execute("DELETE FROM catalog_sync")  # lesson, concept and presence are recopied
             self._catalog = None
             for (key,) in db.execute("SELECT DISTINCT card FROM reschedules").fetchall():
-                self._merge_card(db, key, {}, "anki")  # Anki's forget / set due date, applied again
+                self._merge_card(db, key, {})  # Anki's forget / set due date, applied again
             return int(db.execute("SELECT count(*) FROM cards").fetchone()[0])
 
     def import_reviews(self, answers: Sequence[Answer], origin: str = "anki",
                        anki: Sequence[AnkiRow | None] | None = None,
-                       reschedules: Sequence[Reschedule] = ()) -> tuple[int, int]:
+                       reschedules: Sequence[Reschedule] = (),
+                       origins: Sequence[str] | None = None) -> tuple[int, int]:
         """Merge reviews made elsewhere (Anki) into the log, in one transaction; return (added,
         already present). A card's review at the same millisecond is the same review (an Anki
         revlog id is its time in ms, and our exports use ours), so a second import adds nothing.
         `anki` gives, answer by answer, what Anki logged for it (kept, and its interval sets the
-        due day); `reschedules` are Anki's "Forget" and "Set due date" entries, applied in turn.
+        due day); `reschedules` are Anki's "Forget" and "Set due date" entries, applied in turn;
+        `origins`, when given, says answer by answer where it was made (another store's reviews
+        keep theirs), else every one is `origin`. An answer that `replaces` another (a correction
+        made elsewhere) replaces that review here too when this log has it.
         Each card that gains entries is replayed through FSRS in time order from its last review
         before the first new one: rows before that are never touched."""
-        fresh: dict[str, dict[int, tuple[Answer, AnkiRow | None]]] = {}
+        fresh: dict[str, dict[int, _New]] = {}
         moved: dict[str, dict[int, Reschedule]] = {}
         with self._writing() as db:
             keys = list({str(a.card) for a in answers} | {r.card for r in reschedules})
             stored = _stored_times(db, keys)  # one query per 500 cards; cards never reviewed cost nothing more
-            for answer, row in zip(answers, anki or [None] * len(answers), strict=True):
+            for answer, row, made in zip(answers, anki or [None] * len(answers), origins or [origin] * len(answers),
+                                         strict=True):
                 key, at = str(answer.card), to_ms(answer.answered_at)
                 if at not in stored.get(key, ()):
-                    fresh.setdefault(key, {})[at] = (answer, row)
+                    fresh.setdefault(key, {})[at] = (answer, row, made)
             for entry in reschedules:
                 if db.execute("INSERT OR IGNORE INTO reschedules VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               (entry.card, entry.reviewed_at_ms, entry.duration_ms, *entry.anki)).rowcount:
                     moved.setdefault(entry.card, {})[entry.reviewed_at_ms] = entry
             for key in {**fresh, **moved}:
-                self._merge_card(db, key, fresh.get(key, {}), origin, key in stored, bool(moved.get(key)))
+                self._merge_card(db, key, fresh.get(key, {}), key in stored, bool(moved.get(key)))
         added = sum(len(new) for new in fresh.values())
         return added, len(answers) - added
 
-    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, tuple[Answer, AnkiRow | None]],
-                    origin: str, has_reviews: bool = True, rescheduled: bool = True) -> None:
+    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, _New],
+                    has_reviews: bool = True, rescheduled: bool = True) -> None:
         """Replay `key` from its first new entry (answers in `new`, or reschedules already stored)."""
         rows = db.execute(f"SELECT {_REVIEW_COLUMNS}, anki_ivl FROM reviews WHERE card = ? AND {_LIVE} "
                           "ORDER BY reviewed_at",
                           (key,)).fetchall() if has_reviews else []
         logged = [_review_from_row(row[:20]) for row in rows]
         anki_ivl = {row[4]: row[20] for row in rows if row[20] is not None}
+        # corrections merged from another log replace the reviews they corrected, if here and live
+        replaced = {to_ms(answer.replaces) for answer, _, _ in new.values() if answer.replaces is not None}
+        superseded = {r.reviewed_at_ms: r.id for r in logged if r.reviewed_at_ms in replaced}
+        logged = [r for r in logged if r.reviewed_at_ms not in superseded]
         shifts = dict(db.execute("SELECT reviewed_at, anki_ivl FROM reschedules WHERE card = ?", (key,))) \
             if rescheduled or has_reviews else {}
-        starts = [*new] or [*shifts]
+        starts = [*new, *superseded] or [*shifts]
         if not starts:
             return
         start = min(starts)
@@ -402,7 +411,7 @@ class ProgressStore:
             if is_reschedule:
                 memory = self._rescheduled(memory, at, shifts[at])
                 continue
-            answer, row = new.get(at, (None, None))
+            answer, row, origin = new.get(at, (None, None, ""))
             rating = later[at].rating if answer is None else int(answer.rating)
             ivl = anki_ivl.get(at) if answer is None else (row.ivl if row else None)
             # a review card falls due on the day Anki logged (fuzz and load balance included)
@@ -412,8 +421,9 @@ class ProgressStore:
             if answer is None:
                 updates.append((*values, later[at].id))
             else:
+                amends = superseded.get(to_ms(answer.replaces)) if answer.replaces is not None else None
                 inserts.append((None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
-                                max(0, answer.duration_ms), answer.response, *values, *(row or _NO_ANKI_ROW)))
+                                max(0, answer.duration_ms), answer.response, *values, *(row or _NO_ANKI_ROW), amends))
         if updates:
             db.executemany(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", updates)
         if inserts:
@@ -422,6 +432,8 @@ class ProgressStore:
             db.execute("DELETE FROM cards WHERE card = ?", (key,))
             return
         first = min(start, logged[0].reviewed_at_ms) if logged else start
+        if superseded:  # a replaced first review is not the card's first any more
+            first = min([*new, *(r.reviewed_at_ms for r in logged[:1])])
         kind = logged[-1].kind if logged else next(iter(new.values()))[0].kind
         is_new = not logged or (bool(shifts) and not db.execute(
             "SELECT 1 FROM cards WHERE card = ?", (key,)).fetchone())  # forgotten before: placed again
@@ -627,8 +639,9 @@ class ProgressStore:
 
 
 _ANKI_COLUMNS = "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type"
-_INSERT_REVIEW = f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}) VALUES ({', '.join(['?'] * 25)})"
+_INSERT_REVIEW = f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}, amends) VALUES ({', '.join(['?'] * 26)})"
 _NO_ANKI_ROW = (None,) * 5
+_New = tuple[Answer, AnkiRow | None, str]  # a review to merge: what Anki logged for it, its origin
 
 
 def _stored_times(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, set[int]]:

@@ -6,8 +6,9 @@ back to IndexedDB after every committed write. JupyterLite's own contents drive 
 store: it corrupts SQLite files (jupyterlite/pyodide-kernel#35).
 
 Each notebook runs its own kernel with its own copy of the folder, so only one kernel at a time may
-write: the first takes a Web Lock (held until its kernel stops); any other opens the store read-only
-and says so, rather than overwrite the first one's answers with its older copy.
+write: the first takes a Web Lock (held until its kernel stops); any other shows a read-only
+snapshot of the store as IndexedDB holds it when it starts (`exchange.read_only_copy`, outside the
+IndexedDB folder) and says so, rather than overwrite the first one's answers with its older copy.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ if TYPE_CHECKING:
 MOUNT = "/leaderdeck"
 LOCK_NAME = "leaderdeck-progress-writer"
 READ_ONLY_NOTE = ("This course is open in another tab or notebook, which saves your answers. Here your "
-                  "progress is shown but new answers are not saved: close the other one (or shut down its "
-                  "kernel), then reload this page.")
+                  "progress is shown read-only, as it was when this page opened, and new answers are not "
+                  "saved: close the other one (or shut down its kernel), then reload this page.")
+READ_ONLY_FOLDER = "/tmp/leaderdeck-read-only"  # the kernel's memory, never copied to IndexedDB
+NOT_SAVED = ("this page is read-only because the course is open in another tab or notebook, which saves "
+             "your answers; close that one, then reload this page")
 
 _state: dict[str, bool] = {}
 
@@ -48,24 +52,34 @@ async def start() -> None:
     Path(MOUNT).mkdir(exist_ok=True)
     fs.mount(fs.filesystems.IDBFS, {}, MOUNT)
     await _syncfs(fs, populate=True)
-    os.environ["LEADERDECK_HOME"] = MOUNT
     writer = await _take_writer_lock()
     _state["writer"] = writer
     if writer:
         from ..progress import store
 
+        os.environ["LEADERDECK_HOME"] = MOUNT
         store.AFTER_COMMIT.append(lambda path: _save_soon(fs))
     else:
-        _make_read_only()
+        from .exchange import read_only_copy
+
+        os.environ["LEADERDECK_HOME"] = str(read_only_copy(_store_path(), Path(READ_ONLY_FOLDER), NOT_SAVED).parent)
         _show(READ_ONLY_NOTE)
 
 
 def progress_panel() -> ProgressPanel:
-    """The start page's panel: persistent storage asked for, progress downloaded and merged."""
+    """The start page's panel: persistent storage asked for, progress downloaded and merged (the
+    read-only snapshot's, in a page that does not save)."""
     from ..progress.store import STORE_FILE
     from .panel import ProgressPanel
 
-    return ProgressPanel(Path(MOUNT) / STORE_FILE, is_writer())
+    store = _store_path() if is_writer() else Path(READ_ONLY_FOLDER) / STORE_FILE
+    return ProgressPanel(store, is_writer())
+
+
+def _store_path() -> Path:
+    from ..progress.store import STORE_FILE
+
+    return Path(MOUNT) / STORE_FILE
 
 
 def _use_browser_zone() -> None:
@@ -112,14 +126,6 @@ async def _take_writer_lock() -> bool:
     options = to_js({"ifAvailable": True}, dict_converter=js.Object.fromEntries)
     js.navigator.locks.request(LOCK_NAME, options, create_proxy(holder))
     return await granted
-
-
-def _make_read_only() -> None:
-    from ..progress.store import STORE_FILE
-
-    store = Path(MOUNT) / STORE_FILE
-    if store.exists():
-        store.chmod(0o444)
 
 
 def _show(message: str) -> None:

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import LeaderdeckError
 from ..model import Course
-from . import course_file, wheels
+from . import course_file, deck_file, wheels
 
 COURSE_PACKAGE = "leaderdeck_course"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
@@ -113,10 +114,12 @@ def _course_wheel(course: Course, dist: Path) -> Path:
     from .prerender import rendered_table
 
     data = course_file.encode(course, rendered_table(course))
-    version = f"{__version__}+{hashlib.sha256(data).hexdigest()[:12]}"
+    deck = deck_file.encode(course, int(time.time()))  # `now` stamps only notes the lock does not know yet
+    version = f"{__version__}+{hashlib.sha256(data + deck).hexdigest()[:12]}"
     return _write_wheel(dist, COURSE_PACKAGE, version, {
         f"{COURSE_PACKAGE}/__init__.py": b'"""The compiled course of a leaderdeck site."""\n',
-        f"{COURSE_PACKAGE}/course.msgpack": data})
+        f"{COURSE_PACKAGE}/course.msgpack": data,
+        f"{COURSE_PACKAGE}/{deck_file.FILE_NAME}": deck})
 
 
 def _leaderdeck_wheel(dist: Path) -> Path:

@@ -1,20 +1,24 @@
 """Moving progress between the site and the desktop: the store file, whole, in both directions.
 
-`snapshot` is a consistent copy of a store as bytes (the site's download); `merge_store` adds the
-reviews of another store file to a store, each card replayed through FSRS in time order, the way
-`import-anki` merges Anki's reviews: a review already present (same card, same millisecond) is
-not added again, so merging twice, or merging a store back into itself, changes nothing.
+`snapshot` is a consistent copy of a store as bytes (the site's download, and what a read-only
+tab shows: `read_only_copy`); `merge_store` adds the
+reviews of another store file to a store (`exchange.progress_file`, as `leaderdeck
+import-progress` does on the desktop), each card replayed through FSRS in time order, each review
+keeping its origin: a review already present (same card, same millisecond) is not added again,
+so merging twice, or merging a store back into itself, changes nothing.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
+import time
 from pathlib import Path
 
-from ..events import Answer, Rating
-from ..identity import CardKey
-from ..progress.scheduler import from_ms
-from ..progress.store import ProgressStore, open_store
+from ..exchange.progress_file import merge_progress, open_progress_file
+from ..progress.files import READ_ONLY_REASONS
+from ..progress.store import STORE_FILE, ProgressStore, open_store
 
 DOWNLOAD_NAME = "leaderdeck-progress.sqlite3"
 
@@ -31,9 +35,30 @@ def snapshot(path: Path) -> bytes:
         source.close()
 
 
+def read_only_copy(store: Path, folder: Path, reason: str) -> Path:
+    """A read-only snapshot of the store at `store` (its write-ahead log folded in) as `folder`'s
+    progress store, for a kernel that must not write: it shows the progress the store holds now,
+    and an answer given there is refused with `reason`. `store`'s own files are only copied."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / STORE_FILE
+    READ_ONLY_REASONS.pop(target.absolute(), None)
+    target.unlink(missing_ok=True)
+    if store.exists():
+        with tempfile.TemporaryDirectory(dir=folder) as scratch:  # SQLite reads the copy, never `store`
+            copy = Path(scratch) / STORE_FILE
+            for suffix in ("", "-wal"):
+                if Path(f"{store}{suffix}").exists():
+                    shutil.copyfile(f"{store}{suffix}", f"{copy}{suffix}")
+            target.write_bytes(snapshot(copy))
+    else:
+        open_store(target).close()  # nothing answered yet: an empty store
+    READ_ONLY_REASONS[target.absolute()] = reason  # opened immutable: nothing can be recorded
+    return target
+
+
 def merge_store(source: Path, target: ProgressStore) -> tuple[int, int]:
-    """Add the reviews of the store file `source` to `target`; return (added, already present)."""
-    with open_store(source) as other:
-        answers = [Answer(CardKey.parse(r.card), r.kind, r.correct, Rating(r.rating), r.duration_ms,
-                          from_ms(r.reviewed_at_ms), r.response) for r in other.history()]
-    return target.import_reviews(answers, origin="site") if answers else (0, 0)
+    """Add the reviews of the store file `source` (untrusted: see `progress_file`) to `target`,
+    each with its origin; return (added, already present)."""
+    with open_progress_file(source) as other:
+        summary = merge_progress(other, target, time.time_ns() // 1_000_000)
+    return summary.added, summary.present

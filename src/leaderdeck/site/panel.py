@@ -3,7 +3,8 @@
 The browser is asked to keep the site's storage (`navigator.storage.persist()`, which only a page
 may ask, so the panel's front end asks and reports); the learner is told when it refused. The
 download is a snapshot of the store (`exchange.snapshot`); an uploaded store is merged
-(`exchange.merge_store`), and only in the tab that saves (see `browser`).
+(`exchange.merge_store`), and only in the tab that saves (see `browser`). "Download for Anki"
+builds the learner's personal Anki package here, in Pyodide (`deck_file.personal_package`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ KEPT = "Your browser keeps this site's storage: your progress is not cleared to 
 REFUSED = ("Your browser did not promise to keep this site's storage: it may clear your progress when "
            "space runs low. Download your progress now and then (or bookmark or install the site, "
            "which makes browsers more willing).")
+
+
+ANKI_ADVICE = ("import it in Anki (File → Import) with 'Import any learning progress' and 'Import deck "
+               "presets' on, then turn FSRS on in the deck's options (see the README: Notebook → Anki).")
 
 
 @cache
@@ -57,6 +62,8 @@ class ProgressPanel:
             self.state["persist"] = KEPT if data.get("granted") else REFUSED
         elif action == "download":
             self.download()
+        elif action == "anki":
+            self.download_anki()
         elif action == "import" and buffers:
             self.state["message"] = self.merge(buffers[0], str(data.get("name", "the file")))
         self._publish()
@@ -67,6 +74,18 @@ class ProgressPanel:
             return
         self.widget.send({"action": "file", "name": DOWNLOAD_NAME}, buffers=[snapshot(self.store)])
         self.state["message"] = f"Downloaded {DOWNLOAD_NAME}: merge it on the desktop with `leaderdeck` (see README)."
+
+    def download_anki(self) -> None:
+        from ..progress.api import local_now, shared_store
+        from .deck_file import personal_package, shipped_deck
+
+        try:
+            name, data = personal_package(shipped_deck(), shared_store(self.store), local_now())
+        except LeaderdeckError as error:
+            self.state["message"] = f"No Anki package: {error}"
+            return
+        self.widget.send({"action": "file", "name": name}, buffers=[data])
+        self.state["message"] = f"Downloaded {name}: {ANKI_ADVICE}"
 
     def merge(self, data: bytes, name: str) -> str:
         if not self.writer:
