@@ -145,6 +145,36 @@ def test_study_days_begin_at_the_rollover_hour_in_the_learners_zone_across_dayli
     assert midnight.elapsed_days(_at("2026-11-03T00:01"), _at("2026-11-02T23:59")) == 0
 
 
+def _wall_clock_day(days: StudyDays, ms: int) -> int:
+    """A study day read off the local clock: the date of local time less the rollover hour."""
+    return (from_ms(ms).astimezone(days.zone) - timedelta(hours=days.rollover_hour)).date().toordinal()
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Pacific/Chatham",
+                                  "America/St_Johns", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_study_days_from_memoised_starts_are_the_days_the_local_clock_shows(zone):
+    """`day_of` finds the day between memoised day starts. Around every change of offset in a
+    year (daylight saving, half-hour zones, ±14 h) days never go back, each instant lies in its
+    day, a fresh `StudyDays` agrees whatever was asked of it before, and the day is the local
+    clock's date less the rollover hour, except within the hour of a change that moves the clock
+    across the rollover hour itself (Chatham's clocks go 2:45 → 3:45 and 3:45 → 2:45: with days
+    starting at 3, a day starts at 3:00 standard time, as `start_of` has always said)."""
+    start, offset = _at("2026-01-01T00:00"), lambda ms: from_ms(ms).astimezone(ZoneInfo(zone)).utcoffset()
+    changes = [ms for ms in range(start, start + 365 * DAY_MS, 3_600_000)
+               if offset(ms) != offset(ms + 3_600_000)] or [start]
+    for hour in (0, 1, 2, 3, 4, 23):
+        days = StudyDays(ZoneInfo(zone), hour)
+        for change in changes:
+            previous = 0
+            for ms in range(change - 30 * 3_600_000, change + 30 * 3_600_000, 7 * 60_000):
+                day = days.day_of(ms)
+                assert day == StudyDays(ZoneInfo(zone), hour).day_of(ms) and day >= previous
+                assert days.start_of(day) <= ms < days.start_of(day + 1)
+                if abs(ms - change) > 2 * 3_600_000 or (zone, hour) != ("Pacific/Chatham", 3):
+                    assert day == _wall_clock_day(days, ms), (hour, from_ms(ms))
+                previous = day
+
+
 @pytest.mark.parametrize("hour", [-1, 24, 4.5])
 def test_a_rollover_hour_outside_the_day_is_a_user_error(hour):
     with pytest.raises(LeaderdeckError, match="from 0 to 23"):
