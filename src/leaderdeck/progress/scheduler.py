@@ -71,9 +71,10 @@ class StudyDays:
         except that a day never goes back where a clock turned back across the rollover hour."""
         # the day it would be in UTC; a zone's offset (under a day) moves it by at most one
         day = (ms - self.rollover_hour * _HOUR_MS) // DAY_MS + _EPOCH_ORDINAL
-        while self.start_of(day) > ms:
+        starts = self._starts
+        while (starts.get(day) or self.start_of(day)) > ms:
             day -= 1
-        while self.start_of(day + 1) <= ms:
+        while (starts.get(day + 1) or self.start_of(day + 1)) <= ms:
             day += 1
         return day
 
