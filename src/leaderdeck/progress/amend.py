@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ..events import Answer
+from ..events import Answer, AnswerRefused
 from .catalog import Catalog
 from .files import StoreError
 from .rows import (
@@ -27,6 +27,11 @@ from .rows import (
 from .scheduler import Scheduling, to_ms
 
 AMEND_WINDOW_MS = 30 * 60 * 1000  # "I was right" is said while the answer is on screen, not days later
+
+
+class CorrectionRefused(StoreError, AnswerRefused):
+    """A correction that can never be stored: what it replaces is not there to replace, or no
+    longer may be. Saving it again cannot help; the answer it meant to replace stays recorded."""
 
 
 def replace(db: sqlite3.Connection, scheduling: Scheduling, catalog: Catalog | None, key: str, answer: Answer,
@@ -61,13 +66,13 @@ def replaceable(db: sqlite3.Connection, key: str, given_at: int, now: int) -> Re
                      "LIMIT 1", (key,)).fetchone()
     latest = None if row is None else review_from_row(row)
     if latest is None or not given_at <= latest.reviewed_at_ms < given_at + MAX_SHIFT_MS:
-        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: it is not the card's "
-                         "latest review in the store")
+        raise CorrectionRefused(f"'I was right' for card {key} cannot replace the answer given at {given_at} ms: "
+                                "it is not the card's latest review in the store (the card was answered since)")
     if now - latest.reviewed_at_ms > AMEND_WINDOW_MS:
-        raise StoreError(f"the answer to card {key} at {given_at} ms is too old to replace "
-                         f"(at most {AMEND_WINDOW_MS // 60000} minutes)")
+        raise CorrectionRefused(f"'I was right' for card {key} came more than {AMEND_WINDOW_MS // 60000} minutes "
+                                "after the answer, too late to replace it: the answer stays as it was saved")
     if db.execute("SELECT 1 FROM reschedules WHERE card = ? AND reviewed_at >= ?",
                   (key, latest.reviewed_at_ms)).fetchone():
-        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: "
-                         "Anki rescheduled the card since")
+        raise CorrectionRefused(f"'I was right' for card {key} cannot replace the answer given at {given_at} ms: "
+                                "Anki rescheduled the card since")
     return latest
