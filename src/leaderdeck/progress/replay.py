@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import msgspec
+from fsrs import State
 
 from ..events import Answer
 from .catalog import Catalog
 from .rows import (
     BATCH,
+    CARD_COLUMNS,
     INSERT_REVIEW,
     LIVE,
     NO_ANKI_ROW,
@@ -175,3 +177,28 @@ def rescheduled_memory(scheduling: Scheduling, memory: Memory | None, at: int, i
     last = memory.last_review_ms if memory.last_review_ms is not None else at
     due = max(days.day_of(at), days.day_of(last) + ivl)
     return msgspec.structs.replace(memory, due_ms=days.start_of(due))
+
+
+# The latest review by time, not by row id: reviews imported from Anki can be older than rows
+# logged before them.
+_REBUILD = f"""
+INSERT INTO cards ({CARD_COLUMNS})
+SELECT r.card, r.kind, r.state_after, r.step_after, r.stability_after, r.difficulty_after,
+       r.due_after, r.reviewed_at, a.first_review, a.reps, a.lapses
+FROM (SELECT card, max(reviewed_at) AS last_at, min(reviewed_at) AS first_review, count(*) AS reps,
+             count(CASE WHEN rating = 1 AND state_before = {State.Review.value} THEN 1 END) AS lapses
+      FROM reviews WHERE {LIVE} GROUP BY card) AS a
+JOIN reviews AS r ON r.card = a.card AND r.reviewed_at = a.last_at AND r.{LIVE}
+"""
+
+
+def rebuild(db: sqlite3.Connection, scheduling: Scheduling) -> int:
+    """Recompute the card-state cache from the log; return the number of cards."""
+    db.execute("DELETE FROM cards")
+    db.execute(_REBUILD)
+    db.execute("DELETE FROM catalog_sync")  # lesson, concept and presence are recopied
+    writes = Writes()
+    for (key,) in db.execute("SELECT DISTINCT card FROM reschedules").fetchall():
+        merge_card(db, scheduling, writes, key, {}, "anki")  # Anki's forget / set due date, applied again
+    writes.flush(db, None)
+    return int(db.execute("SELECT count(*) FROM cards").fetchone()[0])

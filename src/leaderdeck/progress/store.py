@@ -24,7 +24,7 @@ import msgspec
 from fsrs import State
 
 from ..events import Answer
-from . import amend, migrations, replay
+from . import amend, migrations, replay, rows
 from .amend import AMEND_WINDOW_MS
 from .catalog import Catalog
 from .files import (
@@ -39,30 +39,7 @@ from .files import (
 )
 from .migrations import migrate
 from .replay import Imported
-from .rows import (
-    BATCH,
-    CARD_COLUMNS,
-    CARD_OF,
-    LIVE,
-    LOGGED_REVIEWS,
-    RESCHEDULES,
-    REVIEW_AT,
-    REVIEW_COLUMNS,
-    AnkiRow,
-    CardProgress,
-    LoggedReview,
-    Reschedule,
-    Review,
-    Row,
-    card_from_row,
-    inserted_id,
-    logged,
-    logged_reschedule,
-    memory_values,
-    review_from_row,
-    slot,
-    store_cards,
-)
+from .rows import AnkiRow, CardProgress, LoggedReview, Reschedule, Review
 from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, StudyDays, to_ms
 
 STORE_FILE = "progress.sqlite3"
@@ -207,10 +184,10 @@ class ProgressStore:
         with self._writing() as db:
             if answer.replaces is not None:
                 return amend.replace(db, self.scheduling, self._catalog, key, answer, origin)
-            at, stored = slot(db, key, to_ms(answer.answered_at), answer)
+            at, stored = rows.slot(db, key, to_ms(answer.answered_at), answer)
             if stored is not None:
                 return stored
-            progress = card_from_row(db.execute(CARD_OF, (key,)).fetchone())
+            progress = rows.card_from_row(db.execute(rows.CARD_OF, (key,)).fetchone())
             last = progress.memory.last_review_ms if progress else None
             if last is None or at >= last:
                 return self._append(db, key, at, answer, origin, progress)
@@ -220,33 +197,26 @@ class ProgressStore:
             replay.merge_card(db, self.scheduling, writes, key,
                               {at: Imported.of(answer)._replace(reviewed_at_ms=at)}, origin)
             writes.flush(db, self._catalog)
-            return review_from_row(db.execute(REVIEW_AT, (key, at)).fetchone())
+            return rows.review_from_row(db.execute(rows.REVIEW_AT, (key, at)).fetchone())
 
     def _append(self, db: sqlite3.Connection, key: str, at: int, answer: Answer, origin: str,
                 progress: CardProgress | None) -> Review:
         before = progress.memory if progress else None
         after = self.scheduling.review(before, int(answer.rating), at)
         cursor = db.execute(
-            f"INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
+            f"INSERT INTO reviews ({rows.REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
             (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
-             max(0, answer.duration_ms), answer.response, *memory_values(before),
-             *memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
-        store_cards(db, [(_next_card_row(key, answer, progress, after, at), progress is None)], self._catalog)
-        return Review(inserted_id(cursor), key, answer.kind, origin, at, int(answer.rating),
+             max(0, answer.duration_ms), answer.response, *rows.memory_values(before),
+             *rows.memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
+        rows.store_cards(db, [(_next_card_row(key, answer, progress, after, at), progress is None)], self._catalog)
+        return Review(rows.inserted_id(cursor), key, answer.kind, origin, at, int(answer.rating),
                       answer.correct, max(0, answer.duration_ms), answer.response, before, after)
 
     def rebuild_cards(self) -> int:
         """Recompute the card-state cache from the log; return the number of cards."""
         with self._writing() as db:
-            db.execute("DELETE FROM cards")
-            db.execute(_REBUILD)
-            db.execute("DELETE FROM catalog_sync")  # lesson, concept and presence are recopied
-            self._catalog = None
-            writes = replay.Writes()
-            for (key,) in db.execute("SELECT DISTINCT card FROM reschedules").fetchall():
-                replay.merge_card(db, self.scheduling, writes, key, {}, "anki")  # Anki's forget / set due date
-            writes.flush(db, None)
-            return int(db.execute("SELECT count(*) FROM cards").fetchone()[0])
+            self._catalog = None  # lesson, concept and presence are recopied by the next `use_catalog`
+            return replay.rebuild(db, self.scheduling)
 
     def import_reviews(self, reviews: Sequence[Imported] | Sequence[Answer], origin: str = "anki",
                        reschedules: Sequence[Reschedule] = ()) -> tuple[int, int]:
@@ -283,11 +253,11 @@ class ProgressStore:
         batches, so an export holds one batch at a time, not the whole store."""
         found: dict[str, tuple[CardProgress | None, int | None]] = {}
         with self._reading() as db:
-            for start in range(0, len(keys), BATCH):
-                batch = keys[start:start + BATCH]
+            for start in range(0, len(keys), rows.BATCH):
+                batch = keys[start:start + rows.BATCH]
                 marks = ",".join("?" * len(batch))
-                progress = {row[0]: card_from_row(row) for row in db.execute(
-                    f"SELECT {CARD_COLUMNS} FROM cards WHERE card IN ({marks})", batch)}
+                progress = {row[0]: rows.card_from_row(row) for row in db.execute(
+                    f"SELECT {rows.CARD_COLUMNS} FROM cards WHERE card IN ({marks})", batch)}
                 anki_ids = {card: anki_id for card, anki_id, _ in db.execute(
                     "SELECT card, anki_card, max(reviewed_at) FROM (SELECT card, anki_card, reviewed_at FROM reviews "
                     f"WHERE card IN ({marks}) AND anki_card IS NOT NULL UNION ALL SELECT card, anki_card, reviewed_at "
@@ -300,8 +270,8 @@ class ProgressStore:
 
     def card(self, key: str) -> CardProgress | None:
         with self._reading() as db:
-            return card_from_row(db.execute(
-                f"SELECT {CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
+            return rows.card_from_row(db.execute(
+                f"SELECT {rows.CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
 
     def cards(self) -> list[CardProgress]:
         return list(self.iter_cards())
@@ -309,14 +279,14 @@ class ProgressStore:
     def iter_cards(self) -> Iterator[CardProgress]:
         """`cards()` one at a time, in key order."""
         with self._reading() as db:
-            yield from map(card_from_row, db.execute(f"SELECT {CARD_COLUMNS} FROM cards ORDER BY card"))
+            yield from map(rows.card_from_row, db.execute(f"SELECT {rows.CARD_COLUMNS} FROM cards ORDER BY card"))
 
     def history(self, key: str | None = None) -> list[Review]:
         """The log in recording order, for one card or all (without rows a correction replaced)."""
-        where, args = (f"WHERE card = ? AND {LIVE}", (key,)) if key else (f"WHERE {LIVE}", ())
+        where, args = (f"WHERE card = ? AND {rows.LIVE}", (key,)) if key else (f"WHERE {rows.LIVE}", ())
         with self._reading() as db:
-            rows = db.execute(f"SELECT {REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
-            return list(map(review_from_row, rows))
+            found = db.execute(f"SELECT {rows.REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
+            return list(map(rows.review_from_row, found))
 
     def review_log(self) -> list[LoggedReview]:
         """Every review, in time order (then recording order), with only what a review log needs:
@@ -327,8 +297,9 @@ class ProgressStore:
     def iter_review_log(self) -> Iterator[LoggedReview]:
         """`review_log()` one row at a time, for logs too large to hold whole (export, import)."""
         with self._reading() as db:
-            reschedules = sorted(map(logged_reschedule, db.execute(RESCHEDULES)), key=lambda r: r.reviewed_at_ms)
-            reviews = map(logged, db.execute(LOGGED_REVIEWS))
+            reschedules = sorted(map(rows.logged_reschedule, db.execute(rows.RESCHEDULES)),
+                                 key=lambda r: r.reviewed_at_ms)
+            reviews = map(rows.logged, db.execute(rows.LOGGED_REVIEWS))
             if not reschedules:
                 yield from reviews
                 return
@@ -339,11 +310,11 @@ class ProgressStore:
         of the time index, not a pass over the log."""
         with self._reading() as db:
             return db.execute(f"SELECT card, reviewed_at FROM reviews WHERE reviewed_at >= ? AND rating = 1 "
-                              f"AND {LIVE} ORDER BY reviewed_at, anki_card IS NULL, id", (since_ms,)).fetchall()
+                              f"AND {rows.LIVE} ORDER BY reviewed_at, anki_card IS NULL, id", (since_ms,)).fetchall()
 
     def review_count(self) -> int:
         with self._reading() as db:
-            return int(db.execute(f"SELECT count(*) FROM reviews WHERE {LIVE}").fetchone()[0])
+            return int(db.execute(f"SELECT count(*) FROM reviews WHERE {rows.LIVE}").fetchone()[0])
 
     def due(self, now_ms: int, limit: int, present: Container[str] | None = None) -> list[tuple[str, int]]:
         """(card, due) for up to `limit` cards due by `now_ms`, most overdue first, skipping
@@ -357,7 +328,7 @@ class ProgressStore:
                            (after_ms,), 1, present)
         return found[0][1] if found else None
 
-    def _scan(self, query: str, args: Row, limit: int,
+    def _scan(self, query: str, args: rows.Row, limit: int,
               present: Container[str] | None) -> list[tuple[str, int]]:
         found: list[tuple[str, int]] = []
         with self._reading() as db:
@@ -373,8 +344,8 @@ class ProgressStore:
         """The first `limit` of `keys_in_order` never reviewed."""
         found: list[str] = []
         with self._reading() as db:
-            for start in range(0, len(keys_in_order), BATCH):
-                batch = keys_in_order[start:start + BATCH]
+            for start in range(0, len(keys_in_order), rows.BATCH):
+                batch = keys_in_order[start:start + rows.BATCH]
                 seen = {k for (k,) in db.execute(
                     f"SELECT card FROM cards WHERE card IN ({','.join('?' * len(batch))})", batch)}
                 found += [k for k in batch if k not in seen]
@@ -441,41 +412,23 @@ class ProgressStore:
         """(reviews, correct) between consecutive `edges`, leaving out the `hidden` cards."""
         with self._reading() as db:
             totals = [db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews "
-                                 f"WHERE reviewed_at >= ? AND reviewed_at < ? AND {LIVE}", pair).fetchone()
+                                 f"WHERE reviewed_at >= ? AND reviewed_at < ? AND {rows.LIVE}", pair).fetchone()
                       for pair in zip(edges, edges[1:], strict=False)]
             if not hidden:
                 return totals
-            left_out = self._activity_of(db, hidden, edges)
+            left_out = [(0, 0)] * len(totals)
+            for start in range(0, len(hidden), rows.BATCH):
+                batch = hidden[start:start + rows.BATCH]
+                query = (f"SELECT count(*), coalesce(sum(correct), 0) FROM reviews WHERE card IN "
+                         f"({','.join('?' * len(batch))}) AND reviewed_at >= ? AND reviewed_at < ? AND {rows.LIVE}")
+                left_out = [(h + a, hr + b) for (h, hr), (a, b) in zip(left_out, (
+                    db.execute(query, (*batch, *pair)).fetchone() for pair in zip(edges, edges[1:], strict=False)),
+                    strict=True)]
         return [(n - h, right - hr) for (n, right), (h, hr) in zip(totals, left_out, strict=True)]
-
-    @staticmethod
-    def _activity_of(db: sqlite3.Connection, keys: Sequence[str], edges: Sequence[int]) -> list[tuple[int, int]]:
-        counts = []
-        for start, end in zip(edges, edges[1:], strict=False):
-            n = right = 0
-            for key in keys:
-                a, b = db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews WHERE card = ? "
-                                  f"AND reviewed_at >= ? AND reviewed_at < ? AND {LIVE}", (key, start, end)).fetchone()
-                n, right = n + a, right + b
-            counts.append((n, right))
-        return counts
-
-
-# The latest review by time, not by row id: reviews imported from Anki can be older than rows
-# logged before them.
-_REBUILD = f"""
-INSERT INTO cards ({CARD_COLUMNS})
-SELECT r.card, r.kind, r.state_after, r.step_after, r.stability_after, r.difficulty_after,
-       r.due_after, r.reviewed_at, a.first_review, a.reps, a.lapses
-FROM (SELECT card, max(reviewed_at) AS last_at, min(reviewed_at) AS first_review, count(*) AS reps,
-             count(CASE WHEN rating = 1 AND state_before = {State.Review.value} THEN 1 END) AS lapses
-      FROM reviews WHERE {LIVE} GROUP BY card) AS a
-JOIN reviews AS r ON r.card = a.card AND r.reviewed_at = a.last_at AND r.{LIVE}
-"""
 
 
 def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, after: Memory,
-                   at: int) -> Row:
+                   at: int) -> rows.Row:
     lapsed = progress is not None and progress.memory.state == State.Review and answer.rating == 1
     first = at if progress is None else min(progress.first_review_ms, at)
     reps = 1 if progress is None else progress.reps + 1
