@@ -210,3 +210,23 @@ def test_passing_intervals_keep_annkis_order_hard_before_good_before_easy():
         after = scheduling.review(weak, rating, _at("2026-11-03T10:00"))
         intervals.append((date.fromordinal(scheduling.days.day_of(after.due_ms)) - date(2026, 11, 3)).days)
     assert intervals[0] >= 1 and intervals[1] >= intervals[0] + 1 and intervals[2] >= intervals[1] + 1
+
+
+def test_the_cards_given_to_fsrs_copy_as_fsrs_copies_its_own():
+    """`review_card` copies its card; ours copy cheaply and review exactly as fsrs's `Card` does."""
+    from copy import copy
+
+    from fsrs import Card, Rating
+
+    from leaderdeck.progress.scheduler import _to_card
+
+    memory = Memory(State.Review, None, 5.0, 6.0, to_ms(T0) + DAY_MS, to_ms(T0))
+    ours = _to_card(memory, to_ms(T0))
+    theirs = Card(1, State.Review, None, 5.0, 6.0, from_ms(to_ms(T0) + DAY_MS), from_ms(to_ms(T0)))
+    assert vars(copy(ours)) == vars(ours) == vars(theirs) and copy(ours) is not ours
+    scheduling = Scheduling()
+    for rating in Rating:
+        at = from_ms(to_ms(T0) + 3 * DAY_MS)
+        assert vars(scheduling._fsrs.review_card(ours, rating, at)[0]) == vars(
+            scheduling._fsrs.review_card(theirs, rating, at)[0])
+    assert vars(ours) == vars(theirs)  # the card given is left as it was
