@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
 
+from .errors import LeaderdeckError
 from .identity import CardKey
 
 
@@ -44,6 +45,12 @@ class Answer:
 
 
 AnswerHandler = Callable[[Answer], None]
+
+
+class AnswerRefused(LeaderdeckError):
+    """An answer handler will never take this answer, however often it is given again (a
+    correction that came too late): the quiz says so and drops it. Any other `LeaderdeckError`
+    (a locked store) is passing, and the answer is kept to be saved again."""
 
 
 def graded(correct: bool) -> Rating:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from leaderdeck.cli import main
-from leaderdeck.progress.store import AnkiRow, Reschedule, open_store
+from leaderdeck.progress.store import AnkiRow, Imported, Reschedule, open_store
 from leaderdeck.site.exchange import snapshot
 
 from .conftest import answer
@@ -34,8 +34,8 @@ def healthy(tmp_path_factory) -> Path:
     with open_store(folder / "site.sqlite3") as site:
         for n, key in enumerate(CARDS * 2):
             site.record(answer(key, 3, T0 + timedelta(days=n)))
-        site.import_reviews([answer(CARDS[0], 1, T0 + timedelta(days=9))], origin="anki",
-                            anki=[AnkiRow(1_700_000_000_123, -600, 3, 5000, 1)],
+        site.import_reviews([Imported.of(answer(CARDS[0], 1, T0 + timedelta(days=9)),
+                                         AnkiRow(1_700_000_000_123, -600, 3, 5000, 1))], origin="anki",
                             reschedules=[Reschedule(CARDS[1], int((T0 + timedelta(days=10)).timestamp() * 1000), 0,
                                                     AnkiRow(1_700_000_000_124, 4, 2, 5000, 4))])
     download = folder / "leaderdeck-progress.sqlite3"

@@ -369,6 +369,56 @@ def test_an_answer_the_store_refuses_is_kept_shown_and_saved_again(course, clock
     assert view.widget.state["save"] is None
 
 
+def test_a_correction_the_store_refuses_for_good_is_dropped_with_the_reason(course, clock, tmp_path):
+    """"I was right" more than 30 minutes after the miss (the learner came back later) cannot
+    replace it: the quiz says so, offers no "Save again" that could only fail again, and the
+    answers after it are saved as usual, not held up behind it."""
+    from leaderdeck.errors import LeaderdeckError
+    from leaderdeck.progress.store import open_store
+
+    with open_store(tmp_path / "p.sqlite3") as store:
+        locked = [False]
+
+        def record(answer):
+            if locked[0]:
+                raise LeaderdeckError("progress.sqlite3 is locked by pid 4242 (another notebook)")
+            store.record(answer)
+
+        steps = [s for s in lesson_steps(course, "doors") if s.item.kind == "cloze"][:1] + [
+            s for s in lesson_steps(course, "doors") if s.item.kind == "flashcard" and not s.reverse][:1]
+        view = QuizView(Session(tuple(steps)), record, clock=clock, rng=random.Random(7))
+        view.act("check", typed=["speed", "speed"])  # the second blank missed: saved at once
+        clock.now += timedelta(minutes=31)
+        locked[0] = True  # kept while the store is locked, refused for good once it is not
+        view.act("override")
+        assert view.widget.state["save"]["retry"] and "1 answer not saved yet" in view.widget.state["save"]["text"]
+        locked[0] = False
+        view.act("save")
+        save = view.widget.state["save"]
+        assert "saving again cannot help" in save["text"] and "more than 30 minutes" in save["text"]
+        assert not save["retry"] and view.unsaved == []
+        view.act("save")  # nothing left to save: the same message, no error, no loop
+        assert view.widget.state["save"] == save
+        assert [(r.card[-1], r.rating) for r in store.history()] == [("0", 3), ("1", 1)]  # the miss stays
+        view.act("next")
+        view.act("reveal")
+        view.act("rate", rating=3)
+        assert len(store.history()) == 3 and view.widget.state["save"] is None
+
+
+def test_a_correction_refused_at_once_is_not_counted_as_right(course, clock, answers, tmp_path):
+    from leaderdeck.progress.store import open_store
+
+    with open_store(tmp_path / "p.sqlite3") as store:
+        steps = [s for s in lesson_steps(course, "doors") if s.item.id == "two-way-cloze"]
+        view = QuizView(Session(tuple(steps)), store.record, clock=clock, rng=random.Random(7))
+        view.act("check", typed=["speed", "tests"])
+        clock.now += timedelta(minutes=31)
+        view.act("override")
+        assert "more than 30 minutes" in view.widget.state["save"]["text"] and not view.widget.state["save"]["retry"]
+        assert view.session.summary().right == 0 and view.unsaved == []
+
+
 def test_a_damaged_default_store_is_reported_in_the_quiz(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADERDECK_HOME", str(tmp_path))
     (tmp_path / "progress.sqlite3").write_text("my shopping list\n")

@@ -57,7 +57,7 @@ def test_recording_a_correction_again_stores_nothing_more(store):
 def test_only_the_latest_recent_review_can_be_replaced(store):
     miss = answer(key("pick"), False, T0, kind="cloze")
     store.record(miss)
-    with pytest.raises(StoreError, match="too old"):
+    with pytest.raises(StoreError, match="too late"):
         store.record(correction(miss, timedelta(milliseconds=AMEND_WINDOW_MS + 1)))
     store.record(answer(key("pick"), True, T0 + timedelta(seconds=2)))
     with pytest.raises(StoreError, match="latest review"):

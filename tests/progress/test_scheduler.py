@@ -145,6 +145,36 @@ def test_study_days_begin_at_the_rollover_hour_in_the_learners_zone_across_dayli
     assert midnight.elapsed_days(_at("2026-11-03T00:01"), _at("2026-11-02T23:59")) == 0
 
 
+def _wall_clock_day(days: StudyDays, ms: int) -> int:
+    """A study day read off the local clock: the date of local time less the rollover hour."""
+    return (from_ms(ms).astimezone(days.zone) - timedelta(hours=days.rollover_hour)).date().toordinal()
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Pacific/Chatham",
+                                  "America/St_Johns", "Asia/Kolkata", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_study_days_from_memoised_starts_are_the_days_the_local_clock_shows(zone):
+    """`day_of` finds the day between memoised day starts. Around every change of offset in a
+    year (daylight saving, half-hour zones, ±14 h) days never go back, each instant lies in its
+    day, a fresh `StudyDays` agrees whatever was asked of it before, and the day is the local
+    clock's date less the rollover hour, except within the hour of a change that moves the clock
+    across the rollover hour itself (Chatham's clocks go 2:45 → 3:45 and 3:45 → 2:45: with days
+    starting at 3, a day starts at 3:00 standard time, as `start_of` has always said)."""
+    start, offset = _at("2026-01-01T00:00"), lambda ms: from_ms(ms).astimezone(ZoneInfo(zone)).utcoffset()
+    changes = [ms for ms in range(start, start + 365 * DAY_MS, 3_600_000)
+               if offset(ms) != offset(ms + 3_600_000)] or [start]
+    for hour in (0, 1, 2, 3, 4, 23):
+        days = StudyDays(ZoneInfo(zone), hour)
+        for change in changes:
+            previous = 0
+            for ms in range(change - 30 * 3_600_000, change + 30 * 3_600_000, 7 * 60_000):
+                day = days.day_of(ms)
+                assert day == StudyDays(ZoneInfo(zone), hour).day_of(ms) and day >= previous
+                assert days.start_of(day) <= ms < days.start_of(day + 1)
+                if abs(ms - change) > 2 * 3_600_000 or (zone, hour) != ("Pacific/Chatham", 3):
+                    assert day == _wall_clock_day(days, ms), (hour, from_ms(ms))
+                previous = day
+
+
 @pytest.mark.parametrize("hour", [-1, 24, 4.5])
 def test_a_rollover_hour_outside_the_day_is_a_user_error(hour):
     with pytest.raises(LeaderdeckError, match="from 0 to 23"):
@@ -180,3 +210,23 @@ def test_passing_intervals_keep_annkis_order_hard_before_good_before_easy():
         after = scheduling.review(weak, rating, _at("2026-11-03T10:00"))
         intervals.append((date.fromordinal(scheduling.days.day_of(after.due_ms)) - date(2026, 11, 3)).days)
     assert intervals[0] >= 1 and intervals[1] >= intervals[0] + 1 and intervals[2] >= intervals[1] + 1
+
+
+def test_the_cards_given_to_fsrs_copy_as_fsrs_copies_its_own():
+    """`review_card` copies its card; ours copy cheaply and review exactly as fsrs's `Card` does."""
+    from copy import copy
+
+    from fsrs import Card, Rating
+
+    from leaderdeck.progress.scheduler import _to_card
+
+    memory = Memory(State.Review, None, 5.0, 6.0, to_ms(T0) + DAY_MS, to_ms(T0))
+    ours = _to_card(memory, to_ms(T0))
+    theirs = Card(1, State.Review, None, 5.0, 6.0, from_ms(to_ms(T0) + DAY_MS), from_ms(to_ms(T0)))
+    assert vars(copy(ours)) == vars(ours) == vars(theirs) and copy(ours) is not ours
+    scheduling = Scheduling()
+    for rating in Rating:
+        at = from_ms(to_ms(T0) + 3 * DAY_MS)
+        assert vars(scheduling._fsrs.review_card(ours, rating, at)[0]) == vars(
+            scheduling._fsrs.review_card(theirs, rating, at)[0])
+    assert vars(ours) == vars(theirs)  # the card given is left as it was

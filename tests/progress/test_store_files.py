@@ -8,6 +8,8 @@ import os
 import shlex
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,14 +140,45 @@ def test_reading_a_read_only_store_leaves_no_wal_or_shm(tmp_path, monkeypatch):
     with open_store(path) as store:
         store.record(answer(key("pick")))
     os.chmod(path, 0o444)
-    real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == path and mode & os.W_OK
-                        else real_access(p, mode, **kw))  # root may write anything: act as a user
+    as_a_user = _without_root_powers(path)
+    if as_a_user is not None:  # the kernel refuses the write, as it does for a learner
+        module = _use_read_only.__module__  # this file, imported as pytest imported it
+        tests = Path(__file__).parents[module.count(".")]
+        code = (f"import sys; sys.path[:0] = [{str(SRC)!r}, {str(tests)!r}]; "
+                f"import {module} as m; m._use_read_only({str(path)!r})")
+        subprocess.run([*as_a_user, sys.executable, "-c", code], check=True, cwd=tmp_path, timeout=120)
+    else:  # root that cannot drop its powers may write anything: only its answer can be faked
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == path and mode & os.W_OK
+                            else real_access(p, mode, **kw))
+        _use_read_only(str(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.sqlite3"]
+
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _use_read_only(path: str) -> None:
+    """Read a store the process may not write, and be refused when answering into it."""
     with open_store(path) as store:
-        assert store.review_count() == 1
+        assert store.review_count() == 1 and store.read_only
         with pytest.raises(StoreError, match="read-only"):
             store.record(answer(key("pick"), at=T0.replace(hour=10)))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress.sqlite3"]
+
+
+def _without_root_powers(read_only: Path) -> list[str] | None:
+    """A command prefix under which file permissions hold: none for a user; for root, `setpriv`
+    without the capabilities that override them (the interpreter may sit in root's home, so
+    another user could not run it). None when root cannot drop them here."""
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all"]
+    probe = f"import os; raise SystemExit(os.access({str(read_only)!r}, os.W_OK))"
+    try:
+        result = subprocess.run([*prefix, sys.executable, "-c", probe], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return prefix if result.returncode == 0 else None
 
 
 def test_an_invalid_text_value_is_reported_as_damage(tmp_path):

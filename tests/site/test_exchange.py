@@ -11,7 +11,7 @@ import pytest
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey, NoteKey
 from leaderdeck.progress.scheduler import to_ms
-from leaderdeck.progress.store import STORE_FILE, AnkiRow, Reschedule, Review, StoreError, open_store
+from leaderdeck.progress.store import STORE_FILE, AnkiRow, Imported, Reschedule, Review, StoreError, open_store
 from leaderdeck.site.exchange import merge_store, read_only_copy, snapshot
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -62,7 +62,8 @@ def test_a_merged_store_keeps_each_reviews_origin_and_what_anki_logged(tmp_path:
     rows = [AnkiRow(1_700_000_000_001, 3, 0, 2500, 0), AnkiRow(1_700_000_000_001, 9, 3, 2500, 1)]
     reset = Reschedule(str(card), to_ms(START + timedelta(days=7)), 0, AnkiRow(1_700_000_000_001, 2, 9, 2500, 4))
     with open_store(tmp_path / "desktop.sqlite3") as desktop:
-        desktop.import_reviews(from_anki, origin="anki", anki=rows, reschedules=[reset])
+        desktop.import_reviews([Imported.of(a, row) for a, row in zip(from_anki, rows, strict=True)],
+                               origin="anki", reschedules=[reset])
         desktop.record(answers("doors")[2])  # answered in a notebook, after Anki's
         expected = (desktop.history(), desktop.review_log(), desktop.cards())
     upload = tmp_path / "upload.sqlite3"

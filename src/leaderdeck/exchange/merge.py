@@ -23,17 +23,15 @@ from pathlib import Path
 
 from ..decks.compile import note_guid
 from ..errors import display_path
-from ..events import Answer, Rating
 from ..identity import CardKey, NoteKey, item_key
 from ..model import Course
-from ..progress.scheduler import from_ms
-from ..progress.store import AnkiRow, ProgressStore, Reschedule
+from ..progress.store import AnkiRow, Imported, ProgressStore, Reschedule
 from .anki_read import AnkiCollection, AnkiFileError, AnkiReview, name, open_collection
 from .anki_write import moved_reviews
 from .progress_file import CLOCK_SKEW_MS, MAX_DURATION_MS
 
 BATCH = 20_000  # answers per transaction: memory stays flat whatever the size of the file
-_RATINGS = {int(rating): rating for rating in Rating}
+ANSWERS = range(1, 5)  # Anki's eases: Again, Hard, Good, Easy
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,7 @@ MAX_IVL = 100_000  # days: Anki's maximum interval is 36,500
 
 
 def answers(reviews: Iterable[AnkiReview], cards: dict[int, OurCard], moved: dict[tuple[str, int], int],
-            now_ms: int, tally: Tally) -> Iterator[tuple[Answer, AnkiRow] | Reschedule]:
+            now_ms: int, tally: Tally) -> Iterator[Imported | Reschedule]:
     """The answers among `reviews` to the course's `cards`, each at its own time with what Anki
     logged for it, and Anki's "Forget" and "Set due date" entries: a review our export wrote one
     ms later (`moved`) is the review it was. The rest is counted in `tally`."""
@@ -131,7 +129,7 @@ def answers(reviews: Iterable[AnkiReview], cards: dict[int, OurCard], moved: dic
             tally.unmatched += 1
         elif review.reviewed_at_ms > latest:
             tally.future += 1
-        elif review.ease not in _RATINGS:
+        elif review.ease not in ANSWERS:
             if review.ease == 0 and review.type in (MANUAL, RESCHEDULED) and review.ivl is not None \
                     and 0 <= review.ivl <= MAX_IVL:
                 tally.rescheduled += 1
@@ -142,8 +140,8 @@ def answers(reviews: Iterable[AnkiReview], cards: dict[int, OurCard], moved: dic
         else:
             at = review.reviewed_at_ms
             at = moved.get((card.name, at), at) if moved else at
-            yield (Answer(card.key, card.kind, review.ease > 1, _RATINGS[review.ease],
-                          min(max(0, review.duration_ms), MAX_DURATION_MS), from_ms(at)), _anki_row(review))
+            yield Imported(card.name, card.kind, at, review.ease, review.ease > 1,
+                           min(max(0, review.duration_ms), MAX_DURATION_MS), "", _anki_row(review))
 
 
 def _anki_row(review: AnkiReview) -> AnkiRow:
@@ -159,10 +157,9 @@ def merge(collection: AnkiCollection, cards: dict[int, OurCard], store: Progress
     tally, added, present = Tally(), 0, 0
     stream = answers(collection.reviews(), cards, moved, now_ms, tally)
     while batch := list(islice(stream, BATCH)):
-        reviews = [entry for entry in batch if not isinstance(entry, Reschedule)]
+        reviews = [entry for entry in batch if isinstance(entry, Imported)]
         reschedules = [entry for entry in batch if isinstance(entry, Reschedule)]
-        new, old = store.import_reviews([a for a, _ in reviews], origin="anki", anki=[r for _, r in reviews],
-                                        reschedules=reschedules)
+        new, old = store.import_reviews(reviews, origin="anki", reschedules=reschedules)
         added, present = added + new, present + old
     return ImportSummary(collection.source, added, present, tally.unmatched, tally.skipped, tally.future,
                          tally.rescheduled)

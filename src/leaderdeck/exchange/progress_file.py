@@ -28,7 +28,7 @@ from ..events import Answer, Rating
 from ..identity import CardKey
 from ..progress import migrations
 from ..progress.scheduler import DAY_MS, from_ms
-from ..progress.store import AnkiRow, ProgressStore, Reschedule
+from ..progress.store import AnkiRow, Imported, ProgressStore, Reschedule
 from .anki_read import (
     MAX_VALUE_BYTES,
     READ_SECONDS,
@@ -251,8 +251,8 @@ def merge_progress(source: ProgressFile, store: ProgressStore, now_ms: int) -> P
     while batch := [(card, list(group)) for card, group in islice(cards, CARDS_PER_BATCH)]:
         reviews = [review for _, group in batch for review in group]
         moved = [entry for card, _ in batch for entry in reschedules.pop(card, [])]
-        new, old = store.import_reviews([r[0] for r in reviews], anki=[r[2] for r in reviews], reschedules=moved,
-                                        origins=[r[1] for r in reviews])
+        new, old = store.import_reviews([Imported.of(answer, anki, origin) for answer, origin, anki in reviews],
+                                        reschedules=moved)
         added, present = added + new, present + old
     left = [entry for entries in reschedules.values() for entry in entries]  # cards with no review here
     if left:

@@ -126,9 +126,7 @@ def gather(progress: ProgressStore, catalog: Catalog, now: datetime) -> Progress
 
 def recent_misses(progress: ProgressStore, now: datetime) -> tuple[tuple[str, int], ...]:
     """(card, when) of each review graded Again within the dashboard's window."""
-    since = to_ms(now - MISS_WINDOW)
-    return tuple((r.card, r.reviewed_at_ms) for r in progress.review_log()
-                 if r.rating == 1 and r.reviewed_at_ms >= since)
+    return tuple(progress.misses_since(to_ms(now - MISS_WINDOW)))
 
 
 def dashboard(lessons_dir: Path | str | None = None, *, store: Path | str | None = None) -> DashboardView:

@@ -18,16 +18,16 @@ import time
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
 from fsrs import State
 
 from ..events import Answer
-from . import migrations
+from . import amend, migrations, replay, rows
+from .amend import AMEND_WINDOW_MS
 from .catalog import Catalog
 from .files import (
-    DamagedValue,
     StoreDamagedError,
     StoreError,
     StoreLockedError,
@@ -38,6 +38,8 @@ from .files import (
     verify,
 )
 from .migrations import migrate
+from .replay import Imported
+from .rows import AnkiRow, CardProgress, LoggedReview, Reschedule, Review
 from .scheduler import DAY_MS, DEFAULT_RETENTION, Memory, Scheduling, StudyDays, to_ms
 
 STORE_FILE = "progress.sqlite3"
@@ -45,12 +47,10 @@ STORE_FILE = "progress.sqlite3"
 # to IndexedDB there (`leaderdeck.site.browser`).
 AFTER_COMMIT: list[Callable[[Path], None]] = []
 BUSY_TIMEOUT_SECONDS = 3.0
-_BATCH = 500  # keys per `IN (...)` query, well under SQLite's variable limit
-Row = tuple[Any, ...]  # a row as sqlite3 returns it: the column types are the database's
 
 
-__all__ = ["StoreDamagedError", "StoreError", "StoreLockedError", "ProgressStore", "open_store",
-           "default_store_path"]
+__all__ = ["AMEND_WINDOW_MS", "AnkiRow", "CardProgress", "Imported", "LoggedReview", "Reschedule", "Review",
+           "StoreDamagedError", "StoreError", "StoreLockedError", "ProgressStore", "open_store", "default_store_path"]
 
 
 def default_store_path() -> Path:
@@ -61,102 +61,6 @@ def default_store_path() -> Path:
     import platformdirs  # only the default location needs it
 
     return Path(platformdirs.user_data_dir("leaderdeck", appauthor=False)) / STORE_FILE
-
-
-class Review(msgspec.Struct, frozen=True):
-    """One row of the review log."""
-
-    id: int
-    card: str
-    kind: str
-    origin: str
-    reviewed_at_ms: int
-    rating: int
-    correct: bool
-    duration_ms: int
-    response: str
-    before: Memory | None  # None for a card's first review
-    after: Memory
-
-
-class CardProgress(msgspec.Struct, frozen=True):
-    """One row of the card-state cache: the latest memory plus counters fsrs does not keep."""
-
-    card: str
-    kind: str
-    memory: Memory
-    first_review_ms: int
-    reps: int
-    lapses: int
-
-
-_REVIEW_COLUMNS = (
-    "id, card, kind, origin, reviewed_at, rating, correct, duration_ms, response, state_before, "
-    "step_before, stability_before, difficulty_before, due_before, last_review_before, "
-    "state_after, step_after, stability_after, difficulty_after, due_after")
-_CARD_COLUMNS = ("card, kind, state, step, stability, difficulty, due, last_review, first_review, "
-                 "reps, lapses")
-
-
-class AnkiRow(NamedTuple):
-    """What Anki's review log said about an entry that came from Anki, kept to be written back
-    exactly so: its card id there, `ivl`, `lastIvl`, `factor` and `type`."""
-
-    card_id: int
-    ivl: int
-    last_ivl: int
-    factor: int
-    type: int
-
-
-class Reschedule(NamedTuple):
-    """An Anki log entry that is not an answer (ease 0): "Forget" (`ivl` 0, the card is new again)
-    or "Set due date" (`ivl`: days from the card's last review to its new due day)."""
-
-    card: str
-    reviewed_at_ms: int
-    duration_ms: int
-    anki: AnkiRow
-
-
-class LoggedReview(NamedTuple):
-    """A review as a review log elsewhere (Anki's) needs it: states and intervals, not whole memories.
-    A `Reschedule` comes as one too, with rating 0 and no states."""
-
-    card: str
-    reviewed_at_ms: int
-    rating: int
-    duration_ms: int
-    state_before: int | None  # a `State` value; None for a card's first review
-    interval_before_ms: int | None  # what the review before scheduled; None when there was none
-    state_after: int
-    interval_after_ms: int
-    difficulty_after: float | None
-    last_review_before: int | None = None
-    anki: AnkiRow | None = None  # Anki's own values, for a review that came from Anki
-
-
-_LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before, due_before - last_review_before, "
-                          "state_after, due_after - reviewed_at, difficulty_after, last_review_before, "
-                          "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type")
-# Anki's rows first among reviews sharing a millisecond: they keep their own id on export.
-# A row replaced by a correction ("I was right") stays in the log but counts nowhere: not in
-# replays, rebuilds, exports, counts or history (`amends` names it; migration 6).
-_LIVE = "id NOT IN (SELECT amends FROM reviews WHERE amends IS NOT NULL)"
-_LOGGED_REVIEWS = (f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews WHERE {_LIVE} "
-                   "ORDER BY reviewed_at, anki_card IS NULL, id")
-_RESCHEDULES = ("SELECT card, reviewed_at, duration_ms, anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type "
-                "FROM reschedules")
-
-
-def _logged(row: Row) -> LoggedReview:
-    anki = None if row[10] is None else AnkiRow(*row[10:])
-    return LoggedReview._make((*row[:10], anki))
-
-
-def _logged_reschedule(row: Row) -> LoggedReview:
-    card, at, duration, *anki = row
-    return LoggedReview(card, at, 0, duration, None, None, 0, 0, None, None, AnkiRow(*anki))
 
 
 def open_store(path: Path | str | None = None, *, desired_retention: float | None = None,
@@ -275,181 +179,55 @@ class ProgressStore:
 
         An answer that `replaces` an earlier one ("I was right" after a miss) is a new row that
         supersedes the card's latest review, given at that time and at most `AMEND_WINDOW_MS`
-        before: the card counts one review, the corrected one (`_replace`)."""
+        before: the card counts one review, the corrected one (`amend`)."""
         key = str(answer.card)
         with self._writing() as db:
             if answer.replaces is not None:
-                return self._replace(db, key, answer, origin)
-            at, stored = _slot(db, key, to_ms(answer.answered_at), answer)
+                return amend.replace(db, self.scheduling, self._catalog, key, answer, origin)
+            at, stored = rows.slot(db, key, to_ms(answer.answered_at), answer)
             if stored is not None:
                 return stored
-            progress = _card_from_row(db.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
+            progress = rows.card_from_row(db.execute(rows.CARD_OF, (key,)).fetchone())
             last = progress.memory.last_review_ms if progress else None
             if last is None or at >= last:
                 return self._append(db, key, at, answer, origin, progress)
             # Another process committed a later review of this card first: replay the card in
             # time order, so the cache stays what a rebuild from the log would give.
-            self._merge_card(db, key, {at: (answer, None, origin)})
-            return _review_from_row(db.execute(_REVIEW_AT, (key, at)).fetchone())
+            writes = replay.Writes()
+            replay.merge_card(db, self.scheduling, writes, key,
+                              {at: Imported.of(answer)._replace(reviewed_at_ms=at)}, origin)
+            writes.flush(db, self._catalog)
+            return rows.review_from_row(db.execute(rows.REVIEW_AT, (key, at)).fetchone())
 
     def _append(self, db: sqlite3.Connection, key: str, at: int, answer: Answer, origin: str,
                 progress: CardProgress | None) -> Review:
         before = progress.memory if progress else None
         after = self.scheduling.review(before, int(answer.rating), at)
         cursor = db.execute(
-            f"INSERT INTO reviews ({_REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
+            f"INSERT INTO reviews ({rows.REVIEW_COLUMNS}) VALUES ({', '.join(['?'] * 20)})",
             (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
-             max(0, answer.duration_ms), answer.response, *_memory_values(before),
-             *_memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
-        self._store_card(db, _next_card_row(key, answer, progress, after, at), progress is None)
-        return Review(_inserted_id(cursor), key, answer.kind, origin, at, int(answer.rating),
+             max(0, answer.duration_ms), answer.response, *rows.memory_values(before),
+             *rows.memory_values(after)[:5]))  # after.last_review_ms is reviewed_at
+        rows.store_cards(db, [(_next_card_row(key, answer, progress, after, at), progress is None)], self._catalog)
+        return Review(rows.inserted_id(cursor), key, answer.kind, origin, at, int(answer.rating),
                       answer.correct, max(0, answer.duration_ms), answer.response, before, after)
-
-    def _replace(self, db: sqlite3.Connection, key: str, answer: Answer, origin: str) -> Review:
-        assert answer.replaces is not None
-        at, stored = _slot(db, key, to_ms(answer.answered_at), answer)
-        if stored is not None:
-            return stored  # this correction, recorded before (a retry)
-        replaced = _replaceable(db, key, to_ms(answer.replaces), at)
-        progress = _card_from_row(db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
-        assert progress is not None  # the replaced review is the card's latest
-        after = self.scheduling.review(replaced.before, int(answer.rating), at)
-        cursor = db.execute(
-            f"INSERT INTO reviews ({_REVIEW_COLUMNS}, amends) VALUES ({', '.join(['?'] * 21)})",
-            (None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct), max(0, answer.duration_ms),
-             answer.response, *_memory_values(replaced.before), *_memory_values(after)[:5], replaced.id))
-        first = at if progress.first_review_ms == replaced.reviewed_at_ms else progress.first_review_ms
-        lapses = progress.lapses - _lapsed(replaced.before, replaced.rating) + _lapsed(replaced.before, answer.rating)
-        self._store_card(db, (key, answer.kind, int(after.state), after.step, after.stability, after.difficulty,
-                              after.due_ms, at, first, progress.reps, lapses), False)
-        return Review(_inserted_id(cursor), key, answer.kind, origin, at, int(answer.rating), answer.correct,
-                      max(0, answer.duration_ms), answer.response, replaced.before, after)
-
-    def _store_card(self, db: sqlite3.Connection, row: Row, is_new: bool) -> None:
-        db.execute(f"INSERT INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-                   f"ON CONFLICT (card) DO UPDATE SET {_UPDATE_CARD}", row)
-        listed = self._catalog.get(row[0]) if is_new and self._catalog else None
-        if listed:
-            db.execute("UPDATE cards SET lesson = ?, concept = ?, present = 1 WHERE card = ?",
-                       (listed.lesson, listed.concept, row[0]))
-        elif is_new:
-            db.execute("DELETE FROM catalog_sync")  # the next `use_catalog` places this card
 
     def rebuild_cards(self) -> int:
         """Recompute the card-state cache from the log; return the number of cards."""
         with self._writing() as db:
-            db.execute("DELETE FROM cards")
-            db.execute(_REBUILD)
-            db.execute("DELETE FROM catalog_sync")  # lesson, concept and presence are recopied
-            self._catalog = None
-            for (key,) in db.execute("SELECT DISTINCT card FROM reschedules").fetchall():
-                self._merge_card(db, key, {})  # Anki's forget / set due date, applied again
-            return int(db.execute("SELECT count(*) FROM cards").fetchone()[0])
+            self._catalog = None  # lesson, concept and presence are recopied by the next `use_catalog`
+            return replay.rebuild(db, self.scheduling)
 
-    def import_reviews(self, answers: Sequence[Answer], origin: str = "anki",
-                       anki: Sequence[AnkiRow | None] | None = None,
-                       reschedules: Sequence[Reschedule] = (),
-                       origins: Sequence[str] | None = None) -> tuple[int, int]:
+    def import_reviews(self, reviews: Sequence[Imported] | Sequence[Answer], origin: str = "anki",
+                       reschedules: Sequence[Reschedule] = ()) -> tuple[int, int]:
         """Merge reviews made elsewhere (Anki) into the log, in one transaction; return (added,
-        already present). A card's review at the same millisecond is the same review (an Anki
-        revlog id is its time in ms, and our exports use ours), so a second import adds nothing.
-        `anki` gives, answer by answer, what Anki logged for it (kept, and its interval sets the
-        due day); `reschedules` are Anki's "Forget" and "Set due date" entries, applied in turn;
-        `origins`, when given, says answer by answer where it was made (another store's reviews
-        keep theirs), else every one is `origin`. An answer that `replaces` another (a correction
-        made elsewhere) replaces that review here too when this log has it.
-        Each card that gains entries is replayed through FSRS in time order from its last review
-        before the first new one: rows before that are never touched."""
-        fresh: dict[str, dict[int, _New]] = {}
-        moved: dict[str, dict[int, Reschedule]] = {}
+        already present). A card's review at the same millisecond is the same review, so a second
+        import adds nothing. `reschedules` are Anki's "Forget" and "Set due date" entries, applied
+        in turn. Each card that gains entries is replayed through FSRS in time order (`replay`)."""
+        entries = [r if isinstance(r, Imported) else Imported.of(r) for r in reviews]
         with self._writing() as db:
-            keys = list({str(a.card) for a in answers} | {r.card for r in reschedules})
-            stored = _stored_times(db, keys)  # one query per 500 cards; cards never reviewed cost nothing more
-            for answer, row, made in zip(answers, anki or [None] * len(answers), origins or [origin] * len(answers),
-                                         strict=True):
-                key, at = str(answer.card), to_ms(answer.answered_at)
-                if at not in stored.get(key, ()):
-                    fresh.setdefault(key, {})[at] = (answer, row, made)
-            for entry in reschedules:
-                if db.execute("INSERT OR IGNORE INTO reschedules VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                              (entry.card, entry.reviewed_at_ms, entry.duration_ms, *entry.anki)).rowcount:
-                    moved.setdefault(entry.card, {})[entry.reviewed_at_ms] = entry
-            for key in {**fresh, **moved}:
-                self._merge_card(db, key, fresh.get(key, {}), key in stored, bool(moved.get(key)))
-        added = sum(len(new) for new in fresh.values())
-        return added, len(answers) - added
-
-    def _merge_card(self, db: sqlite3.Connection, key: str, new: dict[int, _New],
-                    has_reviews: bool = True, rescheduled: bool = True) -> None:
-        """Replay `key` from its first new entry (answers in `new`, or reschedules already stored)."""
-        rows = db.execute(f"SELECT {_REVIEW_COLUMNS}, anki_ivl FROM reviews WHERE card = ? AND {_LIVE} "
-                          "ORDER BY reviewed_at",
-                          (key,)).fetchall() if has_reviews else []
-        logged = [_review_from_row(row[:20]) for row in rows]
-        anki_ivl = {row[4]: row[20] for row in rows if row[20] is not None}
-        # corrections merged from another log replace the reviews they corrected, if here and live
-        replaced = {to_ms(answer.replaces) for answer, _, _ in new.values() if answer.replaces is not None}
-        superseded = {r.reviewed_at_ms: r.id for r in logged if r.reviewed_at_ms in replaced}
-        logged = [r for r in logged if r.reviewed_at_ms not in superseded]
-        shifts = dict(db.execute("SELECT reviewed_at, anki_ivl FROM reschedules WHERE card = ?", (key,))) \
-            if rescheduled or has_reviews else {}
-        starts = [*new, *superseded] or [*shifts]
-        if not starts:
-            return
-        start = min(starts)
-        kept = [r for r in logged if r.reviewed_at_ms < start]
-        later = {r.reviewed_at_ms: r for r in logged if r.reviewed_at_ms >= start}
-        memory = kept[-1].after if kept else None
-        since = kept[-1].reviewed_at_ms if kept else -1
-        for at in sorted(at for at in shifts if since <= at < start):
-            memory = self._rescheduled(memory, at, shifts[at])
-        lapses = sum(r.rating == 1 and r.before is not None and r.before.state == State.Review for r in kept)
-        events = sorted([(at, 0) for at in [*new, *later]] + [(at, 1) for at in shifts if at >= start])
-        inserts, updates, review = [], [], self.scheduling.review
-        for at, is_reschedule in events:
-            if is_reschedule:
-                memory = self._rescheduled(memory, at, shifts[at])
-                continue
-            answer, row, origin = new.get(at, (None, None, ""))
-            rating = later[at].rating if answer is None else int(answer.rating)
-            ivl = anki_ivl.get(at) if answer is None else (row.ivl if row else None)
-            # a review card falls due on the day Anki logged (fuzz and load balance included)
-            before, memory = memory, review(memory, rating, at, ivl if ivl and ivl > 0 else None)
-            lapses += rating == 1 and before is not None and before.state == State.Review
-            values = (*_memory_values(before), *_memory_values(memory)[:5])
-            if answer is None:
-                updates.append((*values, later[at].id))
-            else:
-                amends = superseded.get(to_ms(answer.replaces)) if answer.replaces is not None else None
-                inserts.append((None, key, answer.kind, origin, at, int(answer.rating), int(answer.correct),
-                                max(0, answer.duration_ms), answer.response, *values, *(row or _NO_ANKI_ROW), amends))
-        if updates:
-            db.executemany(f"UPDATE reviews SET {_SET_MEMORY} WHERE id = ?", updates)
-        if inserts:
-            db.executemany(_INSERT_REVIEW, inserts)
-        if memory is None:  # forgotten in Anki and not answered since: a new card again
-            db.execute("DELETE FROM cards WHERE card = ?", (key,))
-            return
-        first = min(start, logged[0].reviewed_at_ms) if logged else start
-        if superseded:  # a replaced first review is not the card's first any more
-            first = min([*new, *(r.reviewed_at_ms for r in logged[:1])])
-        kind = logged[-1].kind if logged else next(iter(new.values()))[0].kind
-        is_new = not logged or (bool(shifts) and not db.execute(
-            "SELECT 1 FROM cards WHERE card = ?", (key,)).fetchone())  # forgotten before: placed again
-        self._store_card(db, (key, kind, int(memory.state), memory.step, memory.stability, memory.difficulty,
-                              memory.due_ms, memory.last_review_ms, first, len(logged) + len(new), lapses),
-                         is_new)
-
-    def _rescheduled(self, memory: Memory | None, at: int, ivl: int) -> Memory | None:
-        """The memory after Anki's "Forget" (ivl 0: none, a new card) or "Set due date" (the memory
-        kept, due `ivl` days after the last review, as Anki with FSRS logs it, never before `at`'s day)."""
-        if ivl <= 0 or memory is None:
-            return None if ivl <= 0 else memory
-        days = self.scheduling.days
-        last = memory.last_review_ms if memory.last_review_ms is not None else at
-        due = max(days.day_of(at), days.day_of(last) + ivl)
-        return msgspec.structs.replace(memory, due_ms=days.start_of(due))
+            added = replay.import_reviews(db, self.scheduling, self._catalog, entries, origin, reschedules)
+        return added, len(entries) - added
 
     # -- settings --------------------------------------------------------------------------
 
@@ -475,11 +253,11 @@ class ProgressStore:
         batches, so an export holds one batch at a time, not the whole store."""
         found: dict[str, tuple[CardProgress | None, int | None]] = {}
         with self._reading() as db:
-            for start in range(0, len(keys), _BATCH):
-                batch = keys[start:start + _BATCH]
+            for start in range(0, len(keys), rows.BATCH):
+                batch = keys[start:start + rows.BATCH]
                 marks = ",".join("?" * len(batch))
-                progress = {row[0]: _card_from_row(row) for row in db.execute(
-                    f"SELECT {_CARD_COLUMNS} FROM cards WHERE card IN ({marks})", batch)}
+                progress = {row[0]: rows.card_from_row(row) for row in db.execute(
+                    f"SELECT {rows.CARD_COLUMNS} FROM cards WHERE card IN ({marks})", batch)}
                 anki_ids = {card: anki_id for card, anki_id, _ in db.execute(
                     "SELECT card, anki_card, max(reviewed_at) FROM (SELECT card, anki_card, reviewed_at FROM reviews "
                     f"WHERE card IN ({marks}) AND anki_card IS NOT NULL UNION ALL SELECT card, anki_card, reviewed_at "
@@ -492,8 +270,8 @@ class ProgressStore:
 
     def card(self, key: str) -> CardProgress | None:
         with self._reading() as db:
-            return _card_from_row(db.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
+            return rows.card_from_row(db.execute(
+                f"SELECT {rows.CARD_COLUMNS} FROM cards WHERE card = ?", (key,)).fetchone())
 
     def cards(self) -> list[CardProgress]:
         return list(self.iter_cards())
@@ -501,14 +279,14 @@ class ProgressStore:
     def iter_cards(self) -> Iterator[CardProgress]:
         """`cards()` one at a time, in key order."""
         with self._reading() as db:
-            yield from map(_card_from_row, db.execute(f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY card"))
+            yield from map(rows.card_from_row, db.execute(f"SELECT {rows.CARD_COLUMNS} FROM cards ORDER BY card"))
 
     def history(self, key: str | None = None) -> list[Review]:
         """The log in recording order, for one card or all (without rows a correction replaced)."""
-        where, args = (f"WHERE card = ? AND {_LIVE}", (key,)) if key else (f"WHERE {_LIVE}", ())
+        where, args = (f"WHERE card = ? AND {rows.LIVE}", (key,)) if key else (f"WHERE {rows.LIVE}", ())
         with self._reading() as db:
-            rows = db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
-            return list(map(_review_from_row, rows))
+            found = db.execute(f"SELECT {rows.REVIEW_COLUMNS} FROM reviews {where} ORDER BY id", args)
+            return list(map(rows.review_from_row, found))
 
     def review_log(self) -> list[LoggedReview]:
         """Every review, in time order (then recording order), with only what a review log needs:
@@ -519,16 +297,24 @@ class ProgressStore:
     def iter_review_log(self) -> Iterator[LoggedReview]:
         """`review_log()` one row at a time, for logs too large to hold whole (export, import)."""
         with self._reading() as db:
-            reschedules = sorted(map(_logged_reschedule, db.execute(_RESCHEDULES)), key=lambda r: r.reviewed_at_ms)
-            reviews = map(_logged, db.execute(_LOGGED_REVIEWS))
+            reschedules = sorted(map(rows.logged_reschedule, db.execute(rows.RESCHEDULES)),
+                                 key=lambda r: r.reviewed_at_ms)
+            reviews = map(rows.logged, db.execute(rows.LOGGED_REVIEWS))
             if not reschedules:
                 yield from reviews
                 return
             yield from heapq.merge(reviews, reschedules, key=lambda r: r.reviewed_at_ms)
 
+    def misses_since(self, since_ms: int) -> list[tuple[str, int]]:
+        """(card, when) of each review graded Again at or after `since_ms`, in time order: a range
+        of the time index, not a pass over the log."""
+        with self._reading() as db:
+            return db.execute(f"SELECT card, reviewed_at FROM reviews WHERE reviewed_at >= ? AND rating = 1 "
+                              f"AND {rows.LIVE} ORDER BY reviewed_at, anki_card IS NULL, id", (since_ms,)).fetchall()
+
     def review_count(self) -> int:
         with self._reading() as db:
-            return int(db.execute(f"SELECT count(*) FROM reviews WHERE {_LIVE}").fetchone()[0])
+            return int(db.execute(f"SELECT count(*) FROM reviews WHERE {rows.LIVE}").fetchone()[0])
 
     def due(self, now_ms: int, limit: int, present: Container[str] | None = None) -> list[tuple[str, int]]:
         """(card, due) for up to `limit` cards due by `now_ms`, most overdue first, skipping
@@ -542,7 +328,7 @@ class ProgressStore:
                            (after_ms,), 1, present)
         return found[0][1] if found else None
 
-    def _scan(self, query: str, args: Row, limit: int,
+    def _scan(self, query: str, args: rows.Row, limit: int,
               present: Container[str] | None) -> list[tuple[str, int]]:
         found: list[tuple[str, int]] = []
         with self._reading() as db:
@@ -558,8 +344,8 @@ class ProgressStore:
         """The first `limit` of `keys_in_order` never reviewed."""
         found: list[str] = []
         with self._reading() as db:
-            for start in range(0, len(keys_in_order), _BATCH):
-                batch = keys_in_order[start:start + _BATCH]
+            for start in range(0, len(keys_in_order), rows.BATCH):
+                batch = keys_in_order[start:start + rows.BATCH]
                 seen = {k for (k,) in db.execute(
                     f"SELECT card FROM cards WHERE card IN ({','.join('?' * len(batch))})", batch)}
                 found += [k for k in batch if k not in seen]
@@ -576,7 +362,8 @@ class ProgressStore:
     def use_catalog(self, catalog: Catalog) -> None:
         """Copy each card's lesson and concept, and whether it is still in the course, into the
         card cache. Runs only when the catalog differs from the one last copied (or new cards
-        were reviewed without one), so usually it is one single-row read."""
+        were reviewed without one), so usually it is one single-row read; then it rewrites only
+        the cards whose place changed (rewriting all 100,000 cost a second and a 25 MB WAL)."""
         self._catalog = catalog
         if self.read_only:  # the cache keeps the catalog last copied; the file stays as it is
             return
@@ -585,9 +372,16 @@ class ProgressStore:
         if synced == (catalog.fingerprint,):
             return
         with self._writing() as db:
-            db.execute("UPDATE cards SET present = 0 WHERE present = 1")
-            db.executemany("UPDATE cards SET lesson = ?, concept = ?, present = 1 WHERE card = ?",
-                           ((c.lesson, c.concept, c.key) for c in catalog.cards))
+            moved, gone = [], []
+            for key, lesson, concept, present in db.execute("SELECT card, lesson, concept, present FROM cards"):
+                listed = catalog.get(key)
+                if listed is None:
+                    if present:
+                        gone.append((key,))
+                elif not present or lesson != listed.lesson or concept != listed.concept:
+                    moved.append((listed.lesson, listed.concept, key))
+            db.executemany("UPDATE cards SET present = 0 WHERE card = ?", gone)
+            db.executemany("UPDATE cards SET lesson = ?, concept = ?, present = 1 WHERE card = ?", moved)
             db.execute("INSERT OR REPLACE INTO catalog_sync VALUES (1, ?)", (catalog.fingerprint,))
 
     def standings(self, now_ms: int) -> list[tuple[str, str, int, int, float, int]]:
@@ -618,147 +412,26 @@ class ProgressStore:
         """(reviews, correct) between consecutive `edges`, leaving out the `hidden` cards."""
         with self._reading() as db:
             totals = [db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews "
-                                 f"WHERE reviewed_at >= ? AND reviewed_at < ? AND {_LIVE}", pair).fetchone()
+                                 f"WHERE reviewed_at >= ? AND reviewed_at < ? AND {rows.LIVE}", pair).fetchone()
                       for pair in zip(edges, edges[1:], strict=False)]
             if not hidden:
                 return totals
-            left_out = self._activity_of(db, hidden, edges)
+            left_out = [(0, 0)] * len(totals)
+            for start in range(0, len(hidden), rows.BATCH):
+                batch = hidden[start:start + rows.BATCH]
+                query = (f"SELECT count(*), coalesce(sum(correct), 0) FROM reviews WHERE card IN "
+                         f"({','.join('?' * len(batch))}) AND reviewed_at >= ? AND reviewed_at < ? AND {rows.LIVE}")
+                left_out = [(h + a, hr + b) for (h, hr), (a, b) in zip(left_out, (
+                    db.execute(query, (*batch, *pair)).fetchone() for pair in zip(edges, edges[1:], strict=False)),
+                    strict=True)]
         return [(n - h, right - hr) for (n, right), (h, hr) in zip(totals, left_out, strict=True)]
-
-    @staticmethod
-    def _activity_of(db: sqlite3.Connection, keys: Sequence[str], edges: Sequence[int]) -> list[tuple[int, int]]:
-        counts = []
-        for start, end in zip(edges, edges[1:], strict=False):
-            n = right = 0
-            for key in keys:
-                a, b = db.execute("SELECT count(*), coalesce(sum(correct), 0) FROM reviews WHERE card = ? "
-                                  f"AND reviewed_at >= ? AND reviewed_at < ? AND {_LIVE}", (key, start, end)).fetchone()
-                n, right = n + a, right + b
-            counts.append((n, right))
-        return counts
-
-
-_ANKI_COLUMNS = "anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type"
-_INSERT_REVIEW = f"INSERT INTO reviews ({_REVIEW_COLUMNS}, {_ANKI_COLUMNS}, amends) VALUES ({', '.join(['?'] * 26)})"
-_NO_ANKI_ROW = (None,) * 5
-_New = tuple[Answer, AnkiRow | None, str]  # a review to merge: what Anki logged for it, its origin
-
-
-def _stored_times(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, set[int]]:
-    """Card → the times of its stored reviews, for the cards among `keys` that have any."""
-    stored: dict[str, set[int]] = {}
-    for start in range(0, len(keys), _BATCH):
-        batch = keys[start:start + _BATCH]
-        for key, at in db.execute(f"SELECT card, reviewed_at FROM reviews WHERE card IN ({','.join('?' * len(batch))})",
-                                  batch):
-            stored.setdefault(key, set()).add(at)
-    return stored
-
-
-_REVIEW_AT = f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? AND reviewed_at = ?"
-_MAX_SHIFT_MS = 1000  # a card answered differently in each of 1,000 consecutive ms is not a learner
-
-
-def _slot(db: sqlite3.Connection, key: str, at: int, answer: Answer) -> tuple[int, Review | None]:
-    """The millisecond to store `answer` at, or the stored review that is this very answer."""
-    for shifted in range(at, at + _MAX_SHIFT_MS):
-        row = db.execute(_REVIEW_AT, (key, shifted)).fetchone()
-        if row is None:
-            return shifted, None
-        stored = _review_from_row(row)
-        if (stored.rating, stored.correct, stored.response, stored.kind, stored.duration_ms) == (
-                int(answer.rating), answer.correct, answer.response, answer.kind, max(0, answer.duration_ms)):
-            return shifted, stored
-    raise StoreError(f"card {key} already has {_MAX_SHIFT_MS} different answers from {at} ms on; "
-                     "this answer was not recorded")
-
-
-AMEND_WINDOW_MS = 30 * 60 * 1000  # "I was right" is said while the answer is on screen, not days later
-
-
-def _replaceable(db: sqlite3.Connection, key: str, given_at: int, now: int) -> Review:
-    """The card's latest review, stored from `given_at` (shifted at most `_MAX_SHIFT_MS`) within
-    the amend window before `now`; anything else cannot be replaced and is refused loudly."""
-    row = db.execute(f"SELECT {_REVIEW_COLUMNS} FROM reviews WHERE card = ? AND {_LIVE} ORDER BY reviewed_at DESC "
-                     "LIMIT 1", (key,)).fetchone()
-    latest = None if row is None else _review_from_row(row)
-    if latest is None or not given_at <= latest.reviewed_at_ms < given_at + _MAX_SHIFT_MS:
-        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: it is not the card's "
-                         "latest review in the store")
-    if now - latest.reviewed_at_ms > AMEND_WINDOW_MS:
-        raise StoreError(f"the answer to card {key} at {given_at} ms is too old to replace "
-                         f"(at most {AMEND_WINDOW_MS // 60000} minutes)")
-    if db.execute("SELECT 1 FROM reschedules WHERE card = ? AND reviewed_at >= ?",
-                  (key, latest.reviewed_at_ms)).fetchone():
-        raise StoreError(f"the answer to card {key} at {given_at} ms cannot be replaced: "
-                         "Anki rescheduled the card since")
-    return latest
-
-
-def _lapsed(before: Memory | None, rating: int) -> int:
-    return int(rating == 1 and before is not None and before.state == State.Review)
-
-
-_UPDATE_CARD = ", ".join(f"{c} = excluded.{c}" for c in _CARD_COLUMNS.split(", ")[1:])
-
-# The latest review by time, not by row id: reviews imported from Anki can be older than rows
-# logged before them.
-_REBUILD = f"""
-INSERT INTO cards ({_CARD_COLUMNS})
-SELECT r.card, r.kind, r.state_after, r.step_after, r.stability_after, r.difficulty_after,
-       r.due_after, r.reviewed_at, a.first_review, a.reps, a.lapses
-FROM (SELECT card, max(reviewed_at) AS last_at, min(reviewed_at) AS first_review, count(*) AS reps,
-             count(CASE WHEN rating = 1 AND state_before = {State.Review.value} THEN 1 END) AS lapses
-      FROM reviews WHERE {_LIVE} GROUP BY card) AS a
-JOIN reviews AS r ON r.card = a.card AND r.reviewed_at = a.last_at AND r.{_LIVE}
-"""
-_SET_MEMORY = ", ".join(f"{c} = ?" for c in _REVIEW_COLUMNS.split(", ")[9:])
-
-
-def _memory_values(memory: Memory | None) -> Row:
-    if memory is None:
-        return (None,) * 6
-    return (int(memory.state), memory.step, memory.stability, memory.difficulty, memory.due_ms,
-            memory.last_review_ms)
 
 
 def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, after: Memory,
-                   at: int) -> Row:
+                   at: int) -> rows.Row:
     lapsed = progress is not None and progress.memory.state == State.Review and answer.rating == 1
     first = at if progress is None else min(progress.first_review_ms, at)
     reps = 1 if progress is None else progress.reps + 1
     lapses = (progress.lapses if progress else 0) + lapsed
     return (key, answer.kind, int(after.state), after.step, after.stability, after.difficulty,
             after.due_ms, after.last_review_ms, first, reps, lapses)
-
-
-def _inserted_id(cursor: sqlite3.Cursor) -> int:
-    if cursor.lastrowid is None:  # an INSERT always sets it
-        raise RuntimeError("the INSERT gave no row id")
-    return cursor.lastrowid
-
-
-class _States(dict[int, State]):
-    def __missing__(self, value: object) -> State:
-        raise DamagedValue(f"a card state of {value!r} is not one FSRS has")
-
-
-_STATES = _States({state.value: state for state in State})  # a dict lookup: State(n) costs a µs, per review read
-
-
-def _card_from_row(row: Row | None) -> CardProgress | None:
-    if row is None:
-        return None
-    card, kind, state, step, stability, difficulty, due, last, first, reps, lapses = row
-    return CardProgress(card, kind, Memory(_STATES[state], step, stability, difficulty, due, last),
-                        first, reps, lapses)
-
-
-def _review_from_row(row: Row) -> Review:
-    (id_, card, kind, origin, at, rating, correct, duration, response,
-     state_before, step_before, stability_before, difficulty_before, due_before, last_before,
-     state_after, step_after, stability_after, difficulty_after, due_after) = row
-    before = None if state_before is None else Memory(
-        _STATES[state_before], step_before, stability_before, difficulty_before, due_before, last_before)
-    after = Memory(_STATES[state_after], step_after, stability_after, difficulty_after, due_after, at)
-    return Review(id_, card, kind, origin, at, rating, bool(correct), duration, response, before, after)

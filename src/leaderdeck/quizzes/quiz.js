@@ -271,7 +271,7 @@ function draw(el, model, local) {
   if (state.save) {
     root.append(h("div", { class: "ld-feedback ld-wrong", role: "alert" },
       h("p", {}, h("strong", { text: "✗ " }), state.save.text),
-      button("Save again", () => ctx.send("save"), { primary: true, key: "save" })));
+      state.save.retry ? button("Save again", () => ctx.send("save"), { primary: true, key: "save" }) : null));
   }
   if (card) {
     root.append(h("div", { class: `ld-card ld-${card.kind}` }, KINDS[card.kind](card, ctx), feedback(card)));

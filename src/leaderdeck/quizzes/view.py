@@ -9,7 +9,10 @@ Answers are saved when given, a missed one too: "I was right" afterwards saves a
 replaces it (`Answer.replaces`), so the store counts one review per card and a kernel that dies
 in between loses nothing the learner was shown as answered. If the handler
 cannot take an answer (a locked or damaged store raises `LeaderdeckError`), the answer is kept,
-the reason is shown with "Save again", and the quiz goes on: no answer is dropped silently.
+the reason is shown with "Save again", and the quiz goes on: no answer is dropped silently. An
+answer the handler will never take (`AnswerRefused`: "I was right" more than 30 minutes after the
+answer) is dropped with the reason shown, so it neither loops under "Save again" nor holds up the
+answers after it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from importlib import resources
 from typing import Any, Protocol
 
 from ..errors import LeaderdeckError
-from ..events import Answer, AnswerHandler
+from ..events import Answer, AnswerHandler, AnswerRefused
 from ..identity import CardKey
 from ..markdown import render_inline
 from ..model import CLOZE_PATTERN, Item
@@ -88,7 +91,8 @@ class QuizView:
         self.title = title
         self.all_steps = session.steps
         self.unsaved: list[Answer] = []
-        self.save_problem = ""
+        self.save_problem = ""  # why the kept answers are not saved yet
+        self.refused = ""  # why an answer was dropped, shown until the next answer is saved
         self.next_review = ""
         self.starts: dict[Any, list[int]] = {}
         self.card: Card | None = None
@@ -147,19 +151,26 @@ class QuizView:
         self._save(outcome.answers)
 
     def _amend(self, outcome: Outcome) -> None:
-        self.session = self.session.amend_last(outcome)
+        amended = self.session.amend_last(outcome)
         self._save(replacements(outcome))
+        if not self.refused:  # refused for good: the session counts what the store counts
+            self.session = amended
 
     def _save(self, answers: Sequence[Answer]) -> None:
         self.unsaved += answers
+        self.refused = ""
         if self._deliver():
             self.next_review = self._next_review([answer.card for answer in answers])
 
     def _deliver(self) -> bool:
-        """Hand every kept answer to `on_answer`, oldest first; stop at the first refusal."""
+        """Hand every kept answer to `on_answer`, oldest first; stop at the first passing refusal.
+        An answer refused for good is dropped, and the learner told why."""
         try:
             while self.unsaved:
-                self.on_answer(self.unsaved[0])
+                try:
+                    self.on_answer(self.unsaved[0])
+                except AnswerRefused as error:
+                    self.refused = f"Not saved, and saving again cannot help: {error}."
                 self.unsaved.pop(0)
         except LeaderdeckError as error:
             count = len(self.unsaved)
@@ -226,7 +237,12 @@ class QuizView:
                 "next_label": self._next_label(), "next_review": self.next_review,
                 "summary": self._summary() if card is None and total else None,
                 "resume": {"text": self.resumed, "practise": True} if self.resumed else None,
-                "save": {"text": self.save_problem} if self.save_problem else None}
+                "save": self._save_state()}
+
+    def _save_state(self) -> State | None:
+        """What the learner must know about saving: answers kept ("Save again") or dropped."""
+        text = " ".join(t for t in (self.refused, self.save_problem) if t)
+        return {"text": text, "retry": bool(self.unsaved)} if text else None
 
     def _next_label(self) -> str | None:
         if self.card is None or self.card.outcome is None:
