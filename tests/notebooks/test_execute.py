@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def test_fixture_notebooks_execute_and_display_a_quiz_per_concept(home):
     folder = built_project(FIXTURE_LESSONS, home / "project")
     paths = sorted(folder.glob("*.ipynb"))
     books = [(nbformat.read(path, as_version=4), folder) for path in paths]
-    for path, book in zip(paths, asyncio.run(execute_all(books)), strict=True):
+    for path, book in zip(paths, execute_all(books), strict=True):
         outputs = quiz_outputs(book)
         assert all(output.output_type != "error" for cell in book.cells for output in cell.get("outputs", []))
         quizzes = sum(cell.source.count("quiz(") for cell in book.cells if cell.cell_type == "code")
@@ -52,6 +51,6 @@ def test_the_shipped_course_notebooks_execute(home):
     paths = sorted(folder.glob("*.ipynb"))
     assert len(paths) > 16
     books = [(nbformat.read(path, as_version=4), folder) for path in paths]
-    for path, book in zip(paths, asyncio.run(execute_all(books)), strict=True):
+    for path, book in zip(paths, execute_all(books), strict=True):
         errors = [output for cell in book.cells for output in cell.get("outputs", []) if output.output_type == "error"]
         assert errors == [], f"{path.name}: {errors[:1]}"

@@ -3,7 +3,6 @@ course release never leaves a changed tracked file (the pre-save hook in `jupyte
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import secrets
@@ -50,7 +49,7 @@ def test_every_code_cell_runs_alone_in_a_fresh_kernel(project):
     cells = [(path.name, cell) for path in sorted(folder.glob("*.ipynb"))
              for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
     books = [(nbformat.v4.new_notebook(cells=[cell]), folder) for _, cell in cells]
-    for (name, cell), book in zip(cells, asyncio.run(execute_all(books)), strict=True):
+    for (name, cell), book in zip(cells, execute_all(books), strict=True):
         alone = book.cells[0]
         errors = [o for o in alone.outputs if o.output_type == "error"]
         assert errors == [], f"{name} {cell.id}: {errors[:1]}"
