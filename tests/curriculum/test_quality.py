@@ -157,3 +157,22 @@ def test_every_evidence_quote_is_in_its_source(course: Course):
     for lesson in _lessons(course):
         for item in lesson.items:
             assert occurs(item.evidence.quote, texts[item.source]), f"{lesson.id}/{item.id}: quote not in {item.source}"
+
+
+# The review's item-shape problems (§3.1): enumerations, list flashcards, multi-selects that are
+# mostly right and orders the source never gives. The shipped course fixes them (a match, a
+# card per fact, real wrong options, a quoted sequence) rather than silencing the rule.
+FIXED_NOT_SILENCED = {"LD103", "LD203", "LD301", "LD401"}
+
+
+def test_the_review_s_item_shape_rules_are_fixed_not_silenced(course: Course):
+    silenced = [f"{lesson.id}/{item.id}: {rule}" for lesson in _lessons(course) for item in lesson.items
+                if item.lint for rule in item.lint.ignore if rule in FIXED_NOT_SILENCED]
+    assert silenced == []
+
+
+def test_order_items_rest_on_the_source_s_sequence_alone(course: Course):
+    """An order item grades a sequence, so the sequence must be the source's: a quote that states
+    it, and no synthesis adding steps of the course's own."""
+    orders = [(lesson.id, item) for lesson in _lessons(course) for item in lesson.items if isinstance(item, Order)]
+    assert [f"{lesson_id}/{item.id}" for lesson_id, item in orders if item.evidence.synthesis] == []
