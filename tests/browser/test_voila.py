@@ -17,7 +17,7 @@ POOL_REFILL_SECONDS = 4  # a preheated kernel runs the lesson's notebook in abou
 
 def open_lesson(page, voila: str, theme: str = "light"):
     start = time.perf_counter()
-    page.goto(f"{voila}/voila/render/01-doors.ipynb?theme={theme}", timeout=90_000)
+    page.goto(f"{voila.base}/voila/render/01-doors.ipynb?theme={theme}", timeout=90_000)
     quizzes = page.locator(".ld-quiz")
     expect(quizzes).to_have_count(2, timeout=90_000)
     expect(quizzes.first).to_be_visible()
