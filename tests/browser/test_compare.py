@@ -55,8 +55,7 @@ def side_by_side(name: str, ours: bytes, theirs: bytes) -> None:
 def test_each_kind_beside_jupyterquiz(page, lab, project):
     page.set_viewport_size({"width": 1400, "height": 1000})
     peer_notebook(project / "notebooks" / "peers.ipynb")
-    base, token = lab
-    page.goto(f"{base}/lab/tree/notebooks/peers.ipynb?token={token}&reset")
+    page.goto(lab.url(project / "notebooks" / "peers.ipynb"))
     expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=60_000)
     run_all(page)
     peers = page.locator(".jp-OutputArea-output:has(.Quiz)")

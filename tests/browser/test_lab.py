@@ -15,9 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
 
 
 def open_notebook(page, lab, project, name: str) -> None:
-    base, token = lab
     shutil.copy(project / "notebooks" / "01-doors.ipynb", project / "notebooks" / name)  # Lab autosaves
-    page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}&reset")  # reset: no tabs from earlier tests
+    page.goto(lab.url(project / "notebooks" / name))
     expect(page.get_by_text("Python 3 (ipykernel) | Idle")).to_be_visible(timeout=60_000)
 
 

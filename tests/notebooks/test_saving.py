@@ -1,17 +1,13 @@
-"""A learner's notebook: each code cell runs on its own, and running, saving and pulling a new
-course release never leaves a changed tracked file (the pre-save hook in `jupyter_hooks`)."""
+"""A learner's notebook: each code cell runs on its own, a save writes back the built bytes (the
+pre-save hook in `jupyter_hooks`), and running, saving and pulling a new course release never
+leaves a changed tracked file (the learner's copies live in `workspace/`)."""
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -22,6 +18,7 @@ from leaderdeck.course import load_course
 from leaderdeck.notebooks import write_notebooks
 from leaderdeck.notebooks.jupyter_hooks import scrub
 from leaderdeck.notebooks.lab import lab_options
+from leaderdeck.notebooks.workspace import WORKSPACE_DIR, refresh
 
 from .conftest import FIXTURE_LESSONS, execute_all
 
@@ -77,10 +74,11 @@ def test_a_notebook_not_built_by_leaderdeck_is_saved_untouched(project):
     assert json.dumps(model, sort_keys=True) == before
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def test_the_lab_options_install_the_hook_and_open_the_start_page():
+    options = lab_options()
+    assert "--ContentsManager.pre_save_hook=leaderdeck.notebooks.jupyter_hooks.scrub" in options
+    assert "--LabApp.default_url=/lab/tree/workspace/00-start-here.ipynb" in options
+    assert "--LabApp.news_url=None" in options
 
 
 def git(folder: Path, *args: str) -> str:
@@ -88,56 +86,18 @@ def git(folder: Path, *args: str) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-def jupyter_env(root: Path) -> dict[str, str]:
-    j = root / "jupyter"
-    return {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "JUPYTER_CONFIG_DIR": str(j / "config"),
-            "JUPYTER_DATA_DIR": str(j / "data"), "JUPYTER_RUNTIME_DIR": str(j / "runtime"),
-            "JUPYTERLAB_SETTINGS_DIR": str(j / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(j / "workspaces"),
-            "IPYTHONDIR": str(j / "ipython")}
-
-
-def save_through_jupyter(clone: Path, name: str, book: nbformat.NotebookNode, scratch: Path) -> None:
-    """Save as JupyterLab does: PUT the notebook to the server's contents API, with `make lab`'s options."""
-    port, token = free_port(), secrets.token_hex(16)
-    command = [sys.executable, "-m", "leaderdeck.notebooks.lab", "--no-browser", "--allow-root",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--ServerApp.root_dir={clone}", f"--IdentityProvider.token={token}"]
-    base = f"http://127.0.0.1:{port}"
-    with (scratch / "lab.log").open("w") as log:
-        server = subprocess.Popen(command, env=jupyter_env(scratch), stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait(f"{base}/api/status?token={token}", server)
-            body = json.dumps({"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(book))})
-            request = urllib.request.Request(f"{base}/api/contents/notebooks/{name}?token={token}", method="PUT",
-                                             data=body.encode(), headers={"Content-Type": "application/json"})
-            with urllib.request.urlopen(request, timeout=30) as response:
-                assert response.status == 200
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-
-
-def _wait(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "jupyter lab exited"
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.25)
-    raise TimeoutError(url)
-
-
-def test_the_lab_options_install_the_hook_and_open_the_start_page():
-    options = lab_options()
-    assert "--ContentsManager.pre_save_hook=leaderdeck.notebooks.jupyter_hooks.scrub" in options
-    assert "--LabApp.default_url=/lab/tree/notebooks/00-start-here.ipynb" in options
-    assert "--LabApp.news_url=None" in options
+def save_as_jupyter_does(path: Path, book: nbformat.NotebookNode) -> None:
+    """What `make lab`'s JupyterLab writes on a save: the pre-save hook, then the contents manager."""
+    model = {"type": "notebook", "content": json.loads(nbformat.writes(book))}
+    scrub(model, path=str(path), contents_manager=None)
+    nbformat.write(nbformat.from_dict(model["content"]), path)
 
 
 @pytest.mark.slow
 def test_run_save_then_pull_a_new_release_is_clean(project, tmp_path):
+    """The learner studies in workspace/ (ignored by git); a pull changes notebooks/ only, and the
+    next `make lab` brings the new release into the workspace (the JupyterLab side, with the lesson
+    open across the pull: tests/browser/test_app_lab.py)."""
     upstream = project
     shutil.copy(Path(__file__).parents[2] / ".gitignore", upstream)  # the project's own, as a clone has it
     leaderdeck(upstream, "build")  # the decks too: a release holds every generated file
@@ -147,22 +107,34 @@ def test_run_save_then_pull_a_new_release_is_clean(project, tmp_path):
     clone = tmp_path / "learner"
     git(tmp_path, "clone", "-q", str(upstream), str(clone))
 
+    assert refresh(clone)
     name = "01-doors.ipynb"
-    book = execute(nbformat.read(clone / "notebooks" / name, as_version=4), clone / "notebooks")
-    book.metadata.language_info["version"] = "3.11.7"  # as the kernel fills it in
-    save_through_jupyter(clone, name, book, tmp_path)
+    studied = clone / WORKSPACE_DIR / name
+    save_as_jupyter_does(studied, execute(nbformat.read(studied, as_version=4), studied.parent))
+    edited = clone / WORKSPACE_DIR / "02-second.ipynb"
+    edited.write_text(edited.read_text().replace("A second lesson", "A second lesson (my notes)"))
     assert git(clone, "status", "--porcelain") == ""
 
-    lesson = upstream / "lessons" / "01-doors.yaml"
-    lesson.write_text(lesson.read_text().replace("cannot be undone.", "cannot be undone, ever."))
+    for lesson_file, old, new in (("01-doors.yaml", "cannot be undone.", "cannot be undone, ever."),
+                                  ("02-second.yaml", "title: A second lesson", "title: A 2nd lesson")):
+        lesson = upstream / "lessons" / lesson_file
+        lesson.write_text(lesson.read_text().replace(old, new))
     leaderdeck(upstream, "build")
     git(upstream, "commit", "-q", "-am", "release 2: a concept rewritten")
-    assert "notebooks/01-doors.ipynb" in git(upstream, "show", "--name-only", "HEAD")
-
     git(clone, "pull", "-q", "--no-rebase")
     assert git(clone, "status", "--porcelain") == ""
-    assert "cannot be undone, ever." in (clone / "notebooks" / name).read_text()
     leaderdeck(clone, "build", "--check")
+    assert "cannot be undone, ever." not in studied.read_text()  # a pull never touches the workspace
+
+    report = refresh(clone)
+    assert "cannot be undone, ever." in studied.read_text()
+    assert studied.read_bytes() == (clone / "notebooks" / name).read_bytes()
+    assert edited.read_bytes() == (clone / "notebooks" / edited.name).read_bytes()
+    kept = clone / WORKSPACE_DIR / "02-second (your edits).ipynb"
+    assert "A second lesson (my notes)" in kept.read_text()
+    assert f"kept your edited {edited.name} as {kept.name}" in report
+    assert refresh(clone) == []  # nothing more to do
+    assert git(clone, "status", "--porcelain") == ""
 
 
 def leaderdeck(folder: Path, *args: str) -> None:
