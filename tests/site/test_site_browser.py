@@ -21,6 +21,7 @@ from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey
 from leaderdeck.progress.store import open_store
 from leaderdeck.site.browser import READ_ONLY_NOTE
+from leaderdeck.site.build import LESSON_PAGE
 from leaderdeck.site.exchange import merge_store
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -163,3 +164,38 @@ def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_th
     assert refused == []
     store = sqlite3.connect(folder("second-tab") / "progress.sqlite3")
     assert store.execute("PRAGMA application_id").fetchone()[0] == 0x4C445052
+
+
+# Words of the app around the lesson, which the lesson view must not show.
+APP_WORDS = ("Jupyter", "Kernel", "Python", "Pyodide", "import ", "Shift+Enter", "Not Trusted")
+
+
+def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: str, tmp_path: Path):
+    refused: list[str] = []
+    with chromium(tmp_path / "profile", served, refused) as context:
+        page = context.new_page()
+        page.goto(f"{served}/{LESSON_PAGE}?path=01-doors.ipynb")  # nothing clicked: the cells run on open
+        one_way, _ = quizzes(page)
+        expect(page.locator(".ld-quiz >> nth=1")).to_be_visible(timeout=KERNEL_START)
+        expect(page.locator(".ld-lesson-status")).to_have_count(0, timeout=KERNEL_START)
+        expect(page.locator(".jp-CodeCell .jp-InputArea").first).to_be_hidden()
+        shown = page.evaluate("() => document.body.innerText")
+        assert [word for word in APP_WORDS if word in shown] == []
+        assert page.title() == "Doors"
+        cells = page.locator(".jp-Cell").count()
+        page.locator(".jp-MarkdownCell").first.dblclick()  # cells cannot be edited, added or deleted here
+        page.keyboard.press("Enter")
+        page.keyboard.press("b")
+        page.keyboard.press("d")
+        page.keyboard.press("d")
+        expect(page.locator(".jp-MarkdownCell:not(.jp-mod-rendered)")).to_have_count(0)
+        assert page.locator(".jp-Cell").count() == cells
+        self_grade(one_way, "Show answer", "Good")
+        assert saved_reviews(page, tmp_path / "answered") == 1
+        screenshot(page, "site-lesson-view.png")
+
+        page.get_by_role("link", name="Contents").first.click()  # opens in place, in the lesson view
+        expect(page).to_have_url(f"{served}/{LESSON_PAGE}?path=00-start-here.ipynb", timeout=30_000)
+        expect(page.locator(".ld-progress-panel")).to_be_visible(timeout=KERNEL_START)
+        expect(page.locator(".ld-dashboard")).to_be_visible()
+    assert refused == []
