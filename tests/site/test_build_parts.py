@@ -102,3 +102,18 @@ def test_a_lesson_page_it_does_not_know_is_refused(tmp_path: Path):
     page.write_text("<html><title>Something else</title></html>")
     with pytest.raises(LeaderdeckError, match="a JupyterLite this build does not know"):
         build._retitle_lesson_page(page, "Lead")
+
+
+@pytest.mark.site
+def test_the_shipped_wheels_carry_bytecode_for_pyodides_python(site: Path):
+    pyodide = site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    tag = "cpython-" + lock["info"]["python"].replace(".", "")[:3]  # e.g. cpython-314
+    with zipfile.ZipFile(pyodide / lock["packages"]["ipython"]["file_name"]) as archive:
+        names = set(archive.namelist())
+        pyc = f"IPython/core/__pycache__/interactiveshell.{tag}.pyc"
+        assert pyc in names and "IPython/core/interactiveshell.py" in names  # the source stays, for tracebacks
+        flags = int.from_bytes(archive.read(pyc)[4:8], "little")
+        assert flags == 0b01  # hash-based, unchecked: never compared with the source in the browser
+        assert any(line.startswith(pyc + ",sha256=") for line in archive.read(
+            next(n for n in names if n.endswith(".dist-info/RECORD"))).decode().splitlines())
