@@ -117,3 +117,36 @@ def test_the_shipped_wheels_carry_bytecode_for_pyodides_python(site: Path):
         assert flags == 0b01  # hash-based, unchecked: never compared with the source in the browser
         assert any(line.startswith(pyc + ",sha256=") for line in archive.read(
             next(n for n in names if n.endswith(".dist-info/RECORD"))).decode().splitlines())
+
+
+# The site's worker in Node.js with stand-ins for the browser: which requests it answers itself.
+ANSWERS = """
+const listeners = {}; const answered = [];
+globalThis.self = { addEventListener: (type, listener) => { (listeners[type] ||= []).push(listener); } };
+globalThis.location = new URL("http://127.0.0.1:8000/service-worker.js");
+globalThis.importScripts = () => {};
+globalThis.fetch = async () => ({ status: 200, type: "basic", clone() { return this; } });
+globalThis.caches = { open: async () => ({ match: async () => undefined, put: async () => {} }) };
+require("vm").runInThisContext(require("fs").readFileSync(process.argv[1], "utf8"));
+for (const [method, address] of JSON.parse(process.argv[2])) {
+  const event = { request: { method, url: new URL(address, location).href },
+                  respondWith: () => answered.push(address), stopImmediatePropagation: () => {},
+                  waitUntil: () => {} };
+  listeners.fetch.forEach((listener) => listener(event));
+}
+console.log(JSON.stringify(answered));
+"""
+
+
+@needs_node
+def test_the_service_worker_leaves_jupyterlites_own_requests_to_it(tmp_path: Path):
+    out = site_folder(tmp_path / "site")
+    build._write_service_worker(out)
+    asked = [["GET", "/lab/index.html?path=a.ipynb"], ["GET", "/static/pyodide/x.whl"],
+             ["GET", "/api/contents/all.json"], ["GET", "/api/service-worker-heartbeat"],
+             ["POST", "/api/drive.v1"], ["GET", "/api/stdin/kernel"], ["GET", "https://elsewhere.example/a.js"]]
+    done = subprocess.run(["node", "-e", ANSWERS, str(out / build.SERVICE_WORKER), json.dumps(asked)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["/lab/index.html?path=a.ipynb", "/static/pyodide/x.whl",
+                                       "/api/contents/all.json"]

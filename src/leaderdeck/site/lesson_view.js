@@ -1,7 +1,8 @@
 // The site's lesson view: its `notebooks/` page shown as `leaderdeck serve` shows a lesson, with
 // only text and quizzes. Every cell runs as the page opens, code and the app's bars are hidden,
 // cells cannot be edited or deleted, nothing is saved back, and a link to another lesson opens it
-// in place. On any other page of the site (the notebooks at `lab/`) this does nothing.
+// in place. On any other page of the site (the notebooks at `lab/`) it only sends the site's
+// service worker the files the page fetched before the worker was in control.
 //
 // It is a JupyterLab extension in one file: the build writes it as the `remoteEntry` of a
 // prebuilt extension (a module federation container with one module, `./extension`), and it
@@ -117,11 +118,21 @@
     status.remove();
   }
 
+  // On every page of the site: the files fetched before the site's service worker took control
+  // (on a first visit) are sent to it to keep, so a second visit fetches nothing.
+  async function keepEarlyFiles() {
+    if (!navigator.serviceWorker) return;
+    const worker = (await navigator.serviceWorker.ready).active;
+    const urls = [location.href, ...performance.getEntriesByType("resource").map((entry) => entry.name)];
+    if (worker) worker.postMessage({ leaderdeck: "keep", urls });
+  }
+
   const plugin = {
     id: "leaderdeck-lesson-view:plugin",
     description: "Shows the notebook page as a lesson: text and quizzes, no code.",
     autoStart: true,
     activate: (app) => {
+      void app.restored.then(keepEarlyFiles);
       if (document.body.dataset.notebook === PAGE) void lessonView(app);
     },
   };

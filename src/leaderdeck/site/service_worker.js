@@ -21,9 +21,22 @@
     return response;
   };
 
+  // JupyterLite's worker answers its drive and input requests (from the page) and its heartbeat.
+  const ours = (url) => url.origin === location.origin &&
+    !/\/api\/(drive|stdin|service-worker-heartbeat)/.test(url.pathname);
+
+  // A page fetched some files before this worker controlled it (on the first visit): the lesson
+  // view's extension sends their addresses, and they are kept too.
+  self.addEventListener("message", (event) => {
+    if (!event.data || event.data.leaderdeck !== "keep") return;
+    event.waitUntil(caches.open(BUILD).then((cache) => Promise.all(event.data.urls
+      .filter((address) => ours(new URL(address)))
+      .map((address) => cache.match(address).then((kept) => kept || cache.add(address).catch(() => undefined))))));
+  });
+
   self.addEventListener("fetch", (event) => {
     const url = new URL(event.request.url);
-    if (event.request.method !== "GET" || url.origin !== location.origin || url.pathname.includes("/api/")) return;
+    if (event.request.method !== "GET" || !ours(url)) return;
     event.stopImmediatePropagation(); // JupyterLite's worker would fetch it again
     event.respondWith(fromBuild(event));
   });
