@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Locator, Page, Playwright, expect
 
 from browser.answering import answer_one_way_quiz, answer_two_way_quiz, self_grade  # tests/browser
 from leaderdeck.events import Answer, Rating
@@ -49,17 +49,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.site, pytest.ma
 
 
 @contextmanager
-def chromium(profile: Path, served: str, refused: list[str]) -> Iterator[BrowserContext]:
+def chromium(playwright: Playwright, profile: Path, served: str, refused: list[str]) -> Iterator[BrowserContext]:
     """Chromium with a persistent `profile`; requests that leave `served` are refused and listed."""
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", args=ARGS, viewport={"width": 1280, "height": 1000})
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
-                      else (refused.append(route.request.url), route.abort()))
-        try:
-            yield context
-        finally:
-            context.close()
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path="/usr/bin/chromium", args=ARGS, viewport={"width": 1280, "height": 1000})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
+                  else (refused.append(route.request.url), route.abort()))
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def open_notebook(page: Page, base: str | None, name: str, ready: str) -> float:
@@ -128,11 +127,12 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_them(served: str, tmp_path: Path):
+def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_them(served: str, tmp_path: Path,
+                                                                                 playwright_driver: Playwright):
     refused: list[str] = []
     profile, times = tmp_path / "profile", {}
     folder: Callable[[str], Path] = lambda name: tmp_path / name  # noqa: E731
-    with chromium(profile, served, refused) as context:
+    with chromium(playwright_driver, profile, served, refused) as context:
         page = context.new_page()
         times["cold"] = open_lesson(page, served)
         one_way, two_way = quizzes(page)
@@ -142,7 +142,7 @@ def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_th
         times["reload"] = open_lesson(page)
         expect_all_answered(page)
         assert saved_reviews(page, folder("reloaded")) == ANSWERED
-    with chromium(profile, served, refused) as context:  # the same profile, a new browser
+    with chromium(playwright_driver, profile, served, refused) as context:  # the same profile, a new browser
         page = context.new_page()
         times["restart, start page"] = open_notebook(page, served, "00-start-here.ipynb", ".ld-progress-panel")
         expect(page.locator(".ld-persist")).to_contain_text("storage")  # kept or refused: the learner is told
@@ -172,9 +172,10 @@ APP_WORDS = ("Jupyter", "Kernel", "Python", "Pyodide", "import ", "Shift+Enter",
 
 
 @pytest.mark.skipif(not os.environ.get("LEADERDECK_SITE_TEST"), reason="another kernel start: only in make site-test")
-def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: str, tmp_path: Path):
+def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: str, tmp_path: Path,
+                                                                      playwright_driver: Playwright):
     refused: list[str] = []
-    with chromium(tmp_path / "profile", served, refused) as context:
+    with chromium(playwright_driver, tmp_path / "profile", served, refused) as context:
         page = context.new_page()
         page.goto(f"{served}/{LESSON_PAGE}?path=01-doors.ipynb")  # nothing clicked: the cells run on open
         one_way, _ = quizzes(page)
