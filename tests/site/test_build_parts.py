@@ -139,10 +139,11 @@ console.log(JSON.stringify(answered));
 
 
 @needs_node
-def test_the_service_worker_leaves_jupyterlites_own_requests_to_it(tmp_path: Path):
+def test_the_service_worker_leaves_jupyterlites_requests_and_webassembly_alone(tmp_path: Path):
     out = site_folder(tmp_path / "site")
     build._write_service_worker(out)
     asked = [["GET", "/lab/index.html?path=a.ipynb"], ["GET", "/static/pyodide/x.whl"],
+             ["GET", "/static/pyodide/pyodide.asm.wasm"],  # the browser's cache keeps it compiled
              ["GET", "/api/contents/all.json"], ["GET", "/api/service-worker-heartbeat"],
              ["POST", "/api/drive.v1"], ["GET", "/api/stdin/kernel"], ["GET", "https://elsewhere.example/a.js"]]
     done = subprocess.run(["node", "-e", ANSWERS, str(out / build.SERVICE_WORKER), json.dumps(asked)],

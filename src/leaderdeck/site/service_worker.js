@@ -22,7 +22,9 @@
   };
 
   // JupyterLite's worker answers its drive and input requests (from the page) and its heartbeat.
-  const ours = (url) => url.origin === location.origin &&
+  // WebAssembly is left to the browser's own cache too, which keeps it compiled between visits
+  // (a response from a worker's cache is compiled again each time).
+  const ours = (url) => url.origin === location.origin && !url.pathname.endsWith(".wasm") &&
     !/\/api\/(drive|stdin|service-worker-heartbeat)/.test(url.pathname);
 
   // A page fetched some files before this worker controlled it (on the first visit): the lesson
