@@ -54,13 +54,10 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+def chromium(playwright_driver):
+    browser = playwright_driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield browser
+    browser.close()
 
 
 @contextmanager

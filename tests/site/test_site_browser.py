@@ -8,25 +8,24 @@ overwrite the first one's answers; no request leaves 127.0.0.1."""
 from __future__ import annotations
 
 import base64
-import functools
+import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Locator, Page, Playwright, expect
 
-from browser.answering import answer_one_way_quiz, answer_two_way_quiz  # tests/browser
+from browser.answering import answer_one_way_quiz, answer_two_way_quiz, self_grade  # tests/browser
 from leaderdeck.cli import main
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey, note_guid
 from leaderdeck.progress.store import open_store
 from leaderdeck.site.browser import READ_ONLY_NOTE
+from leaderdeck.site.build import LESSON_PAGE
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -52,17 +51,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.site, pytest.ma
 
 
 @contextmanager
-def chromium(profile: Path, served: str, refused: list[str]) -> Iterator[BrowserContext]:
+def chromium(playwright: Playwright, profile: Path, served: str, refused: list[str]) -> Iterator[BrowserContext]:
     """Chromium with a persistent `profile`; requests that leave `served` are refused and listed."""
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path="/usr/bin/chromium", args=ARGS, viewport={"width": 1280, "height": 1000})
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
-                      else (refused.append(route.request.url), route.abort()))
-        try:
-            yield context
-        finally:
-            context.close()
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path="/usr/bin/chromium", args=ARGS, viewport={"width": 1280, "height": 1000})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
+                  else (refused.append(route.request.url), route.abort()))
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def new_page(context: BrowserContext) -> Page:
@@ -166,34 +164,12 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def in_own_thread(test: Callable[..., None]) -> Callable[..., None]:
-    """Run `test` in a thread of its own: Playwright's sync API refuses to start where an event loop
-    runs, as it does in the main thread while tests/browser's session-wide Playwright is open."""
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        failure: list[BaseException] = []
-
-        def body() -> None:
-            try:
-                test(*args, **kwargs)
-            except BaseException as error:  # re-raised in the test's own thread below
-                failure.append(error)
-
-        thread = threading.Thread(target=body, name=test.__name__)
-        thread.start()
-        thread.join()
-        if failure:
-            raise failure[0]
-    return run
-
-
-@in_own_thread
 def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_them(
-        served: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+        served: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], playwright_driver: Playwright):
     refused: list[str] = []
     profile, times = tmp_path / "profile", {}
     folder: Callable[[str], Path] = lambda name: tmp_path / name  # noqa: E731
-    with chromium(profile, served, refused) as context:
+    with chromium(playwright_driver, profile, served, refused) as context:
         page = new_page(context)
         times["cold"] = open_lesson(page, served)
         one_way, two_way = quizzes(page)
@@ -203,7 +179,7 @@ def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_th
         times["reload"] = open_lesson(page)
         expect_all_answered(page)
         assert saved_reviews(page, folder("reloaded")) == ANSWERED
-    with chromium(profile, served, refused) as context:  # the same profile, a new browser
+    with chromium(playwright_driver, profile, served, refused) as context:  # the same profile, a new browser
         page = new_page(context)
         times["restart, start page"] = open_notebook(page, served, "00-start-here.ipynb", ".ld-progress-panel")
         expect(page.locator(".ld-persist")).to_contain_text("storage")  # kept or refused: the learner is told
@@ -229,3 +205,40 @@ def test_answers_survive_reload_and_restart_and_a_second_tab_cannot_overwrite_th
     assert refused == []
     store = sqlite3.connect(folder("second-tab") / "progress.sqlite3")
     assert store.execute("PRAGMA application_id").fetchone()[0] == 0x4C445052
+
+
+# Words of the app around the lesson, which the lesson view must not show.
+APP_WORDS = ("Jupyter", "Kernel", "Python", "Pyodide", "import ", "Shift+Enter", "Not Trusted")
+
+
+@pytest.mark.skipif(not os.environ.get("LEADERDECK_SITE_TEST"), reason="another kernel start: only in make site-test")
+def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: str, tmp_path: Path,
+                                                                      playwright_driver: Playwright):
+    refused: list[str] = []
+    with chromium(playwright_driver, tmp_path / "profile", served, refused) as context:
+        page = context.new_page()
+        page.goto(f"{served}/{LESSON_PAGE}?path=01-doors.ipynb")  # nothing clicked: the cells run on open
+        one_way, _ = quizzes(page)
+        expect(page.locator(".ld-quiz >> nth=1")).to_be_visible(timeout=KERNEL_START)
+        expect(page.locator(".ld-lesson-status")).to_have_count(0, timeout=KERNEL_START)
+        expect(page.locator(".jp-CodeCell .jp-InputArea").first).to_be_hidden()
+        shown = page.evaluate("() => document.body.innerText")
+        assert [word for word in APP_WORDS if word in shown] == []
+        assert page.title() == "Doors"
+        cells = page.locator(".jp-Cell").count()
+        page.locator(".jp-MarkdownCell").first.dblclick()  # cells cannot be edited, added or deleted here
+        page.keyboard.press("Enter")
+        page.keyboard.press("b")
+        page.keyboard.press("d")
+        page.keyboard.press("d")
+        expect(page.locator(".jp-MarkdownCell:not(.jp-mod-rendered)")).to_have_count(0)
+        assert page.locator(".jp-Cell").count() == cells
+        self_grade(one_way, "Show answer", "Good")
+        assert saved_reviews(page, tmp_path / "answered") == 1
+        screenshot(page, "site-lesson-view.png")
+
+        page.get_by_role("link", name="Contents").first.click()  # opens in place, in the lesson view
+        expect(page).to_have_url(f"{served}/{LESSON_PAGE}?path=00-start-here.ipynb", timeout=30_000)
+        expect(page.locator(".ld-progress-panel")).to_be_visible(timeout=KERNEL_START)
+        expect(page.locator(".ld-dashboard")).to_be_visible()
+    assert refused == []

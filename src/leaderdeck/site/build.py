@@ -1,8 +1,13 @@
 """`leaderdeck site`: the course as a static JupyterLite site (Pyodide kernel) in one folder.
 
 Stages a JupyterLite source folder (notebooks, Pyodide with every wheel the kernel preloads,
-the compiled course) under the cache, then runs `jupyter lite build` into `out`. Pyodide and the
-wheels are downloaded once into the cache (`build/site-cache/`); later builds are offline.
+compiled to bytecode, the compiled course, the lesson view's extension) under the cache, then runs
+`jupyter lite build` into `out` and puts the site's service worker in front of JupyterLite's. Pyodide
+and the wheels are downloaded once into the cache (`build/site-cache/`); later builds are offline.
+
+The site has two views of the same notebooks and the same progress: `lab/` (JupyterLab, code
+shown) and `notebooks/`, the lesson view (`lesson_view.js`: text and quizzes only, as
+`leaderdeck serve` shows them).
 """
 
 from __future__ import annotations
@@ -13,21 +18,31 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
+from html import escape
+from importlib import resources
 from pathlib import Path
 
 from .. import __version__
 from ..errors import LeaderdeckError
 from ..model import Course
-from . import course_file, deck_file, wheels
+from ..notebooks.compile import START_PAGE
+from . import bytecode, course_file, deck_file, wheels
 
 COURSE_PACKAGE = "leaderdeck_course"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+LABEXTENSIONS = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
 # The kernel's labextension comes from the environment (jupyterlite-pyodide-kernel, pinned in the
 # `site` extra); the widgets' from their pinned wheels (`wheels.FRONT_ENDS`). No other goes in.
 EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension",)
+LESSON_VIEW = "leaderdeck-lesson-view"
+LAB_PAGE = "lab/index.html"
+LESSON_PAGE = "notebooks/index.html"
+SERVICE_WORKER = "service-worker.js"
+LITE_SERVICE_WORKER = "service-worker-lite.js"
 SETUP_CELL = ("import leaderdeck\n"
               "from leaderdeck.site import browser\n"
               "await browser.start()  # your progress is kept in this browser")
@@ -41,32 +56,81 @@ class SiteReport:
     bytes: int
 
     def __str__(self) -> str:
-        return f"wrote {self.out}: {self.files} files, {self.bytes / 1e6:.1f} MB (serve it with any static host)"
+        start = f"?path={START_PAGE}"
+        return (f"wrote {self.out}: {self.files} files, {self.bytes / 1e6:.1f} MB (serve it with any static host)\n"
+                f"  notebooks, code shown:  {LAB_PAGE}{start}\n"
+                f"  lessons, without code:  {LESSON_PAGE}{start}")
 
 
 def build_site(course: Course, out: Path, cache: Path) -> SiteReport:
     """Write the site for `course` into `out` (replaced), using and filling `cache`."""
     out, cache = out.resolve(), cache.resolve()  # `jupyter lite build` runs in the stage folder
-    stage = cache / "lite"
-    shutil.rmtree(stage, ignore_errors=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix="lite-", dir=cache))  # builds sharing a cache do not collide
+    try:
+        return _build(course, out, cache, stage)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _build(course: Course, out: Path, cache: Path, stage: Path) -> SiteReport:
     pyodide = stage / "static" / "pyodide"
     shutil.copytree(wheels.pyodide_dir(cache), pyodide)
-    ours = [_leaderdeck_wheel(cache / "dist"), _course_wheel(course, cache / "dist")]
+    ours = [_leaderdeck_wheel(stage / "dist"), _course_wheel(course, stage / "dist")]
     runtime = wheels.runtime_wheels(cache)
-    packages = wheels.write_lock(pyodide, [*runtime, *ours])
+    kernel = wheels.kernel_wheels(LABEXTENSIONS)
+    shipped = bytecode.compiled(pyodide, [*runtime, *kernel, *ours], cache / "compiled")
+    packages = wheels.write_lock(pyodide, shipped)
     _write_notebooks(course, stage / "files")
+    _write_lesson_view(stage / LESSON_VIEW)
     _write_config(stage, out, packages, wheels.front_end_wheels(runtime))
     shutil.rmtree(out, ignore_errors=True)
     done = subprocess.run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(stage)],
                           capture_output=True, text=True, cwd=stage)
     if done.returncode:
         raise LeaderdeckError(f"jupyter lite build failed:\n{(done.stdout + done.stderr).strip()[-3000:]}")
+    _retitle_lesson_page(out / LESSON_PAGE, course.info.title)
+    _write_service_worker(out)
     sizes = [p.stat().st_size for p in out.rglob("*") if p.is_file()]
     return SiteReport(out, len(sizes), sum(sizes))
 
 
+def _write_lesson_view(folder: Path) -> None:
+    """The lesson view as a prebuilt JupyterLab extension (its script named by its content)."""
+    script = resources.files(__package__).joinpath("lesson_view.js").read_bytes()
+    entry = f"static/remoteEntry.{hashlib.sha256(script).hexdigest()[:16]}.js"
+    (folder / "static").mkdir(parents=True)
+    (folder / entry).write_bytes(script)
+    _write_json(folder / "package.json", {"name": LESSON_VIEW, "version": __version__, "private": True,
+                                          "jupyterlab": {"_build": {"load": entry, "extension": "./extension"}}})
+
+
+def _retitle_lesson_page(page: Path, title: str) -> None:
+    """The lesson page's own title and loading words are the course's, not the app's."""
+    html = page.read_text(encoding="utf-8")
+    words = {"<title>Jupyter Notebook - Notebooks</title>": f"<title>{escape(title)}</title>",
+             "Loading JupyterLite...": "Loading the lesson…",
+             "WASM powered Jupyter running in the browser.": escape(title, quote=True)}
+    for old, new in words.items():
+        if old not in html:
+            raise LeaderdeckError(f"{page}: no {old!r} to replace (a JupyterLite this build does not know?)")
+        html = html.replace(old, new)
+    page.write_text(html, encoding="utf-8")
+
+
+def _write_service_worker(out: Path) -> None:
+    """Ours (a cache per build, `service_worker.js`) in front of JupyterLite's, which it loads."""
+    (out / SERVICE_WORKER).replace(out / LITE_SERVICE_WORKER)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.name != LITE_SERVICE_WORKER):
+        digest.update(path.relative_to(out).as_posix().encode() + b"\0" + path.read_bytes())
+    script = resources.files(__package__).joinpath("service_worker.js").read_text(encoding="utf-8")
+    script = script.replace("__BUILD__", digest.hexdigest()[:16]).replace("__LITE__", LITE_SERVICE_WORKER)
+    (out / SERVICE_WORKER).write_text(script, encoding="utf-8")
+
+
 def _write_config(stage: Path, out: Path, packages: list[str], front_ends: list[Path]) -> None:
-    env_extensions = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    env_extensions = LABEXTENSIONS
     missing = [name for name in EXTENSIONS if not (env_extensions / name / "package.json").is_file()]
     if missing:
         raise LeaderdeckError(f"missing JupyterLab extensions {', '.join(missing)}: install leaderdeck[site]")
@@ -74,7 +138,8 @@ def _write_config(stage: Path, out: Path, packages: list[str], front_ends: list[
         "output_dir": str(out), "contents": ["files"], "apps": ["lab", "notebooks", "tree"],
         "ignore_sys_prefix": ["federated_extensions"], "no_sourcemaps": True,
         "federated_extensions": [*(str(env_extensions / name) for name in EXTENSIONS),
-                                 *(str(wheel.resolve()) for wheel in front_ends)]}}
+                                 *(str(wheel.resolve()) for wheel in front_ends),
+                                 str(stage / LESSON_VIEW)]}}
     kernel = {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": packages}}
     lite = {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "leaderdeck", "litePluginSettings": {KERNEL_PLUGIN: kernel},

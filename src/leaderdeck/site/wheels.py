@@ -34,6 +34,17 @@ RUNTIME_WHEELS = (
 )
 
 
+# In the lock but not loaded at start: nothing imports them while the kernel starts or a quiz runs
+# (IPython's lexers are for Sphinx, matplotlib-inline for %matplotlib, platformdirs for the desktop
+# store's default folder, jupyterlab-widgets holds only a front end). A cell importing one by
+# name still loads it.
+ON_DEMAND = ("ipython-pygments-lexers", "matplotlib-inline", "platformdirs", "jupyterlab-widgets")
+# The kernel's own Python packages, shipped in its labextension. Preloading them (with `comm`,
+# `ipython` and `jedi` above) lets the kernel skip installing them through micropip at every start.
+KERNEL_EXTENSION = "@jupyterlite/pyodide-kernel-extension"
+KERNEL_PACKAGES = ("piplite", "pyodide_kernel", "ipykernel")
+
+
 # Wheels whose JupyterLab extension (the widget's front end) goes into the site, so the JavaScript
 # always matches the Python package the kernel runs.
 FRONT_ENDS = ("jupyterlab-widgets", "anywidget")
@@ -42,6 +53,15 @@ FRONT_ENDS = ("jupyterlab-widgets", "anywidget")
 def front_end_wheels(wheels: list[Path]) -> list[Path]:
     """The wheels of `wheels` that carry a front end the site needs (see `FRONT_ENDS`)."""
     return [wheel for wheel in wheels if _name_version(wheel)[0] in FRONT_ENDS]
+
+
+def kernel_wheels(labextensions: Path) -> list[Path]:
+    """The kernel's own wheels (`KERNEL_PACKAGES`), from its labextension in `labextensions`."""
+    folder = labextensions / KERNEL_EXTENSION / "static" / "pypi"
+    found = [next(iter(sorted(folder.glob(f"{name}-*.whl"))), None) for name in KERNEL_PACKAGES]
+    if None in found:
+        raise LeaderdeckError(f"no {', '.join(KERNEL_PACKAGES)} wheels in {folder}: install leaderdeck[site]")
+    return [wheel for wheel in found if wheel is not None]
 
 
 def _run(command: list[str], cwd: Path | None = None) -> None:
@@ -94,7 +114,7 @@ def _missing(pin: str) -> Path:
 
 def write_lock(pyodide: Path, wheels: list[Path]) -> list[str]:
     """Copy `wheels` beside Pyodide and list exactly them in its `pyodide-lock.json`; return the
-    package names, for the kernel to preload."""
+    names of the packages the kernel preloads (all but `ON_DEMAND`)."""
     original = json.loads((pyodide / "pyodide-lock.json").read_text())
     packages = {}
     for wheel in wheels:
@@ -106,7 +126,7 @@ def write_lock(pyodide: Path, wheels: list[Path]) -> list[str]:
                           "unvendored_tests": False, "version": version}
     lock = {"info": original["info"], "packages": dict(sorted(packages.items()))}
     (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True) + "\n")
-    return sorted(packages)
+    return sorted(name for name in packages if name not in ON_DEMAND)
 
 
 def _name_version(wheel: Path) -> tuple[str, str]:

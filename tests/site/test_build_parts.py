@@ -1,0 +1,153 @@
+"""The site build's parts that need no download and no browser: what the kernel preloads (so it
+installs nothing when it starts), the service worker in front of JupyterLite's, and the lesson
+view's extension and page."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from leaderdeck.errors import LeaderdeckError
+from leaderdeck.site import build, wheels
+
+KERNEL_STATIC = build.LABEXTENSIONS / wheels.KERNEL_EXTENSION / "static"
+needs_kernel = pytest.mark.skipif(not KERNEL_STATIC.is_dir(), reason="needs the `site` extra (its kernel)")
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to check the scripts")
+
+
+def wheel(folder: Path, name: str, version: str = "1.0") -> Path:
+    path = folder / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(f"{name.replace('-', '_')}/__init__.py", "")
+    return path
+
+
+def packages_the_kernel_installs_at_start() -> set[str]:
+    """Read from the kernel's own code: what it installs (micropip, piplite) unless preloaded."""
+    code = "\n".join(path.read_text(encoding="utf-8") for path in KERNEL_STATIC.glob("*.js"))
+    listed = re.search(r'for\(let \w+ of(\[(?:"[\w-]+",?)+\]\))', code)
+    assert listed, "the kernel's start no longer lists what it installs: read its initKernel again"
+    return {"micropip", "piplite", *json.loads(listed.group(1)[:-1])}
+
+
+@needs_kernel
+def test_the_kernel_installs_nothing_when_it_starts(tmp_path: Path):
+    pyodide = tmp_path / "pyodide"
+    pyodide.mkdir()
+    (pyodide / "pyodide-lock.json").write_text(json.dumps({"info": {"python": "3.14"}, "packages": {}}))
+    names = [*(pin.split("==")[0] for pin in wheels.RUNTIME_WHEELS)]
+    shipped = [*(wheel(tmp_path, name) for name in names), *wheels.kernel_wheels(build.LABEXTENSIONS)]
+    preloaded = wheels.write_lock(pyodide, shipped)
+    assert packages_the_kernel_installs_at_start() <= set(preloaded)
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())["packages"]
+    assert set(wheels.ON_DEMAND) <= set(lock) - set(preloaded)  # shipped, loaded when imported
+
+
+def site_folder(folder: Path, page: str = "<html></html>") -> Path:
+    (folder / "lab").mkdir(parents=True)
+    (folder / build.SERVICE_WORKER).write_text("self.addEventListener('fetch', () => {});\n")
+    (folder / "lab" / "index.html").write_text(page)
+    return folder
+
+
+def cache_name(site: Path) -> str:
+    found = re.search(r'"leaderdeck-([0-9a-f]{16})"', (site / build.SERVICE_WORKER).read_text())
+    assert found
+    return found.group(1)
+
+
+def test_the_service_worker_keeps_one_cache_per_build_and_loads_jupyterlites(tmp_path: Path):
+    sites = [site_folder(tmp_path / name, page) for name, page in (("a", "<p>"), ("b", "<p>"), ("c", "<q>"))]
+    for site in sites:
+        build._write_service_worker(site)
+    ours = (sites[0] / build.SERVICE_WORKER).read_text()
+    assert f'importScripts("./{build.LITE_SERVICE_WORKER}");' in ours
+    assert (sites[0] / build.LITE_SERVICE_WORKER).read_text().startswith("self.addEventListener('fetch'")
+    assert cache_name(sites[0]) == cache_name(sites[1]) != cache_name(sites[2])  # named by the build's content
+
+
+@needs_node
+def test_the_site_scripts_parse(tmp_path: Path):
+    out = site_folder(tmp_path / "site")
+    build._write_service_worker(out)
+    build._write_lesson_view(tmp_path / "view")
+    entry = json.loads((tmp_path / "view" / "package.json").read_text())["jupyterlab"]["_build"]["load"]
+    for script in (out / build.SERVICE_WORKER, tmp_path / "view" / entry):
+        done = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+LESSON_PAGE = """<html><head><title>Jupyter Notebook - Notebooks</title>
+<meta name="Description" content="WASM powered Jupyter running in the browser.">
+</head><body><div class="jupyterlite-loading-indicator-text">Loading JupyterLite...</div></body></html>"""
+
+
+def test_the_lesson_page_has_the_courses_title_and_no_app_words(tmp_path: Path):
+    page = tmp_path / "index.html"
+    page.write_text(LESSON_PAGE)
+    build._retitle_lesson_page(page, "Lead <well>")
+    html = page.read_text()
+    assert "<title>Lead &lt;well&gt;</title>" in html
+    assert "Jupyter" not in html
+
+
+def test_a_lesson_page_it_does_not_know_is_refused(tmp_path: Path):
+    page = tmp_path / "index.html"
+    page.write_text("<html><title>Something else</title></html>")
+    with pytest.raises(LeaderdeckError, match="a JupyterLite this build does not know"):
+        build._retitle_lesson_page(page, "Lead")
+
+
+@pytest.mark.site
+def test_the_shipped_wheels_carry_bytecode_for_pyodides_python(site: Path):
+    pyodide = site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    tag = "cpython-" + lock["info"]["python"].replace(".", "")[:3]  # e.g. cpython-314
+    with zipfile.ZipFile(pyodide / lock["packages"]["ipython"]["file_name"]) as archive:
+        names = set(archive.namelist())
+        pyc = f"IPython/core/__pycache__/interactiveshell.{tag}.pyc"
+        assert pyc in names and "IPython/core/interactiveshell.py" in names  # the source stays, for tracebacks
+        flags = int.from_bytes(archive.read(pyc)[4:8], "little")
+        assert flags == 0b01  # hash-based, unchecked: never compared with the source in the browser
+        assert any(line.startswith(pyc + ",sha256=") for line in archive.read(
+            next(n for n in names if n.endswith(".dist-info/RECORD"))).decode().splitlines())
+
+
+# The site's worker in Node.js with stand-ins for the browser: which requests it answers itself.
+ANSWERS = """
+const listeners = {}; const answered = [];
+globalThis.self = { addEventListener: (type, listener) => { (listeners[type] ||= []).push(listener); } };
+globalThis.location = new URL("http://127.0.0.1:8000/service-worker.js");
+globalThis.importScripts = () => {};
+globalThis.fetch = async () => ({ status: 200, type: "basic", clone() { return this; } });
+globalThis.caches = { open: async () => ({ match: async () => undefined, put: async () => {} }) };
+require("vm").runInThisContext(require("fs").readFileSync(process.argv[1], "utf8"));
+for (const [method, address] of JSON.parse(process.argv[2])) {
+  const event = { request: { method, url: new URL(address, location).href },
+                  respondWith: () => answered.push(address), stopImmediatePropagation: () => {},
+                  waitUntil: () => {} };
+  listeners.fetch.forEach((listener) => listener(event));
+}
+console.log(JSON.stringify(answered));
+"""
+
+
+@needs_node
+def test_the_service_worker_leaves_jupyterlites_requests_and_webassembly_alone(tmp_path: Path):
+    out = site_folder(tmp_path / "site")
+    build._write_service_worker(out)
+    asked = [["GET", "/lab/index.html?path=a.ipynb"], ["GET", "/static/pyodide/x.whl"],
+             ["GET", "/static/pyodide/pyodide.asm.wasm"],  # the browser's cache keeps it compiled
+             ["GET", "/api/contents/all.json"], ["GET", "/api/service-worker-heartbeat"],
+             ["POST", "/api/drive.v1"], ["GET", "/api/stdin/kernel"], ["GET", "https://elsewhere.example/a.js"]]
+    done = subprocess.run(["node", "-e", ANSWERS, str(out / build.SERVICE_WORKER), json.dumps(asked)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["/lab/index.html?path=a.ipynb", "/static/pyodide/x.whl",
+                                       "/api/contents/all.json"]
