@@ -28,14 +28,27 @@ IMPORTS = {"ipython": "IPython", "jedi": "jedi", "prompt-toolkit": "prompt_toolk
            "ipywidgets": "ipywidgets", "anywidget": "anywidget", "fsrs": "fsrs", "comm": "comm",
            "pygments": "pygments", "traitlets": "traitlets"}
 
-# Runs in Node.js: Pyodide from argv[1], the packages (JSON) argv[2], the snapshot into argv[3].
+# Runs in Node.js: Pyodide from $PYODIDE, the packages (JSON array) $PACKAGES, the snapshot into
+# $OUT (not in argv, which Pyodide's start copies into its memory).
 _NODE = r"""
 import { pathToFileURL } from "node:url";
 import { writeFileSync } from "node:fs";
-const [pyodideDir, packages, out] = process.argv.slice(1);
+import nodeCrypto from "node:crypto";
+const { PYODIDE: pyodideDir, PACKAGES: packages, OUT: out } = process.env;
+// The same bytes for the same build: no clock and no entropy reach the saved memory (the loader
+// reseeds `random` in the browser).
+let counter = 0;
+nodeCrypto.randomFillSync = (array) => {  // Pyodide's entropy in Node.js
+  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (counter = (counter * 1103515245 + 12345) >>> 0) >>> 24;
+  return array;
+};
+Date.now = () => 315532800000;  // 1980-01-01, as the wheels' timestamps
+performance.now = () => 0;
 const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
-const py = await loadPyodide({ indexURL: pyodideDir + "/", packages: JSON.parse(packages),
-                               env: { HOME: "/home/pyodide", PYTHONHASHSEED: "0" }, _makeSnapshot: true });
+const py = await loadPyodide({ indexURL: pyodideDir + "/", env: { HOME: "/home/pyodide", PYTHONHASHSEED: "0" },
+                               _makeSnapshot: true });
+for (const name of JSON.parse(packages)) await py.loadPackage(name, { messageCallback: () => {} });  // in order
 await py.runPythonAsync(process.env.LEADERDECK_IMPORTS);
 // Pyodide checks that its record of loaded packages is still empty; the restoring page loads
 // them again (its file system is not in the snapshot), so empty it is.
@@ -54,9 +67,9 @@ def write(pyodide: Path, packages: list[str]) -> str:
     if node is None:
         raise LeaderdeckError("the site build needs Node.js (`node`) to take the kernel's snapshot")
     raw = pyodide / "snapshot.bin"
-    done = subprocess.run([node, "--input-type=module", "-e", _NODE, str(pyodide), json.dumps(pure), str(raw)],
-                          capture_output=True, text=True,
-                          env={"PATH": str(Path(node).parent), "LEADERDECK_IMPORTS": "import " + ", ".join(imports)})
+    done = subprocess.run([node, "--input-type=module", "-e", _NODE], capture_output=True, text=True,
+                          env={"PATH": str(Path(node).parent), "PYODIDE": str(pyodide), "PACKAGES": json.dumps(pure),
+                               "OUT": str(raw), "LEADERDECK_IMPORTS": "import " + ", ".join(imports)})
     if done.returncode or not raw.is_file():
         raise LeaderdeckError(f"taking the kernel's snapshot failed:\n{(done.stderr or done.stdout).strip()[-2000:]}")
     (pyodide / SNAPSHOT).write_bytes(gzip.compress(raw.read_bytes(), compresslevel=6, mtime=0))
