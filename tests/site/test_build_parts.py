@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from leaderdeck.errors import LeaderdeckError
-from leaderdeck.site import build, wheels
+from leaderdeck.site import build, snapshot, wheels
 
 KERNEL_STATIC = build.LABEXTENSIONS / wheels.KERNEL_EXTENSION / "static"
 needs_kernel = pytest.mark.skipif(not KERNEL_STATIC.is_dir(), reason="needs the `site` extra (its kernel)")
@@ -151,3 +151,71 @@ def test_the_service_worker_leaves_jupyterlites_requests_and_webassembly_alone(t
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["/lab/index.html?path=a.ipynb", "/static/pyodide/x.whl",
                                        "/api/contents/all.json"]
+
+
+def test_the_kernel_starts_pyodide_through_the_snapshot_loader(tmp_path: Path):
+    config = tmp_path / "jupyter-lite.json"
+    kernel = {"pyodideUrl": "./static/pyodide/pyodide.mjs", "disablePyPIFallback": True}
+    config.write_text(json.dumps({"jupyter-config-data": {"litePluginSettings": {build.KERNEL_PLUGIN: kernel}}}))
+    build._use_loader(config, snapshot.LOADER)
+    settings = json.loads(config.read_text())["jupyter-config-data"]["litePluginSettings"][build.KERNEL_PLUGIN]
+    assert settings == {**kernel, "pyodideUrl": f"./static/pyodide/{snapshot.LOADER}"}
+    config.write_text(json.dumps({"jupyter-config-data": {"litePluginSettings": {build.KERNEL_PLUGIN: {}}}}))
+    with pytest.raises(LeaderdeckError, match="a JupyterLite this build does not know"):
+        build._use_loader(config, snapshot.LOADER)
+
+
+# Runs in Node.js: the built site's loader, its snapshot fetched (argv[2]: as built, or "broken"),
+# starts Pyodide as the kernel does and says what its Python had imported before running anything.
+LOADS = r"""
+import { pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
+const [pyodideDir, how, packages] = process.argv.slice(1);
+globalThis.fetch = async (url) => {
+  const bytes = readFileSync(new URL(url));
+  return new Response(how === "broken" ? bytes.subarray(0, 4096) : bytes);
+};
+const warned = [];
+console.warn = (...args) => warned.push(String(args[0]));
+const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/__LOADER__`).href);
+const py = await loadPyodide({ indexURL: pyodideDir + "/", packages: JSON.parse(packages) });
+const [before, draws] = py.runPython(`
+import sys, random
+("IPython" in sys.modules, random.random())
+`).toJs();
+py.runPython("import IPython, leaderdeck.site.browser");
+process.stdout.write(JSON.stringify({ restored: before, draws, warned }));
+"""
+
+
+@pytest.mark.site
+@needs_node
+def test_pyodide_starts_from_the_snapshot_and_without_it_when_it_does_not_load(site: Path):
+    pyodide = site / "static" / "pyodide"
+    settings = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]["litePluginSettings"]
+    kernel = settings[build.KERNEL_PLUGIN]
+    assert kernel["pyodideUrl"] == f"./static/pyodide/{snapshot.LOADER}"
+    packages = json.dumps(kernel["loadPyodideOptions"]["packages"])
+    script = LOADS.replace("__LOADER__", snapshot.LOADER)
+    runs = {}
+    for how in ("built", "built", "broken"):
+        done = subprocess.run(["node", "--input-type=module", "-e", script, str(pyodide), how, packages],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.setdefault(how, []).append(json.loads(done.stdout.strip().splitlines()[-1]))
+    first, second = runs["built"]
+    assert first["restored"] and not first["warned"]
+    assert first["draws"] != second["draws"]  # the snapshot's random state is not every learner's
+    broken = runs["broken"][0]
+    assert not broken["restored"] and "starting Pyodide without its snapshot" in broken["warned"][0]
+
+
+@pytest.mark.site
+def test_the_snapshot_is_the_same_bytes_for_the_same_build(site: Path, tmp_path: Path):
+    pyodide = tmp_path / "pyodide"
+    shutil.copytree(site / "static" / "pyodide", pyodide)
+    built = (pyodide / snapshot.SNAPSHOT).read_bytes()
+    packages = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"][
+        "litePluginSettings"][build.KERNEL_PLUGIN]["loadPyodideOptions"]["packages"]
+    snapshot.write(pyodide, packages)
+    assert (pyodide / snapshot.SNAPSHOT).read_bytes() == built

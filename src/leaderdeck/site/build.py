@@ -30,7 +30,7 @@ from .. import __version__
 from ..errors import LeaderdeckError
 from ..model import Course
 from ..notebooks.compile import START_PAGE
-from . import bytecode, course_file, deck_file, wheels
+from . import bytecode, course_file, deck_file, snapshot, wheels
 
 COURSE_PACKAGE = "leaderdeck_course"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
@@ -81,6 +81,7 @@ def _build(course: Course, out: Path, cache: Path, stage: Path) -> SiteReport:
     kernel = wheels.kernel_wheels(LABEXTENSIONS)
     shipped = bytecode.compiled(pyodide, [*runtime, *kernel, *ours], cache / "compiled")
     packages = wheels.write_lock(pyodide, shipped)
+    loader = snapshot.write(pyodide, packages)
     _write_notebooks(course, stage / "files")
     _write_lesson_view(stage / LESSON_VIEW)
     _write_config(stage, out, packages, wheels.front_end_wheels(runtime))
@@ -90,6 +91,7 @@ def _build(course: Course, out: Path, cache: Path, stage: Path) -> SiteReport:
     if done.returncode:
         raise LeaderdeckError(f"jupyter lite build failed:\n{(done.stdout + done.stderr).strip()[-3000:]}")
     _retitle_lesson_page(out / LESSON_PAGE, course.info.title)
+    _use_loader(out / "jupyter-lite.json", loader)
     _write_service_worker(out)
     sizes = [p.stat().st_size for p in out.rglob("*") if p.is_file()]
     return SiteReport(out, len(sizes), sum(sizes))
@@ -103,6 +105,17 @@ def _write_lesson_view(folder: Path) -> None:
     (folder / entry).write_bytes(script)
     _write_json(folder / "package.json", {"name": LESSON_VIEW, "version": __version__, "private": True,
                                           "jupyterlab": {"_build": {"load": entry, "extension": "./extension"}}})
+
+
+def _use_loader(config: Path, loader: str) -> None:
+    """The kernel starts Pyodide through `loader` (`snapshot.LOADER`), which the Pyodide addon of
+    `jupyter lite build` would otherwise set back to Pyodide's own module."""
+    lite = json.loads(config.read_text(encoding="utf-8"))
+    kernel = lite["jupyter-config-data"]["litePluginSettings"][KERNEL_PLUGIN]
+    if not kernel.get("pyodideUrl", "").endswith("/pyodide.mjs"):
+        raise LeaderdeckError(f"{config}: no pyodideUrl to replace (a JupyterLite this build does not know?)")
+    kernel["pyodideUrl"] = kernel["pyodideUrl"].removesuffix("pyodide.mjs") + loader
+    _write_json(config, lite)
 
 
 def _retitle_lesson_page(page: Path, title: str) -> None:
