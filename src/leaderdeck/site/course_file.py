@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import msgspec
 
@@ -41,12 +42,25 @@ def encode(course: Course, rendered: dict[tuple[str, str], str]) -> bytes:
 
 
 def decode(data: bytes, where: str) -> CompiledCourse:
+    return decode_compiled(data, CompiledCourse, FORMAT, where, "course")
+
+
+class _Compiled(Protocol):
+    @property
+    def format(self) -> int: ...
+
+
+C = TypeVar("C", bound=_Compiled)
+
+
+def decode_compiled(data: bytes, kind: type[C], expected: int, where: str, what: str) -> C:
+    """A compiled file the site ships (the course, the deck): decoded as `kind`, of format `expected`."""
     try:
-        compiled = msgspec.msgpack.decode(data, type=CompiledCourse)
+        compiled = msgspec.msgpack.decode(data, type=kind)
     except msgspec.DecodeError as error:
-        raise LeaderdeckError(f"{where}: not a compiled leaderdeck course ({error})") from None
-    if compiled.format != FORMAT:
-        raise LeaderdeckError(f"{where}: compiled course format {compiled.format}; this leaderdeck reads {FORMAT}")
+        raise LeaderdeckError(f"{where}: not a compiled leaderdeck {what} ({error})") from None
+    if compiled.format != expected:
+        raise LeaderdeckError(f"{where}: compiled {what} format {compiled.format}; this leaderdeck reads {expected}")
     return compiled
 
 

@@ -22,6 +22,7 @@ from ..decks.package import CardRow, NoteRow, PackageContents
 from ..errors import LeaderdeckError
 from ..model import Course
 from ..progress.store import ProgressStore
+from .course_file import decode_compiled
 
 FORMAT = 1
 FILE_NAME = "deck.msgpack"  # beside the compiled course (`course_file.ENV_VAR` names that)
@@ -59,13 +60,7 @@ def encode(course: Course, now: int) -> bytes:
 
 
 def decode(data: bytes, where: str) -> CompiledDeck:
-    try:
-        deck = msgspec.msgpack.decode(data, type=CompiledDeck)
-    except msgspec.DecodeError as error:
-        raise LeaderdeckError(f"{where}: not a compiled leaderdeck deck ({error})") from None
-    if deck.format != FORMAT:
-        raise LeaderdeckError(f"{where}: compiled deck format {deck.format}; this leaderdeck reads {FORMAT}")
-    return deck
+    return decode_compiled(data, CompiledDeck, FORMAT, where, "deck")
 
 
 def shipped_deck() -> CompiledDeck:
