@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from leaderdeck.notebooks import write_notebooks
 from leaderdeck.notebooks.workspace import WORKSPACE_DIR, refresh
 
+from .answering import from_question_one
 from .conftest import fresh_course, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(240)]
@@ -45,8 +46,7 @@ def run_all_and_answer(page) -> None:
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     quiz = page.locator(".ld-quiz").first
     expect(quiz).to_be_visible(timeout=60_000)
-    if quiz.locator(".ld-resume").count():
-        quiz.get_by_role("button", name="Practise again", exact=True).click()
+    from_question_one(quiz)
     quiz.get_by_role("button", name="Show answer", exact=True).click()
     quiz.get_by_role("button", name="Good", exact=True).click()
     expect(page.locator(".jp-mod-dirty")).to_have_count(1, timeout=20_000)  # outputs changed
