@@ -75,13 +75,19 @@ function flashcard(card, ctx) {
   ];
 }
 
-function reflection(card, ctx) {
-  const id = ctx.uid("text");
+// The learner's own text: kept as a draft while typed, shown as sent once revealed.
+function ownText(card, ctx, id, placeholder) {
   const area = h("textarea", {
-    id, class: "ld-textarea", rows: 5, placeholder: "Write a few sentences…", "data-focus": "text",
+    id, class: "ld-textarea", rows: 5, placeholder, "data-focus": "text",
     disabled: card.revealed, oninput: (e) => ctx.draft.set("text", e.target.value),
   });
   area.value = card.revealed ? card.text : (ctx.draft.get("text") ?? "");
+  return area;
+}
+
+function reflection(card, ctx) {
+  const id = ctx.uid("text");
+  const area = ownText(card, ctx, id, "Write a few sentences…");
   return [
     prompt(card.prompt, ctx.uid("prompt")),
     card.previous ? h("div", { class: "ld-previous" }, h("p", { class: "ld-lead", text: "What you wrote last time" }),
@@ -196,11 +202,7 @@ function match(card, ctx) {
 
 function explain(card, ctx) {
   const id = ctx.uid("text");
-  const area = h("textarea", {
-    id, class: "ld-textarea", rows: 5, placeholder: "Explain it in your own words…", "data-focus": "text",
-    disabled: card.revealed, oninput: (e) => ctx.draft.set("text", e.target.value),
-  });
-  area.value = card.revealed ? card.text : (ctx.draft.get("text") ?? "");
+  const area = ownText(card, ctx, id, "Explain it in your own words…");
   const nodes = [prompt(card.prompt, ctx.uid("prompt")), h("label", { class: "ld-label", for: id, text: "Your explanation" }), area];
   if (!card.revealed) {
     nodes.push(button(card.reveal_label, () => ctx.send("reveal", { text: area.value }), { primary: true, key: "reveal" }));
