@@ -221,12 +221,17 @@ def test_the_cards_given_to_fsrs_copy_as_fsrs_copies_its_own():
     from leaderdeck.progress.scheduler import _to_card
 
     memory = Memory(State.Review, None, 5.0, 6.0, to_ms(T0) + DAY_MS, to_ms(T0))
-    ours = _to_card(memory, to_ms(T0))
+    ours = _to_card(memory, to_ms(T0), from_ms(memory.due_ms))
     theirs = Card(1, State.Review, None, 5.0, 6.0, from_ms(to_ms(T0) + DAY_MS), from_ms(to_ms(T0)))
     assert vars(copy(ours)) == vars(ours) == vars(theirs) and copy(ours) is not ours
     scheduling = Scheduling()
+    at = from_ms(to_ms(T0) + 3 * DAY_MS)
+    # a replay hands fsrs the review's time for the due it never reads
+    due_unread = _to_card(memory, to_ms(T0), at)
     for rating in Rating:
-        at = from_ms(to_ms(T0) + 3 * DAY_MS)
         assert vars(scheduling._fsrs.review_card(ours, rating, at)[0]) == vars(
-            scheduling._fsrs.review_card(theirs, rating, at)[0])
+            scheduling._fsrs.review_card(theirs, rating, at)[0]) == vars(
+            scheduling._fsrs.review_card(due_unread, rating, at)[0])
+        assert scheduling._fsrs.get_card_retrievability(due_unread, at) == scheduling._fsrs.get_card_retrievability(
+            theirs, at)
     assert vars(ours) == vars(theirs)  # the card given is left as it was

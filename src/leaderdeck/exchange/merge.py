@@ -20,10 +20,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
-from ..decks.compile import note_guid
 from ..errors import display_path
-from ..identity import CardKey, NoteKey, item_key
+from ..identity import card_key_text, guid_of, item_key_text
 from ..model import Course
 from ..progress.store import AnkiRow, Imported, ProgressStore, Reschedule
 from .anki_read import AnkiCollection, AnkiFileError, AnkiReview, name, open_collection
@@ -34,17 +34,14 @@ BATCH = 20_000  # answers per transaction: memory stays flat whatever the size o
 ANSWERS = range(1, 5)  # Anki's eases: Again, Hard, Good, Easy
 
 
-@dataclass(frozen=True)
-class OurNote:
-    key: NoteKey
+class OurNote(NamedTuple):
+    key: str  # the note key's text
     kind: str
     ordinals: frozenset[int]
 
 
-@dataclass(frozen=True)
-class OurCard:
-    key: CardKey
-    name: str  # str(key), as the store keys cards
+class OurCard(NamedTuple):
+    name: str  # the card key's text, as the store keys cards
     kind: str
 
 
@@ -90,8 +87,8 @@ def our_notes(course: Course) -> dict[str, OurNote]:
     notes = {}
     for lesson in course.lessons:
         for item in lesson.items:
-            key = item_key(course.id, lesson.id, item.id, item.moved_from)
-            notes[note_guid(key)] = OurNote(key, item.kind, frozenset(item.card_ordinals()))
+            key = item_key_text(course.id, lesson.id, item.id, item.moved_from)
+            notes[guid_of(key)] = OurNote(key, item.kind, frozenset(item.card_ordinals()))
     return notes
 
 
@@ -103,8 +100,7 @@ def course_cards(collection: AnkiCollection, course: Course) -> dict[int, OurCar
         note = notes.get(guid)
         found = found or note is not None
         if note is not None and ordinal in note.ordinals:
-            key = CardKey(note.key, ordinal)
-            cards[card_id] = OurCard(key, str(key), note.kind)
+            cards[card_id] = OurCard(card_key_text(note.key, ordinal), note.kind)
     if not found:
         raise AnkiFileError(
             f"{name(collection.source)} holds none of the notes of the course '{course.id}' "
@@ -123,30 +119,27 @@ def answers(reviews: Iterable[AnkiReview], cards: dict[int, OurCard], moved: dic
     logged for it, and Anki's "Forget" and "Set due date" entries: a review our export wrote one
     ms later (`moved`) is the review it was. The rest is counted in `tally`."""
     latest = now_ms + CLOCK_SKEW_MS
-    for review in reviews:
-        card = cards.get(review.card_id)
+    card_of = cards.get
+    for at, card_id, ease, duration, ivl, last_ivl, factor, type_ in reviews:  # a million times: kept lean
+        card = card_of(card_id)
         if card is None:
             tally.unmatched += 1
-        elif review.reviewed_at_ms > latest:
+            continue
+        if at > latest:
             tally.future += 1
-        elif review.ease not in ANSWERS:
-            if review.ease == 0 and review.type in (MANUAL, RESCHEDULED) and review.ivl is not None \
-                    and 0 <= review.ivl <= MAX_IVL:
-                tally.rescheduled += 1
-                yield Reschedule(card.name, review.reviewed_at_ms, min(max(0, review.duration_ms), MAX_DURATION_MS),
-                                 _anki_row(review))
-            else:
-                tally.skipped += 1
+            continue
+        duration = 0 if duration < 0 else MAX_DURATION_MS if duration > MAX_DURATION_MS else duration
+        anki = AnkiRow(card_id, ivl if ivl is not None and ivl <= MAX_IVL else 0, last_ivl or 0, factor or 0,
+                       type_ or 0)
+        if ease in ANSWERS:
+            if moved:
+                at = moved.get((card.name, at), at)
+            yield Imported(card.name, card.kind, at, ease, ease > 1, duration, "", anki)
+        elif ease == 0 and type_ in (MANUAL, RESCHEDULED) and ivl is not None and 0 <= ivl <= MAX_IVL:
+            tally.rescheduled += 1
+            yield Reschedule(card.name, at, duration, anki)
         else:
-            at = review.reviewed_at_ms
-            at = moved.get((card.name, at), at) if moved else at
-            yield Imported(card.name, card.kind, at, review.ease, review.ease > 1,
-                           min(max(0, review.duration_ms), MAX_DURATION_MS), "", _anki_row(review))
-
-
-def _anki_row(review: AnkiReview) -> AnkiRow:
-    ivl = review.ivl if review.ivl is not None and review.ivl <= MAX_IVL else 0
-    return AnkiRow(review.card_id, ivl, review.last_ivl or 0, review.factor or 0, review.type or 0)
+            tally.skipped += 1
 
 
 def merge(collection: AnkiCollection, cards: dict[int, OurCard], store: ProgressStore, now_ms: int) -> ImportSummary:

@@ -159,8 +159,9 @@ class Scheduling:
         due `interval_days` study days later when given (what Anki logged, fuzz included), else
         after the interval FSRS gives."""
         memory = memory or new_memory(at_ms)
-        card = self._fsrs_card(memory, at_ms)
-        reviewed = self._fsrs.review_card(card, _RATINGS[rating], from_ms(at_ms))[0]
+        when = from_ms(at_ms)
+        card = self._fsrs_card(memory, at_ms, when)
+        reviewed = self._fsrs.review_card(card, _RATINGS[rating], when)[0]
         state = reviewed.state
         if state == State.Review:  # a review card is due at the start of a study day
             if not interval_days:
@@ -174,8 +175,10 @@ class Scheduling:
         """Days to the next review, as Anki sets them: FSRS's interval for each passing rating,
         rounded, then Hard < Good < Easy enforced in a review (each at least one day more than
         the one before), and Easy beyond Good when a learning card graduates."""
+        when = from_ms(at_ms)
+
         def days(grade: int) -> int:
-            stability = self._fsrs.review_card(card, _RATINGS[grade], from_ms(at_ms))[0].stability
+            stability = self._fsrs.review_card(card, _RATINGS[grade], when)[0].stability
             # float ** float is typed Any (a negative base gives a complex); these are positive
             interval: float = stability / self._factor * (self.desired_retention ** (1 / self._decay) - 1)
             return min(max(1, math.floor(interval + 0.5)), self._fsrs.maximum_interval)  # Rust's round
@@ -187,13 +190,15 @@ class Scheduling:
             interval = min(max(days(grade), interval + 1), self._fsrs.maximum_interval)
         return interval
 
-    def _fsrs_card(self, memory: Memory, at_ms: int) -> Card:
+    def _fsrs_card(self, memory: Memory, at_ms: int, at: datetime | None = None) -> Card:
         """`memory` as an fsrs Card whose last review lies exactly the study days elapsed before
-        `at_ms`, so that fsrs's whole 24-hour periods count what Anki counts."""
+        `at_ms`, so that fsrs's whole 24-hour periods count what Anki counts. Given `at` (`at_ms`
+        as a datetime), it stands for the card's due: fsrs reads no due, in a review or a recall,
+        and a replay saves making one per review."""
         last = memory.last_review_ms
         if last is not None:
             last = at_ms - self.days.elapsed_days(last, at_ms) * DAY_MS
-        return _to_card(memory, last)
+        return _to_card(memory, last, from_ms(memory.due_ms) if at is None else at)
 
     def recall(self, stability: float | None, last_review_ms: int | None, now_ms: int) -> float:
         """Predicted probability of recall now: the FSRS forgetting curve, over elapsed study days.
@@ -222,11 +227,14 @@ class _Card(Card):
         return card
 
 
-def _to_card(memory: Memory, last_review_ms: int | None) -> Card:
-    # card_id given: without it, Card() sleeps 1 ms to make ids unique
-    return _Card(card_id=1, state=memory.state, step=memory.step, stability=memory.stability,
-                difficulty=memory.difficulty, due=from_ms(memory.due_ms),
-                last_review=None if last_review_ms is None else from_ms(last_review_ms))
+def _to_card(memory: Memory, last_review_ms: int | None, due: datetime) -> Card:
+    # Card's own __init__ is skipped: it checks nothing these values need, costs a third of the
+    # wrapper, and without a card_id it sleeps 1 ms to make ids unique
+    card = object.__new__(_Card)
+    card.__dict__.update(card_id=1, state=memory.state, step=memory.step, stability=memory.stability,
+                         difficulty=memory.difficulty, due=due,
+                         last_review=None if last_review_ms is None else from_ms(last_review_ms))
+    return card
 
 
 class _Ratings(dict[int, Rating]):
