@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from leaderdeck.exchange.export import export_with_progress
 from leaderdeck.exchange.merge import import_anki
@@ -51,3 +54,19 @@ def test_export_import_export_is_a_fixed_point(course, store, tmp_path):
     assert summary.added == 0
     export_with_progress(course, store, second, NOW, 0)
     assert revlog(first, tmp_path) == revlog(second, tmp_path)
+
+
+@pytest.mark.xfail(strict=True, reason="revlog ids are assigned over the live log, which a correction changes: "
+                   "count superseded rows too (rows.LOGGED_REVIEWS / anki_write.revlog_ids)")
+def test_a_correction_after_an_export_does_not_move_the_other_reviews_of_its_millisecond(course, store, tmp_path):
+    # a cloze answer: both gaps at one instant, the first missed; then exported, then "I was right"
+    first, second = "testcourse/first-lesson/two-gaps#0", "testcourse/first-lesson/two-gaps#1"
+    store.record(answer(first, 1, SAME_MS, "cloze"))
+    store.record(answer(second, 3, SAME_MS, "cloze"))
+    package = tmp_path / "before.apkg"
+    export_with_progress(course, store, package, NOW, 0)
+    store.record(replace(answer(first, 3, SAME_MS + timedelta(seconds=5), "cloze"), replaces=SAME_MS))
+
+    summary = import_anki(package, course, store, now_ms=NOW_MS)  # Anki still holds the rows it was given
+    assert summary.added == 0
+    assert [r.reviewed_at_ms for r in store.history(second)] == [int(SAME_MS.timestamp() * 1000)]
