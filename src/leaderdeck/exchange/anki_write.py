@@ -88,9 +88,11 @@ def _card_data(memory: Memory, position: int, retention: float) -> str:
 
 
 def revlog_ids(reviews: Iterable[LoggedReview]) -> Iterator[tuple[LoggedReview, int]]:
-    """Each review of the whole log (in time order) with its Anki revlog id: its time in ms, or,
-    when an earlier review already has that id (two answers in one ms), the next free one. The
-    rule depends on nothing but the log, so an import can tell a moved review (`moved_reviews`)."""
+    """Each review of the whole log (in time order, replaced reviews included) with its Anki
+    revlog id: its time in ms, or, when an earlier review already has that id (two answers in one
+    ms), the next free one. The rule depends on nothing but the log, so an import can tell a
+    moved review (`moved_reviews`); a replaced review keeps its id taken, so a correction made
+    after an export moves no review that export wrote."""
     last = -1
     for review in reviews:
         # the log is in time order: every id taken is at most `last`, and all from this review's
@@ -103,16 +105,16 @@ def moved_reviews(reviews: Iterable[LoggedReview]) -> dict[tuple[str, int], int]
     """(card key, revlog id) → the review's own time, for the reviews an export writes under
     another millisecond: what lets `import-anki` recognise them as the reviews they are."""
     return {(review.card, at): review.reviewed_at_ms for review, at in revlog_ids(reviews)
-            if at != review.reviewed_at_ms}
+            if at != review.reviewed_at_ms and review.live}
 
 
 def revlog_rows(reviews: Iterable[LoggedReview], card_ids: Mapping[str, int], days: AnkiDays) -> Iterator[RevlogRow]:
     """Anki review-log rows for the reviews (the whole log, in time order) of the cards in
-    `card_ids` (card key → Anki card id); other reviews are left out. Lazily: a large log is
-    never held whole. A row that came from Anki is written back as Anki wrote it."""
+    `card_ids` (card key → Anki card id); other reviews, and replaced ones, are left out. Lazily:
+    a large log is never held whole. A row that came from Anki is written back as Anki wrote it."""
     for review, at in revlog_ids(reviews):
         card_id = card_ids.get(review.card)
-        if card_id is not None:
+        if card_id is not None and review.live:
             anki = review.anki
             if anki is not None:
                 yield RevlogRow(at, card_id, -1, review.rating, anki.ivl, anki.last_ivl, anki.factor,

@@ -81,7 +81,7 @@ def write_with_progress(contents: PackageContents, note_keys: dict[int, str], st
     """Write the compiled deck `contents` with the store's progress to `out` (on the desktop and in
     the browser alike). Its cards are replaced in place."""
     days = AnkiDays(COLLECTION_CREATED, utc_offset_s)
-    contents = with_progress(contents, note_keys, store.progress_of, store.iter_review_log(), days,
+    contents = with_progress(contents, note_keys, store.progress_of, store.iter_review_log(replaced=True), days,
                              store.scheduling.desired_retention)
     if contents.preset is not None:  # the learner's desired retention (import-anki saves theirs)
         contents = replace(contents, preset={**contents.preset, "desiredRetention": store.scheduling.desired_retention})

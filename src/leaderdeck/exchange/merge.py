@@ -146,7 +146,7 @@ def merge(collection: AnkiCollection, cards: dict[int, OurCard], store: Progress
     """Merge the answers to `cards` into `store`, a batch (one transaction) at a time. A card's
     answers come together, and a batch merged is never merged again: stopped halfway, a second
     import adds the rest."""
-    moved = moved_reviews(store.iter_review_log())
+    moved = moved_reviews(store.iter_review_log(replaced=True))
     tally, added, present = Tally(), 0, 0
     stream = answers(collection.reviews(), cards, moved, now_ms, tally)
     while batch := list(islice(stream, BATCH)):

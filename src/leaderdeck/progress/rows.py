@@ -95,6 +95,7 @@ class LoggedReview(NamedTuple):
     difficulty_after: float | None
     last_review_before: int | None = None
     anki: AnkiRow | None = None  # Anki's own values, for a review that came from Anki
+    live: bool = True  # False for a review a correction replaced: it counts nowhere but in revlog ids
 
 
 _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before, due_before - last_review_before, "
@@ -103,8 +104,9 @@ _LOGGED_REVIEW_COLUMNS = ("card, reviewed_at, rating, duration_ms, state_before,
 # A row replaced by a correction ("I was right") stays in the log but counts nowhere: not in
 # replays, rebuilds, exports, counts or history (`amends` names it; migration 6).
 LIVE = "id NOT IN (SELECT amends FROM reviews WHERE amends IS NOT NULL)"
-# Anki's rows first among reviews sharing a millisecond: they keep their own id on export.
-LOGGED_REVIEWS = (f"SELECT {_LOGGED_REVIEW_COLUMNS} FROM reviews WHERE {LIVE} "
+# Every row, replaced ones too (their `live` is 0). Anki's rows first among reviews sharing a
+# millisecond: they keep their own id on export.
+LOGGED_REVIEWS = (f"SELECT {_LOGGED_REVIEW_COLUMNS}, {LIVE} FROM reviews "
                   "ORDER BY reviewed_at, anki_card IS NULL, id")
 RESCHEDULES = ("SELECT card, reviewed_at, duration_ms, anki_card, anki_ivl, anki_last_ivl, anki_factor, anki_type "
                "FROM reschedules")
@@ -116,8 +118,8 @@ _UPSERT_CARD = (f"INSERT INTO cards ({CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?
 
 
 def logged(row: Row) -> LoggedReview:
-    anki = None if row[10] is None else AnkiRow(*row[10:])
-    return LoggedReview._make((*row[:10], anki))
+    anki = None if row[10] is None else AnkiRow(*row[10:15])
+    return LoggedReview._make((*row[:10], anki, bool(row[15])))
 
 
 def logged_reschedule(row: Row) -> LoggedReview:

@@ -294,12 +294,16 @@ class ProgressStore:
         Anki's "Forget" and "Set due date" entries are among them, with rating 0."""
         return list(self.iter_review_log())
 
-    def iter_review_log(self) -> Iterator[LoggedReview]:
-        """`review_log()` one row at a time, for logs too large to hold whole (export, import)."""
+    def iter_review_log(self, *, replaced: bool = False) -> Iterator[LoggedReview]:
+        """`review_log()` one row at a time, for logs too large to hold whole (export, import).
+        With `replaced`, the reviews corrections replaced come too (`live` False): Anki revlog
+        ids are given over them, so a correction made after an export moves no other review."""
         with self._reading() as db:
             reschedules = sorted(map(rows.logged_reschedule, db.execute(rows.RESCHEDULES)),
                                  key=lambda r: r.reviewed_at_ms)
-            reviews = map(rows.logged, db.execute(rows.LOGGED_REVIEWS))
+            reviews: Iterator[LoggedReview] = map(rows.logged, db.execute(rows.LOGGED_REVIEWS))
+            if not replaced:
+                reviews = (review for review in reviews if review.live)
             if not reschedules:
                 yield from reviews
                 return
