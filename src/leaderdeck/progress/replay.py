@@ -25,6 +25,7 @@ from .rows import (
     CARD_COLUMNS,
     INSERT_REVIEW,
     LIVE,
+    MAX_SHIFT_MS,
     NO_ANKI_ROW,
     REVIEW_COLUMNS,
     AnkiRow,
@@ -94,7 +95,8 @@ def import_reviews(db: sqlite3.Connection, scheduling: Scheduling, catalog: Cata
     stored = _stored_times(db, list({r.card for r in reviews} | {r.card for r in reschedules}))
     added = 0
     for review in reviews:
-        if review.reviewed_at_ms not in stored.get(review.card, ()):
+        at, times = review.reviewed_at_ms, stored.get(review.card, ())
+        if at not in times and not (review.anki is not None and _moved(times, at)):
             card = fresh.setdefault(review.card, {})
             added += review.reviewed_at_ms not in card
             card[review.reviewed_at_ms] = review
@@ -107,6 +109,15 @@ def import_reviews(db: sqlite3.Connection, scheduling: Scheduling, catalog: Cata
         merge_card(db, scheduling, writes, key, fresh.get(key, {}), origin, key in stored, bool(moved.get(key)))
     writes.flush(db, catalog)
     return added
+
+
+def _moved(times: set[int] | tuple[()], at: int) -> bool:
+    """Whether an Anki review at `at` is one of ours (at one of `times`) that an export moved a
+    few ms on, to give each review of a shared millisecond its own revlog id. `moved_reviews`
+    names them, but only as the log stands now: a review merged into that millisecond since (from
+    Anki, whose rows keep their ids) moves ours again. Anki cannot log two answers to one card
+    within `MAX_SHIFT_MS` (a second), so its review that close after a stored one is that one."""
+    return any(at - MAX_SHIFT_MS < stored < at for stored in times)
 
 
 def _stored_times(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, set[int]]:
