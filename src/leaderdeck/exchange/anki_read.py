@@ -326,7 +326,10 @@ class AnkiCollection:
 
     def _rows(self, query: str) -> Iterator[tuple[Any, ...]]:  # sqlite3 rows: the file's own types
         try:
-            yield from self._db.execute(query)
+            # Not `yield from`: dropping an unfinished read (the store failed midway) would then close
+            # the cursor after its connection, and the error of that raises from the generator's end.
+            for row in self._db.execute(query):  # noqa: UP028
+                yield row
         except (sqlite3.Error, OverflowError, MemoryError) as error:
             raise AnkiFileError(_unreadable(self.source, error)) from None
 
