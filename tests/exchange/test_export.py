@@ -106,6 +106,20 @@ def test_refuses_to_overwrite_the_published_deck(project, course, store):
     assert published.read_bytes() == before
 
 
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_refuses_to_write_over_the_progress_store(suffix, project, course, store, capsys):
+    study(store, datetime(2025, 6, 2, tzinfo=UTC))
+    kept = [store.path, Path(f"{store.path}-wal")]  # -shm holds no data: reading changes it
+    files = [file.read_bytes() for file in kept]
+    roundabout = store.path.parent / ".." / store.path.parent.name / (store.path.name + suffix)
+    code = main(["export-anki", "--lessons", str(project / "lessons"), "--store", str(store.path),
+                 "--out", str(roundabout)])
+    assert code == 1
+    assert "is your progress store" in capsys.readouterr().err
+    assert [file.read_bytes() for file in kept] == files
+    assert store.review_count() == 8
+
+
 def test_cli_writes_to_build_by_default(project, course, store, capsys):
     study(store, datetime.now(UTC))
     code = main(["export-anki", "--lessons", str(project / "lessons"), "--store", str(store.path)])

@@ -8,7 +8,9 @@ to `build/` (or wherever the learner says), never over the published deck in `de
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
@@ -60,8 +62,23 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     if out.resolve() == (course.lessons_dir.parent / deck_paths(course)[0]).resolve():
         raise LeaderdeckError(f"{display_path(out)} is the published deck; a deck with your progress is "
                               f"personal: write it elsewhere (the default is {OUTPUT_DIR}/)")
+    if _store_file(out, store.path):  # the package is written over `out` whole: the history would be gone
+        raise LeaderdeckError(f"{display_path(out)} is your progress store (or one of its files): write "
+                              f"the deck elsewhere (the default is {OUTPUT_DIR}/)")
     contents, keys = compiled_deck(course, now)
     return write_with_progress(contents, keys, store, out, utc_offset_s)
+
+
+def _store_file(out: Path, store: Path) -> bool:
+    """Whether `out` names the store, its `-wal` or its `-shm` (by any path, or as the same file)."""
+    where = out.parent.resolve() / out.name
+    for file in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
+        if where == file.parent.resolve() / file.name:
+            return True
+        with suppress(OSError):
+            if os.path.samefile(out, file):
+                return True
+    return False
 
 
 def compiled_deck(course: Course, now: int) -> tuple[PackageContents, dict[int, str]]:
