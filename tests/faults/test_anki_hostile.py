@@ -151,7 +151,8 @@ def test_a_read_error_midway_is_one_message(world, tmp_path, monkeypatch):
 
 
 def test_a_full_disk_is_one_message(world, monkeypatch):
-    monkeypatch.setattr(anki_read.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(1 << 40, 1 << 40, 1 << 20))
+    monkeypatch.setattr(anki_read.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(1 << 40, 1 << 40, 64 << 10))
     with pytest.raises(anki_read.AnkiFileError, match="too large for the free space"), \
             anki_read.open_collection(world["root"] / "collection.anki2"):
         pass
+

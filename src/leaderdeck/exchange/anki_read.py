@@ -44,7 +44,8 @@ _ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Anki writes
 _CHUNK = 1 << 20
 
 MAX_COLLECTION_BYTES = 1 << 30  # far above any real collection (a million reviews: about 100 MB)
-FREE_SPACE_MARGIN = 256 << 20  # left free on the temporary folder's disk after the copy
+FREE_SPACE_MARGIN = 256 << 20  # left free on the temporary folder's disk after the copy, or a
+# quarter of its free space on a smaller disk (a small /tmp still takes a small collection)
 MAX_VALUE_BYTES = 16 << 20  # any one value SQLite hands us (a GUID is 10 characters)
 READ_SECONDS = 600.0  # SQLite's work on one file, all queries together
 _PROGRESS_STEPS = 10_000  # SQLite instructions between looks at the clock
@@ -218,7 +219,8 @@ def _bounded_copy(read: Callable[[int], bytes], target: Path, path: Path, announ
     log (`database` false) has no such header."""
     first = read(_CHUNK)
     size = (_declared_size(first, path, kind) if database else 0) or announced
-    limit = min(MAX_COLLECTION_BYTES, shutil.disk_usage(target.parent).free - FREE_SPACE_MARGIN)
+    free = shutil.disk_usage(target.parent).free
+    limit = min(MAX_COLLECTION_BYTES, free - min(FREE_SPACE_MARGIN, free // 4))
     if size > limit:
         raise kind.error(_too_large(path, size, limit, kind))
     left = size or limit  # without a size in its header, a database is as long as its file
@@ -253,10 +255,14 @@ def _declared_size(header: bytes, path: Path, kind: FileKind = ANKI) -> int:
 
 def _too_large(path: Path, size: int, limit: int, kind: FileKind = ANKI) -> str:
     if limit < MAX_COLLECTION_BYTES:
-        return (f"{name(path)} is too large for the free space: it needs more than {size >> 20} MB "
-                f"unpacked and the temporary folder's disk has {max(0, limit) >> 20} MB to spare")
-    return (f"{name(path)} is too large: it unpacks to more than {limit >> 20} MB, far more than "
+        return (f"{name(path)} is too large for the free space: it needs more than {_amount(size)} "
+                f"unpacked and the temporary folder's disk has {_amount(max(0, limit))} to spare")
+    return (f"{name(path)} is too large: it unpacks to more than {_amount(limit)}, far more than "
             f"{kind.largest}")
+
+
+def _amount(size: int) -> str:
+    return f"{size >> 20} MB" if size >= 10 << 20 else f"{size >> 10} KB"
 
 
 # -- reading the collection -------------------------------------------------------------------
