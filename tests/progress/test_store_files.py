@@ -193,6 +193,25 @@ def test_an_invalid_text_value_is_reported_as_damage(tmp_path):
     assert "damaged" in str(caught.value) and "disk is not full" not in str(caught.value)
 
 
+def test_a_schema_that_is_not_utf8_is_reported_as_damage(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as store:
+        store.record(answer(key("pick")))
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA writable_schema = ON")  # SQLite's error then quotes the bad bytes: UnicodeDecodeError
+    raw.execute("UPDATE sqlite_master SET sql = CAST(? AS TEXT) WHERE name = 'cards_by_due'",
+                (b"CREATE INDEX cards_by_due ON cards (\xffdue)",))
+    raw.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreDamagedError, match="not valid UTF-8"):
+        open_store(path)
+    assert path.read_bytes() == before and not _size(Path(f"{path}-wal"))  # the probe's empty -wal is none
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
 def test_the_recovery_command_quotes_the_path(tmp_path):
     folder = tmp_path / "it's mine"
     folder.mkdir()
