@@ -136,3 +136,13 @@ def test_a_small_file_fits_a_small_temporary_disk_and_a_refusal_gives_real_sizes
     with pytest.raises(AnkiFileError, match=r"needs more than \d+ KB unpacked and the temporary folder's "
                                             r"disk has \d+ KB to spare"), anki_read.open_collection(package):
         pass
+
+
+def test_a_file_name_with_a_line_break_or_escape_stays_one_line(project, studied_store, tmp_path, capsys):
+    bad = tmp_path / "deck\nerror: fake\x1b[31m.apkg"
+    bad.write_text("not a deck")
+    code = main(["import-anki", str(bad), "--lessons", str(project / "lessons"), "--store", str(studied_store)])
+    error = capsys.readouterr().err
+    assert code == 1
+    assert error.count("\n") == 1 and "\x1b" not in error
+    assert "deck\\nerror: fake\\x1b[31m.apkg is not an Anki file" in error

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple
 from urllib.parse import quote
 
-from ..errors import LeaderdeckError, display_path
+from ..errors import LeaderdeckError, display_path, printable
 
 try:
     from fcntl import LOCK_EX, LOCK_NB, flock
@@ -81,11 +81,12 @@ ANKI = FileKind(AnkiFileError, "an Anki file", "the Anki file itself",
 
 
 def name(path: Path) -> str:
-    """The path for a message; never fails (a symlink loop cannot be resolved)."""
+    """The path for a message, escaped to stay on its one line (a file may be named anything);
+    never fails (a symlink loop cannot be resolved)."""
     try:
-        return display_path(path)
+        return printable(display_path(path))
     except (OSError, RuntimeError):
-        return str(path)
+        return printable(str(path))
 
 
 # -- getting the collection out of its wrapper, into one temporary folder ----------------------
