@@ -111,6 +111,28 @@ def test_a_zero_byte_store_is_refused_not_silently_replaced(tmp_path):
     assert files(tmp_path) == {"progress.sqlite3": hashlib.sha256(b"").hexdigest()}
 
 
+def test_a_folder_a_pipe_or_a_device_as_the_store_is_named_never_deleted(tmp_path):
+    folder, pipe = tmp_path / "progress.sqlite3", tmp_path / "pipe.sqlite3"
+    folder.mkdir()
+    os.mkfifo(pipe)
+    with pytest.raises(StoreError, match="is a folder: give the store file in it"):
+        open_store(folder)
+    for path in (pipe, Path(os.devnull)):
+        with pytest.raises(StoreError, match="is not a regular file") as caught:
+            open_store(path)
+        assert "rm " not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.sqlite3", "progress.sqlite3"]
+
+
+def test_a_store_path_that_loops_is_our_error_not_a_crash(tmp_path):
+    loop = tmp_path / "progress.sqlite3"
+    loop.symlink_to(loop)
+    with pytest.raises(StoreError, match="symbolic links"):
+        api.shared_store(loop)
+    with pytest.raises(StoreError, match="symbolic links"):
+        open_store(loop)
+
+
 def _hot_copy(source: Path, target: Path, statement: str) -> None:
     """Copy a store and its -wal while a writer holds it open: a crash left the WAL behind."""
     writer = sqlite3.connect(source, isolation_level=None)

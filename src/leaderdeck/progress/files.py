@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shlex
 import sqlite3
+import stat
 import threading
 import time
 import urllib.parse
@@ -49,7 +50,8 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
     if not os.path.lexists(path):
         with translated_errors(path, busy_timeout):
             _create(path)
-    if os.stat(path).st_size == 0:
+    size = _regular_size(path)
+    if size == 0:
         raise StoreDamagedError(
             f"the progress store {path} is empty (0 bytes), perhaps cut short by a crash, a full disk or a "
             "sync tool. It was left untouched. If you have a backup, put it back; if you have no reviews "
@@ -73,6 +75,21 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
             return probe, True
         probe.close()
         return sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False), False
+
+
+def _regular_size(path: Path) -> int:
+    """The store file's size; refuses a folder, pipe or device (never told to delete it)."""
+    try:
+        found = os.stat(path)
+    except OSError as error:
+        raise StoreError(f"cannot open the progress store {path}: {error.strerror or error}") from error
+    if stat.S_ISDIR(found.st_mode):
+        raise StoreError(f"the progress store {path} is a folder: give the store file in it "
+                         f"({path / 'progress.sqlite3'}), or set LEADERDECK_HOME to that folder")
+    if not stat.S_ISREG(found.st_mode):
+        raise StoreError(f"the progress store {path} is not a regular file (a pipe or device): give a "
+                         "store file, or set LEADERDECK_HOME to a folder for one")
+    return found.st_size
 
 
 def _check(connection: sqlite3.Connection, path: Path) -> int:
