@@ -157,6 +157,19 @@ def test_a_newer_store_with_a_hot_wal_is_refused_and_left_byte_identical(tmp_pat
     assert after == before
 
 
+def test_no_new_store_is_made_beside_the_wal_of_one_moved_away(tmp_path):
+    source, path = tmp_path / "source.sqlite3", tmp_path / "copy" / "progress.sqlite3"
+    path.parent.mkdir()
+    with open_store(source) as store:
+        store.record(answer(key("pick")))
+    _hot_copy(source, path, "UPDATE reviews SET duration_ms = duration_ms + 1")
+    path.rename(path.with_name("progress.sqlite3.damaged"))  # "rename it", the -wal left behind
+    before = files(path.parent)
+    with pytest.raises(StoreError, match="progress.sqlite3-wal is still there"):
+        open_store(path)
+    assert files(path.parent) == before
+
+
 def test_reading_a_read_only_store_leaves_no_wal_or_shm(tmp_path, monkeypatch):
     path = tmp_path / "progress.sqlite3"
     with open_store(path) as store:
@@ -242,4 +255,21 @@ def test_the_recovery_command_quotes_the_path(tmp_path):
     with pytest.raises(StoreDamagedError) as caught:
         open_store(path)
     message = str(caught.value)
-    assert f"sqlite3 {shlex.quote(str(path))} .recover" in message
+    aside = shlex.quote(f"{path}.damaged")
+    assert f"mv {shlex.quote(str(path))} {aside}\n" in message
+    assert f"sqlite3 {aside} .recover | sqlite3 {shlex.quote(str(path))}" in message
+
+
+def test_the_recovery_advice_moves_the_wal_with_the_file_never_over_it(tmp_path):
+    source, path = tmp_path / "source.sqlite3", tmp_path / "copy" / "progress.sqlite3"
+    path.parent.mkdir()
+    open_store(source).close()
+    _hot_copy(source, path, "UPDATE schema_migrations SET name = 'x'")
+    with path.open("r+b") as damaged:
+        damaged.write(b"not an SQLite header")
+    with pytest.raises(StoreDamagedError) as caught:
+        open_store(path)
+    message = str(caught.value)
+    assert f"mv {path} {path}.damaged; mv {path}-wal {path}.damaged-wal\n" in message
+    assert f"sqlite3 {path}.damaged .recover | sqlite3 {path}\n" in message
+    assert "recovered.sqlite3" not in message  # moved over the store, it lost it when .recover failed

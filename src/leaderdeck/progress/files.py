@@ -48,6 +48,12 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
     Raises `StoreError` for anything that is not a healthy leaderdeck store of a known schema."""
     _make_folder(path)
     if not os.path.lexists(path):
+        if _size(Path(f"{path}-wal")):  # SQLite would make it the new store's, and then delete it
+            raise StoreError(
+                f"the progress store {path} is not there but its write-ahead log {path.name}-wal is still there: "
+                "it belongs to the store that was moved or deleted, and may hold its latest reviews. Move it "
+                f"beside that file with the same name plus -wal (for example {path.name}.damaged-wal), or delete "
+                "it to start afresh; a new store is created on the next answer.")
         with translated_errors(path, busy_timeout):
             _create(path)
     size = _regular_size(path)
@@ -175,12 +181,20 @@ def _size(path: Path) -> int:
 
 
 def damaged_message(path: Path, why: str) -> str:
-    quoted = shlex.quote(str(path))
+    """What to do with a file refused as damaged. The advice never writes over it: it is moved
+    aside first, with its -wal (which may hold the latest reviews, and which SQLite would merge into
+    or delete beside a new store), and recovered from there; `.recover` is missing from some
+    builds of the sqlite3 command, and then makes an empty file, not a store."""
+    aside = path.with_name(f"{path.name}.damaged")
+    move = f"mv {shlex.quote(str(path))} {shlex.quote(str(aside))}"
+    if _size(Path(f"{path}-wal")):
+        move += f"; mv {shlex.quote(f'{path}-wal')} {shlex.quote(f'{aside}-wal')}"
     return (f"the progress store {path} is damaged or not ours: {why}. It was left untouched.\n"
-            f"  To try to recover its reviews: sqlite3 {quoted} .recover | sqlite3 recovered.sqlite3,\n"
-            f"  then move recovered.sqlite3 to {quoted}.\n"
-            f"  To start afresh instead: rename it (for example to {shlex.quote(path.name + '.damaged')}); "
-            "a new store is created on the next answer.\n"
+            f"  To try to recover its reviews, rename it (and its -wal) and rebuild the store from the copy:\n"
+            f"    {move}\n"
+            f"    sqlite3 {shlex.quote(str(aside))} .recover | sqlite3 {shlex.quote(str(path))}\n"
+            f"  If sqlite3 reports an error, delete the file it made ({path.name}); {aside.name} is kept.\n"
+            "  To start afresh instead: the first line alone; a new store is created on the next answer.\n"
             "  Or point LEADERDECK_HOME at another folder.")
 
 
