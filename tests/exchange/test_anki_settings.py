@@ -102,6 +102,8 @@ DAMAGED_SETTINGS = {
                                   "CREATE TABLE decks (id, name TEXT, kind BLOB)",
                                   "INSERT INTO decks VALUES (1, 'Test Course', X'0a80')"),
     "JSON nested past Python's recursion limit": (f"UPDATE col SET conf = '{'[' * 100_000}'",),
+    "decks a list, not an object": ("UPDATE col SET decks = '[1, 2]'",),
+    "a deck that is a number": ("UPDATE col SET decks = '{\"1\": 5}'",),
 }
 
 

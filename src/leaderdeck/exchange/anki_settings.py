@@ -57,8 +57,8 @@ def settings_of(collection: AnkiCollection, deck_name: str) -> AnkiSettings:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
         read = _read_current if "deck_config" in tables else _read_legacy
         rollover, params, retention = read(connection, deck_name)
-    except (sqlite3.Error, ValueError, LookupError, TypeError, struct.error, OverflowError, MemoryError,
-            RecursionError):  # a truncated protocol buffer, JSON nested deeper than Python goes
+    except (sqlite3.Error, ValueError, LookupError, TypeError, AttributeError, struct.error, OverflowError,
+            MemoryError, RecursionError):  # a truncated protocol buffer, JSON of other shapes or too deep
         return AnkiSettings()  # settings are a refinement: an odd file is read for its reviews
     # each value checked as for a file from anywhere: saved, an odd one would fail every later answer
     return AnkiSettings(_hour(rollover), _parameters(params), _retention(retention), _hour(rollover) == rollover)
