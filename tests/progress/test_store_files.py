@@ -247,6 +247,24 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+@pytest.mark.parametrize(("setting", "damaged"), [
+    ("desired_retention", "{bad"), ("desired_retention", '"0.9"'), ("desired_retention", "[1, 2]"),
+    ("fsrs_parameters", '["x"]'), ("fsrs_parameters", "[1, 2]"), ("rollover_hour", "99"), ("rollover_hour", "4.5")])
+def test_a_damaged_saved_setting_is_left_out_and_answers_are_still_recorded(setting, damaged, tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as store:
+        store.save_settings({"desired_retention": 0.85, "rollover_hour": 2})
+        store.record(answer(key("pick")))
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (setting, damaged))
+    raw.close()
+    with open_store(path) as store:  # these only refine the schedule: the next import-anki saves them again
+        assert setting not in store.saved_settings() and len(store.saved_settings()) >= 1
+        store.record(answer(key("pick"), at=T0.replace(hour=11)))
+        assert store.review_count() == 2
+    api.shared_store(path)  # the notebooks' way in reads the rollover hour too
+
+
 def test_the_recovery_command_quotes_the_path(tmp_path):
     folder = tmp_path / "it's mine"
     folder.mkdir()
