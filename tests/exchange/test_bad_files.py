@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import zipfile
 from datetime import UTC, datetime
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from leaderdeck.cli import main
-from leaderdeck.exchange import AnkiFileError, import_anki
+from leaderdeck.exchange import AnkiFileError, anki_read, import_anki
+from leaderdeck.exchange.export import export_with_progress
 from leaderdeck.progress.store import open_store
 
 from .conftest import answer
@@ -116,3 +118,31 @@ def test_cli_prints_the_message_and_exits_1(project, studied_store, tmp_path, ca
     assert error.startswith("error: ") and "notes.apkg is not an Anki file" in error
     assert "Traceback" not in error
     assert store_files(studied_store) == before
+
+
+def _free_space(monkeypatch: pytest.MonkeyPatch, free: int) -> None:
+    monkeypatch.setattr(anki_read.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(1 << 40, 1 << 40, free))
+
+
+def test_a_small_file_fits_a_small_temporary_disk_and_a_refusal_gives_real_sizes(project, course, studied_store,
+                                                                                tmp_path, monkeypatch):
+    package = tmp_path / "mine.apkg"
+    with open_store(studied_store) as store:
+        export_with_progress(course, store, package, 1_800_000_000, 0)
+    _free_space(monkeypatch, 6 << 20)  # a 6 MB disk takes a collection of some 100 KB
+    with anki_read.open_collection(package) as collection:
+        assert collection.note_count() > 0
+    _free_space(monkeypatch, 64 << 10)
+    with pytest.raises(AnkiFileError, match=r"needs more than \d+ KB unpacked and the temporary folder's "
+                                            r"disk has \d+ KB to spare"), anki_read.open_collection(package):
+        pass
+
+
+def test_a_file_name_with_a_line_break_or_escape_stays_one_line(project, studied_store, tmp_path, capsys):
+    bad = tmp_path / "deck\nerror: fake\x1b[31m.apkg"
+    bad.write_text("not a deck")
+    code = main(["import-anki", str(bad), "--lessons", str(project / "lessons"), "--store", str(studied_store)])
+    error = capsys.readouterr().err
+    assert code == 1
+    assert error.count("\n") == 1 and "\x1b" not in error
+    assert "deck\\nerror: fake\\x1b[31m.apkg is not an Anki file" in error

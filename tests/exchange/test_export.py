@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -104,6 +107,41 @@ def test_refuses_to_overwrite_the_published_deck(project, course, store):
     with pytest.raises(LeaderdeckError, match="is the published deck"):
         export_with_progress(course, store, published, 1_800_000_000, 0)
     assert published.read_bytes() == before
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_refuses_to_write_over_the_progress_store(suffix, project, course, store, capsys):
+    study(store, datetime(2025, 6, 2, tzinfo=UTC))
+    kept = [store.path, Path(f"{store.path}-wal")]  # -shm holds no data: reading changes it
+    files = [file.read_bytes() for file in kept]
+    roundabout = store.path.parent / ".." / store.path.parent.name / (store.path.name + suffix)
+    code = main(["export-anki", "--lessons", str(project / "lessons"), "--store", str(store.path),
+                 "--out", str(roundabout)])
+    assert code == 1
+    assert "is your progress store" in capsys.readouterr().err
+    assert [file.read_bytes() for file in kept] == files
+    assert store.review_count() == 8
+
+
+@pytest.mark.parametrize("other", ["anki collection", "lesson file", "pipe"])
+def test_refuses_to_replace_a_file_that_is_not_a_package(other, project, course, store, tmp_path, capsys):
+    if other == "anki collection":  # the learner's whole Anki history
+        target = tmp_path / "Anki2" / "collection.anki2"
+        target.parent.mkdir()
+        sqlite3.connect(target).execute("CREATE TABLE revlog (id)").connection.close()
+    elif other == "lesson file":
+        target = project / "lessons" / "course.yaml"
+    else:  # as a device would be (--out /dev/null as root replaced the device)
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    before = b"" if other == "pipe" else target.read_bytes()
+    code = main(["export-anki", "--lessons", str(project / "lessons"), "--store", str(store.path),
+                 "--out", str(target)])
+    assert code == 1
+    assert "exists and is not an Anki package" in capsys.readouterr().err
+    assert stat.S_ISFIFO(os.stat(target).st_mode) if other == "pipe" else target.read_bytes() == before
+    export_with_progress(course, store, tmp_path / "mine.apkg", 1_800_000_000, 0)  # a package it wrote: replaced
+    export_with_progress(course, store, tmp_path / "mine.apkg", 1_800_000_001, 0)
 
 
 def test_cli_writes_to_build_by_default(project, course, store, capsys):

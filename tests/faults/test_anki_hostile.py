@@ -23,6 +23,7 @@ from leaderdeck.exchange.export import export_with_progress
 from leaderdeck.identity import CardKey
 from leaderdeck.progress.store import open_store
 
+from .conftest import finish, python
 from .hostile_anki import YEAR_3000_MS, generate
 
 pytestmark = pytest.mark.faults
@@ -151,7 +152,40 @@ def test_a_read_error_midway_is_one_message(world, tmp_path, monkeypatch):
 
 
 def test_a_full_disk_is_one_message(world, monkeypatch):
-    monkeypatch.setattr(anki_read.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(1 << 40, 1 << 40, 1 << 20))
+    monkeypatch.setattr(anki_read.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(1 << 40, 1 << 40, 64 << 10))
     with pytest.raises(anki_read.AnkiFileError, match="too large for the free space"), \
             anki_read.open_collection(world["root"] / "collection.anki2"):
         pass
+
+
+# A child that takes an import's temporary folder, says where, then dies as a killed import does
+# ("kill") or waits to be told to finish ("live").
+TAKES_A_FOLDER = """
+import os, signal, sys
+from leaderdeck.exchange import anki_read
+with anki_read._temporary_folder() as folder:
+    (folder / "collection.sqlite3").write_bytes(bytes(4096))
+    print(folder, flush=True)
+    if sys.argv[1] == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    sys.stdin.read()
+"""
+
+
+def test_a_folder_left_by_a_killed_import_is_removed_by_the_next(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    killed = live = None
+    try:
+        killed = python(TAKES_A_FOLDER, "kill")
+        left = Path(killed.stdout.readline().strip())
+        assert killed.wait(10) == -signal.SIGKILL and left.is_dir()
+        live = python(TAKES_A_FOLDER, "live")
+        in_use = Path(live.stdout.readline().strip())
+        assert in_use.is_dir() and not left.exists()
+        with anki_read._temporary_folder() as mine:
+            assert mine.is_dir() and in_use.is_dir()
+        live.communicate("", timeout=10)
+        assert live.returncode == 0 and list(tmp_path.iterdir()) == []
+    finally:
+        finish(killed, live)

@@ -111,6 +111,28 @@ def test_a_zero_byte_store_is_refused_not_silently_replaced(tmp_path):
     assert files(tmp_path) == {"progress.sqlite3": hashlib.sha256(b"").hexdigest()}
 
 
+def test_a_folder_a_pipe_or_a_device_as_the_store_is_named_never_deleted(tmp_path):
+    folder, pipe = tmp_path / "progress.sqlite3", tmp_path / "pipe.sqlite3"
+    folder.mkdir()
+    os.mkfifo(pipe)
+    with pytest.raises(StoreError, match="is a folder: give the store file in it"):
+        open_store(folder)
+    for path in (pipe, Path(os.devnull)):
+        with pytest.raises(StoreError, match="is not a regular file") as caught:
+            open_store(path)
+        assert "rm " not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.sqlite3", "progress.sqlite3"]
+
+
+def test_a_store_path_that_loops_is_our_error_not_a_crash(tmp_path):
+    loop = tmp_path / "progress.sqlite3"
+    loop.symlink_to(loop)
+    with pytest.raises(StoreError, match="symbolic links"):
+        api.shared_store(loop)
+    with pytest.raises(StoreError, match="symbolic links"):
+        open_store(loop)
+
+
 def _hot_copy(source: Path, target: Path, statement: str) -> None:
     """Copy a store and its -wal while a writer holds it open: a crash left the WAL behind."""
     writer = sqlite3.connect(source, isolation_level=None)
@@ -133,6 +155,19 @@ def test_a_newer_store_with_a_hot_wal_is_refused_and_left_byte_identical(tmp_pat
     after = files(path.parent)
     after.pop("progress.sqlite3-shm", None)  # SQLite's shared index: no data in it
     assert after == before
+
+
+def test_no_new_store_is_made_beside_the_wal_of_one_moved_away(tmp_path):
+    source, path = tmp_path / "source.sqlite3", tmp_path / "copy" / "progress.sqlite3"
+    path.parent.mkdir()
+    with open_store(source) as store:
+        store.record(answer(key("pick")))
+    _hot_copy(source, path, "UPDATE reviews SET duration_ms = duration_ms + 1")
+    path.rename(path.with_name("progress.sqlite3.damaged"))  # "rename it", the -wal left behind
+    before = files(path.parent)
+    with pytest.raises(StoreError, match="progress.sqlite3-wal is still there"):
+        open_store(path)
+    assert files(path.parent) == before
 
 
 def test_reading_a_read_only_store_leaves_no_wal_or_shm(tmp_path, monkeypatch):
@@ -193,6 +228,43 @@ def test_an_invalid_text_value_is_reported_as_damage(tmp_path):
     assert "damaged" in str(caught.value) and "disk is not full" not in str(caught.value)
 
 
+def test_a_schema_that_is_not_utf8_is_reported_as_damage(tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as store:
+        store.record(answer(key("pick")))
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA writable_schema = ON")  # SQLite's error then quotes the bad bytes: UnicodeDecodeError
+    raw.execute("UPDATE sqlite_master SET sql = CAST(? AS TEXT) WHERE name = 'cards_by_due'",
+                (b"CREATE INDEX cards_by_due ON cards (\xffdue)",))
+    raw.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreDamagedError, match="not valid UTF-8"):
+        open_store(path)
+    assert path.read_bytes() == before and not _size(Path(f"{path}-wal"))  # the probe's empty -wal is none
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+@pytest.mark.parametrize(("setting", "damaged"), [
+    ("desired_retention", "{bad"), ("desired_retention", '"0.9"'), ("desired_retention", "[1, 2]"),
+    ("fsrs_parameters", '["x"]'), ("fsrs_parameters", "[1, 2]"), ("rollover_hour", "99"), ("rollover_hour", "4.5")])
+def test_a_damaged_saved_setting_is_left_out_and_answers_are_still_recorded(setting, damaged, tmp_path):
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as store:
+        store.save_settings({"desired_retention": 0.85, "rollover_hour": 2})
+        store.record(answer(key("pick")))
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (setting, damaged))
+    raw.close()
+    with open_store(path) as store:  # these only refine the schedule: the next import-anki saves them again
+        assert setting not in store.saved_settings() and len(store.saved_settings()) >= 1
+        store.record(answer(key("pick"), at=T0.replace(hour=11)))
+        assert store.review_count() == 2
+    api.shared_store(path)  # the notebooks' way in reads the rollover hour too
+
+
 def test_the_recovery_command_quotes_the_path(tmp_path):
     folder = tmp_path / "it's mine"
     folder.mkdir()
@@ -201,4 +273,21 @@ def test_the_recovery_command_quotes_the_path(tmp_path):
     with pytest.raises(StoreDamagedError) as caught:
         open_store(path)
     message = str(caught.value)
-    assert f"sqlite3 {shlex.quote(str(path))} .recover" in message
+    aside = shlex.quote(f"{path}.damaged")
+    assert f"mv {shlex.quote(str(path))} {aside}\n" in message
+    assert f"sqlite3 {aside} .recover | sqlite3 {shlex.quote(str(path))}" in message
+
+
+def test_the_recovery_advice_moves_the_wal_with_the_file_never_over_it(tmp_path):
+    source, path = tmp_path / "source.sqlite3", tmp_path / "copy" / "progress.sqlite3"
+    path.parent.mkdir()
+    open_store(source).close()
+    _hot_copy(source, path, "UPDATE schema_migrations SET name = 'x'")
+    with path.open("r+b") as damaged:
+        damaged.write(b"not an SQLite header")
+    with pytest.raises(StoreDamagedError) as caught:
+        open_store(path)
+    message = str(caught.value)
+    assert f"mv {path} {path}.damaged; mv {path}-wal {path}.damaged-wal\n" in message
+    assert f"sqlite3 {path}.damaged .recover | sqlite3 {path}\n" in message
+    assert "recovered.sqlite3" not in message  # moved over the store, it lost it when .recover failed

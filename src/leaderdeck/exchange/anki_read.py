@@ -8,7 +8,8 @@ or `collection.anki2`. Every version keeps the same `notes`, `cards` and `revlog
 
 The file may come from anywhere, so nothing in it is trusted: only a regular file is opened (a
 FIFO would block forever), its collection is copied (or extracted) into one temporary folder
-with its size capped and the free space checked first, and that copy is opened read-only with
+with its size capped and the free space checked first (a folder an import killed midway left
+behind is removed by the next), and that copy is opened read-only with
 the schema untrusted, views and virtual tables refused, every value read through a typed SELECT,
 values larger than a collection ever holds refused by SQLite itself, and a time budget on all
 of SQLite's work. Whatever goes wrong ends as one `AnkiFileError` naming the file.
@@ -26,13 +27,18 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple
 from urllib.parse import quote
 
-from ..errors import LeaderdeckError, display_path
+from ..errors import LeaderdeckError, display_path, printable
+
+try:
+    from fcntl import LOCK_EX, LOCK_NB, flock
+except ImportError:  # Windows, or a build without it
+    flock = None  # type: ignore[assignment]
 from ..progress.migrations import APPLICATION_ID
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -44,7 +50,8 @@ _ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # what Anki writes
 _CHUNK = 1 << 20
 
 MAX_COLLECTION_BYTES = 1 << 30  # far above any real collection (a million reviews: about 100 MB)
-FREE_SPACE_MARGIN = 256 << 20  # left free on the temporary folder's disk after the copy
+FREE_SPACE_MARGIN = 256 << 20  # left free on the temporary folder's disk after the copy, or a
+# quarter of its free space on a smaller disk (a small /tmp still takes a small collection)
 MAX_VALUE_BYTES = 16 << 20  # any one value SQLite hands us (a GUID is 10 characters)
 READ_SECONDS = 600.0  # SQLite's work on one file, all queries together
 _PROGRESS_STEPS = 10_000  # SQLite instructions between looks at the clock
@@ -74,11 +81,12 @@ ANKI = FileKind(AnkiFileError, "an Anki file", "the Anki file itself",
 
 
 def name(path: Path) -> str:
-    """The path for a message; never fails (a symlink loop cannot be resolved)."""
+    """The path for a message, escaped to stay on its one line (a file may be named anything);
+    never fails (a symlink loop cannot be resolved)."""
     try:
-        return display_path(path)
+        return printable(display_path(path))
     except (OSError, RuntimeError):
-        return str(path)
+        return printable(str(path))
 
 
 # -- getting the collection out of its wrapper, into one temporary folder ----------------------
@@ -120,15 +128,70 @@ def database_copy(path: Path, kind: FileKind) -> Iterator[Path]:
         yield target
 
 
+_FOLDER_PREFIX = "leaderdeck-anki-"
+_IN_USE = ".in-use"  # flock-ed for as long as its folder is in use: the kernel drops the lock when
+# the process dies, however it dies (SIGKILL, SIGTERM, a closed terminal), and a folder whose lock is
+# free was left by an import that never got to remove it
+
+
 @contextmanager
 def _temporary_folder(kind: FileKind = ANKI) -> Iterator[Path]:
+    _remove_abandoned()
     try:
-        folder = tempfile.TemporaryDirectory(prefix="leaderdeck-anki-")
+        folder = tempfile.TemporaryDirectory(prefix=_FOLDER_PREFIX)
     except OSError as error:
         raise kind.error(f"cannot create a temporary folder in {tempfile.gettempdir()}: "
                             f"{error.strerror or error}; set TMPDIR to a folder you can write to") from None
-    with folder:
-        yield Path(folder.name)
+    claim = None
+    try:
+        with folder:
+            claim = _claim(Path(folder.name))
+            yield Path(folder.name)
+    finally:
+        if claim is not None:
+            os.close(claim)  # after the folder is gone: no other import removes it under us
+
+
+def _claim(folder: Path) -> int | None:
+    """Lock `folder`'s `_IN_USE` file, made under another name and renamed once locked so no other
+    import ever sees it unlocked; None where there is no `flock` (Windows, the browser)."""
+    if flock is None:
+        return None
+    fd = os.open(folder / ".claiming", os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        flock(fd, LOCK_EX | LOCK_NB)
+        os.rename(folder / ".claiming", folder / _IN_USE)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _remove_abandoned() -> None:
+    """Remove this user's temporary folders that imports killed before their end left behind."""
+    if flock is None:
+        return
+    with suppress(OSError), os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            if entry.name.startswith(_FOLDER_PREFIX) and entry.is_dir(follow_symlinks=False) \
+                    and entry.stat(follow_symlinks=False).st_uid == os.getuid():
+                _remove_if_abandoned(Path(entry.path))
+
+
+def _remove_if_abandoned(folder: Path) -> None:
+    try:
+        fd = os.open(folder / _IN_USE, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return  # being made, or not an import's
+    try:
+        flock(fd, LOCK_EX | LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return  # in use
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 @contextmanager
@@ -218,7 +281,8 @@ def _bounded_copy(read: Callable[[int], bytes], target: Path, path: Path, announ
     log (`database` false) has no such header."""
     first = read(_CHUNK)
     size = (_declared_size(first, path, kind) if database else 0) or announced
-    limit = min(MAX_COLLECTION_BYTES, shutil.disk_usage(target.parent).free - FREE_SPACE_MARGIN)
+    free = shutil.disk_usage(target.parent).free
+    limit = min(MAX_COLLECTION_BYTES, free - min(FREE_SPACE_MARGIN, free // 4))
     if size > limit:
         raise kind.error(_too_large(path, size, limit, kind))
     left = size or limit  # without a size in its header, a database is as long as its file
@@ -253,10 +317,14 @@ def _declared_size(header: bytes, path: Path, kind: FileKind = ANKI) -> int:
 
 def _too_large(path: Path, size: int, limit: int, kind: FileKind = ANKI) -> str:
     if limit < MAX_COLLECTION_BYTES:
-        return (f"{name(path)} is too large for the free space: it needs more than {size >> 20} MB "
-                f"unpacked and the temporary folder's disk has {max(0, limit) >> 20} MB to spare")
-    return (f"{name(path)} is too large: it unpacks to more than {limit >> 20} MB, far more than "
+        return (f"{name(path)} is too large for the free space: it needs more than {_amount(size)} "
+                f"unpacked and the temporary folder's disk has {_amount(max(0, limit))} to spare")
+    return (f"{name(path)} is too large: it unpacks to more than {_amount(limit)}, far more than "
             f"{kind.largest}")
+
+
+def _amount(size: int) -> str:
+    return f"{size >> 20} MB" if size >= 10 << 20 else f"{size >> 10} KB"
 
 
 # -- reading the collection -------------------------------------------------------------------
@@ -326,7 +394,10 @@ class AnkiCollection:
 
     def _rows(self, query: str) -> Iterator[tuple[Any, ...]]:  # sqlite3 rows: the file's own types
         try:
-            yield from self._db.execute(query)
+            # Not `yield from`: dropping an unfinished read (the store failed midway) would then close
+            # the cursor after its connection, and the error of that raises from the generator's end.
+            for row in self._db.execute(query):  # noqa: UP028
+                yield row
         except (sqlite3.Error, OverflowError, MemoryError) as error:
             raise AnkiFileError(_unreadable(self.source, error)) from None
 

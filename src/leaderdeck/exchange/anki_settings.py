@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..progress.scheduler import DEFAULT_RETENTION, MAX_RETENTION, ROLLOVER_HOUR, fsrs_parameters
+from ..errors import LeaderdeckError
+from ..progress.scheduler import DEFAULT_RETENTION, MAX_RETENTION, ROLLOVER_HOUR, Scheduling, fsrs_parameters
 from .anki_read import AnkiCollection, open_collection
 
 # Field numbers in Anki's protocol buffers (proto/anki/deck_config.proto, decks.proto)
@@ -56,15 +57,40 @@ def settings_of(collection: AnkiCollection, deck_name: str) -> AnkiSettings:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
         read = _read_current if "deck_config" in tables else _read_legacy
         rollover, params, retention = read(connection, deck_name)
-    except (sqlite3.Error, ValueError, KeyError, TypeError, struct.error, OverflowError, MemoryError):
+    except (sqlite3.Error, ValueError, LookupError, TypeError, AttributeError, struct.error, OverflowError,
+            MemoryError, RecursionError):  # a truncated protocol buffer, JSON of other shapes or too deep
         return AnkiSettings()  # settings are a refinement: an odd file is read for its reviews
-    return AnkiSettings(_hour(rollover), fsrs_parameters(params or ()),
-                        retention if retention and 0 < retention <= MAX_RETENTION else DEFAULT_RETENTION,
-                        _hour(rollover) == rollover)
+    # each value checked as for a file from anywhere: saved, an odd one would fail every later answer
+    return AnkiSettings(_hour(rollover), _parameters(params), _retention(retention), _hour(rollover) == rollover)
+
+
+MIN_RETENTION = 0.5  # lower than Anki's options go; far lower overflows FSRS's intervals
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _hour(value: object) -> int:
-    return value if isinstance(value, int) and 0 <= value <= 23 else ROLLOVER_HOUR
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23 else ROLLOVER_HOUR
+
+
+def _retention(value: object) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and MIN_RETENTION <= value <= MAX_RETENTION:
+        return float(value)
+    return DEFAULT_RETENTION
+
+
+def _parameters(values: object) -> tuple[float, ...] | None:
+    """FSRS-6's parameters from the file's, or None (FSRS's defaults) for any FSRS cannot use."""
+    if not isinstance(values, list) or not all(map(_number, values)):
+        return None
+    parameters = fsrs_parameters(values)
+    try:
+        Scheduling(parameters=parameters)  # FSRS checks each against its bounds (NaN among the refused)
+    except LeaderdeckError:
+        return None
+    return parameters
 
 
 def _read_current(db: sqlite3.Connection, deck_name: str) -> tuple[object, list[float], float | None]:

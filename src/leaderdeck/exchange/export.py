@@ -8,7 +8,10 @@ to `build/` (or wherever the learner says), never over the published deck in `de
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
@@ -60,8 +63,42 @@ def export_with_progress(course: Course, store: ProgressStore, out: Path, now: i
     if out.resolve() == (course.lessons_dir.parent / deck_paths(course)[0]).resolve():
         raise LeaderdeckError(f"{display_path(out)} is the published deck; a deck with your progress is "
                               f"personal: write it elsewhere (the default is {OUTPUT_DIR}/)")
+    # The package replaces `out` whole. Checked by its path first: opening the store would drop SQLite's locks.
+    if _store_file(out, store.path):
+        raise LeaderdeckError(f"{display_path(out)} is your progress store (or one of its files): write "
+                              f"the deck elsewhere (the default is {OUTPUT_DIR}/)")
+    if not _replaceable(out):  # Anki's own collection.anki2, a lesson: never replaced by a package
+        raise LeaderdeckError(f"{display_path(out)} exists and is not an Anki package: export-anki replaces "
+                              "only a package; give a new file name ending in .apkg")
     contents, keys = compiled_deck(course, now)
     return write_with_progress(contents, keys, store, out, utc_offset_s)
+
+
+def _store_file(out: Path, store: Path) -> bool:
+    """Whether `out` names the store, its `-wal` or its `-shm` (by any path, or as the same file)."""
+    where = out.parent.resolve() / out.name
+    for file in (store, Path(f"{store}-wal"), Path(f"{store}-shm")):
+        if where == file.parent.resolve() / file.name:
+            return True
+        with suppress(OSError):
+            if os.path.samefile(out, file):
+                return True
+    return False
+
+
+def _replaceable(out: Path) -> bool:
+    """Whether `out` is absent, empty or a zip (a package written before), so writing over it loses
+    nothing. A pipe or device is not (replaced, `--out /dev/null` run as root would lose the device)."""
+    try:
+        found = os.stat(out)
+    except OSError:
+        return True  # nothing there (or unreachable: the package writer says why)
+    if stat.S_ISDIR(found.st_mode) or (stat.S_ISREG(found.st_mode) and not found.st_size):
+        return True  # a folder gets the usual file name in it
+    if not stat.S_ISREG(found.st_mode):
+        return False
+    with out.open("rb") as existing:
+        return existing.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def compiled_deck(course: Course, now: int) -> tuple[PackageContents, dict[int, str]]:

@@ -126,7 +126,8 @@ class ProgressFile:
 
     def _rows(self, query: str) -> Iterator[tuple[Any, ...]]:  # sqlite3 rows: checked by `_check`
         try:
-            yield from self._db.execute(query)
+            for row in self._db.execute(query):  # noqa: UP028 (not `yield from`: see `anki_read`)
+                yield row
         except (sqlite3.Error, OverflowError, MemoryError) as error:
             raise ProgressFileError(_unreadable(self.source, error)) from None
 

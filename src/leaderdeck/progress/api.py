@@ -18,7 +18,7 @@ from ..events import Answer, AnswerHandler
 from .catalog import Catalog, catalog_of
 from .scheduler import ROLLOVER_HOUR, Scheduling, StudyDays, to_ms
 from .stats import MISS_WINDOW, Dashboard, ProgressRows, day_edges, summarize, week_edges
-from .store import ProgressStore, default_store_path, open_store
+from .store import ProgressStore, StoreError, default_store_path, open_store
 
 if TYPE_CHECKING:  # the views import ipywidgets: only a notebook needs them
     from ..model import Course
@@ -69,7 +69,12 @@ def learner_days(rollover_hour: int | None = None, saved: int | None = None) -> 
 
 def shared_store(path: Path | str | None = None) -> ProgressStore:
     """One open store per file per process, reused by every quiz and review in a notebook."""
-    resolved = Path(path).expanduser().resolve() if path is not None else default_store_path().resolve()
+    wanted = Path(path).expanduser() if path is not None else default_store_path()
+    try:
+        resolved = wanted.resolve()
+    except (OSError, RuntimeError) as error:  # a link that leads back to itself (RuntimeError before 3.13)
+        why = getattr(error, "strerror", None) or "too many levels of symbolic links"
+        raise StoreError(f"cannot open the progress store {wanted}: {why}") from error
     with _shared_lock:
         if resolved not in _shared:
             store = open_store(resolved)  # FSRS parameters and retention as import-anki saved them

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shlex
 import sqlite3
+import stat
 import threading
 import time
 import urllib.parse
@@ -47,9 +48,16 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
     Raises `StoreError` for anything that is not a healthy leaderdeck store of a known schema."""
     _make_folder(path)
     if not os.path.lexists(path):
+        if _size(Path(f"{path}-wal")):  # SQLite would make it the new store's, and then delete it
+            raise StoreError(
+                f"the progress store {path} is not there but its write-ahead log {path.name}-wal is still there: "
+                "it belongs to the store that was moved or deleted, and may hold its latest reviews. Move it "
+                f"beside that file with the same name plus -wal (for example {path.name}.damaged-wal), or delete "
+                "it to start afresh; a new store is created on the next answer.")
         with translated_errors(path, busy_timeout):
             _create(path)
-    if os.stat(path).st_size == 0:
+    size = _regular_size(path)
+    if size == 0:
         raise StoreDamagedError(
             f"the progress store {path} is empty (0 bytes), perhaps cut short by a crash, a full disk or a "
             "sync tool. It was left untouched. If you have a backup, put it back; if you have no reviews "
@@ -73,6 +81,21 @@ def connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
             return probe, True
         probe.close()
         return sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False), False
+
+
+def _regular_size(path: Path) -> int:
+    """The store file's size; refuses a folder, pipe or device (never told to delete it)."""
+    try:
+        found = os.stat(path)
+    except OSError as error:
+        raise StoreError(f"cannot open the progress store {path}: {error.strerror or error}") from error
+    if stat.S_ISDIR(found.st_mode):
+        raise StoreError(f"the progress store {path} is a folder: give the store file in it "
+                         f"({path / 'progress.sqlite3'}), or set LEADERDECK_HOME to that folder")
+    if not stat.S_ISREG(found.st_mode):
+        raise StoreError(f"the progress store {path} is not a regular file (a pipe or device): give a "
+                         "store file, or set LEADERDECK_HOME to a folder for one")
+    return found.st_size
 
 
 def _check(connection: sqlite3.Connection, path: Path) -> int:
@@ -158,12 +181,20 @@ def _size(path: Path) -> int:
 
 
 def damaged_message(path: Path, why: str) -> str:
-    quoted = shlex.quote(str(path))
+    """What to do with a file refused as damaged. The advice never writes over it: it is moved
+    aside first, with its -wal (which may hold the latest reviews, and which SQLite would merge into
+    or delete beside a new store), and recovered from there; `.recover` is missing from some
+    builds of the sqlite3 command, and then makes an empty file, not a store."""
+    aside = path.with_name(f"{path.name}.damaged")
+    move = f"mv {shlex.quote(str(path))} {shlex.quote(str(aside))}"
+    if _size(Path(f"{path}-wal")):
+        move += f"; mv {shlex.quote(f'{path}-wal')} {shlex.quote(f'{aside}-wal')}"
     return (f"the progress store {path} is damaged or not ours: {why}. It was left untouched.\n"
-            f"  To try to recover its reviews: sqlite3 {quoted} .recover | sqlite3 recovered.sqlite3,\n"
-            f"  then move recovered.sqlite3 to {quoted}.\n"
-            f"  To start afresh instead: rename it (for example to {shlex.quote(path.name + '.damaged')}); "
-            "a new store is created on the next answer.\n"
+            f"  To try to recover its reviews, rename it (and its -wal) and rebuild the store from the copy:\n"
+            f"    {move}\n"
+            f"    sqlite3 {shlex.quote(str(aside))} .recover | sqlite3 {shlex.quote(str(path))}\n"
+            f"  If sqlite3 reports an error, delete the file it made ({path.name}); {aside.name} is kept.\n"
+            "  To start afresh instead: the first line alone; a new store is created on the next answer.\n"
             "  Or point LEADERDECK_HOME at another folder.")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import msgspec
 from fsrs import State
 
+from ..errors import LeaderdeckError
 from ..events import Answer
 from . import amend, migrations, replay, rows
 from .amend import AMEND_WINDOW_MS
@@ -232,11 +233,14 @@ class ProgressStore:
     # -- settings --------------------------------------------------------------------------
 
     def saved_settings(self) -> dict[str, Any]:
-        """The scheduling settings `save_settings` kept (from the learner's Anki collection)."""
+        """The scheduling settings `save_settings` kept (from the learner's Anki collection). One
+        that is not a value it writes (a damaged row) is left out: these only refine the schedule,
+        the next `import-anki` saves them again, and refusing the store would refuse every answer."""
         if not self._has_table("settings"):  # a read-only store from before migration 5
             return {}
         with self._reading() as db:
-            return {key: msgspec.json.decode(value) for key, value in db.execute("SELECT key, value FROM settings")}
+            rows = db.execute("SELECT key, value FROM settings").fetchall()
+        return {key: value for key, text in rows if (value := _usable_setting(key, text)) is not None}
 
     def save_settings(self, values: dict[str, object]) -> None:
         with self._writing() as db:
@@ -429,6 +433,23 @@ class ProgressStore:
                     db.execute(query, (*batch, *pair)).fetchone() for pair in zip(edges, edges[1:], strict=False)),
                     strict=True)]
         return [(n - h, right - hr) for (n, right), (h, hr) in zip(totals, left_out, strict=True)]
+
+
+def _usable_setting(key: object, text: object) -> Any:
+    """The saved setting's value, or None when it is not one `Scheduling` and `StudyDays` take."""
+    if not isinstance(text, (str, bytes)):
+        return None
+    try:
+        value: Any = msgspec.json.decode(text)
+        if key == "desired_retention":
+            Scheduling(value)
+        elif key == "fsrs_parameters" and value is not None:
+            Scheduling(parameters=value)
+        elif key == "rollover_hour":
+            StudyDays(rollover_hour=value)
+    except (msgspec.DecodeError, LeaderdeckError, TypeError, ValueError):
+        return None
+    return value
 
 
 def _next_card_row(key: str, answer: Answer, progress: CardProgress | None, after: Memory,
