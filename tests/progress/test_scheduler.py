@@ -35,9 +35,9 @@ def test_naive_datetimes_are_refused():
         to_ms(datetime(2025, 1, 1))
 
 
-@pytest.mark.parametrize("retention", [0.0, 0.98, 1.0, -0.5])
+@pytest.mark.parametrize("retention", [0.0, 0.98, 1.0, -0.5, 0.3, 1e-48])
 def test_desired_retention_out_of_range_is_a_user_error(retention):
-    with pytest.raises(LeaderdeckError, match="at most 0.97"):
+    with pytest.raises(LeaderdeckError, match="from 0.5 to 0.97"):
         Scheduling(retention)
 
 

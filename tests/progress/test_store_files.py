@@ -249,6 +249,7 @@ def _size(path: Path) -> int:
 
 @pytest.mark.parametrize(("setting", "damaged"), [
     ("desired_retention", "{bad"), ("desired_retention", '"0.9"'), ("desired_retention", "[1, 2]"),
+    ("desired_retention", "1e-300"),  # saved before the floor: FSRS's interval overflowed on every answer
     ("fsrs_parameters", '["x"]'), ("fsrs_parameters", "[1, 2]"), ("rollover_hour", "99"), ("rollover_hour", "4.5")])
 def test_a_damaged_saved_setting_is_left_out_and_answers_are_still_recorded(setting, damaged, tmp_path):
     path = tmp_path / "progress.sqlite3"

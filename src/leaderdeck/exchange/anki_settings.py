@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LeaderdeckError
-from ..progress.scheduler import DEFAULT_RETENTION, MAX_RETENTION, ROLLOVER_HOUR, Scheduling, fsrs_parameters
+from ..progress.scheduler import (
+    DEFAULT_RETENTION,
+    MAX_RETENTION,
+    MIN_RETENTION,
+    ROLLOVER_HOUR,
+    Scheduling,
+    fsrs_parameters,
+)
 from .anki_read import AnkiCollection, open_collection
 
 # Field numbers in Anki's protocol buffers (proto/anki/deck_config.proto, decks.proto)
@@ -62,9 +69,6 @@ def settings_of(collection: AnkiCollection, deck_name: str) -> AnkiSettings:
         return AnkiSettings()  # settings are a refinement: an odd file is read for its reviews
     # each value checked as for a file from anywhere: saved, an odd one would fail every later answer
     return AnkiSettings(_hour(rollover), _parameters(params), _retention(retention), _hour(rollover) == rollover)
-
-
-MIN_RETENTION = 0.5  # lower than Anki's options go; far lower overflows FSRS's intervals
 
 
 def _number(value: object) -> bool:

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ from .anki_read import AnkiCollection, AnkiFileError, AnkiReview, name, open_col
 from .anki_write import moved_reviews
 from .progress_file import CLOCK_SKEW_MS, MAX_DURATION_MS
 
-BATCH = 20_000  # answers per transaction: memory stays flat whatever the size of the file
+BATCH = 20_000  # answers per transaction (at least; whole cards): memory stays flat whatever the file
 ANSWERS = range(1, 5)  # Anki's eases: Again, Hard, Good, Easy
 
 
@@ -148,14 +149,27 @@ def merge(collection: AnkiCollection, cards: dict[int, OurCard], store: Progress
     import adds the rest."""
     moved = moved_reviews(store.iter_review_log(replaced=True))
     tally, added, present = Tally(), 0, 0
-    stream = answers(collection.reviews(), cards, moved, now_ms, tally)
-    while batch := list(islice(stream, BATCH)):
+    for batch in _whole_cards(answers(collection.reviews(), cards, moved, now_ms, tally), BATCH):
         reviews = [entry for entry in batch if isinstance(entry, Imported)]
         reschedules = [entry for entry in batch if isinstance(entry, Reschedule)]
         new, old = store.import_reviews(reviews, origin="anki", reschedules=reschedules)
         added, present = added + new, present + old
     return ImportSummary(collection.source, added, present, tally.unmatched, tally.skipped, tally.future,
                          tally.rescheduled)
+
+
+def _whole_cards(entries: Iterable[Imported | Reschedule], size: int) -> Iterator[list[Imported | Reschedule]]:
+    """`entries` (a card's together) in lists of at least `size` that never split a card: a card
+    merged in two batches is read back and replayed again in the second, so one card with a
+    very long history made the import quadratic."""
+    batch: list[Imported | Reschedule] = []
+    for _, same_card in groupby(entries, key=attrgetter("card")):
+        batch.extend(same_card)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def import_anki(path: Path, course: Course, store: ProgressStore, *, now_ms: int) -> ImportSummary:

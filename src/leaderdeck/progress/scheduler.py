@@ -26,6 +26,7 @@ from ..errors import LeaderdeckError
 
 DEFAULT_RETENTION = 0.9
 MAX_RETENTION = 0.97  # above this, intervals shrink so fast that reviews pile up
+MIN_RETENTION = 0.5  # lower than Anki's options go; far lower (1e-47) overflows FSRS's intervals
 DAY_MS = 86_400_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ROLLOVER_HOUR = 4  # Anki's default "next day starts at"
@@ -134,10 +135,10 @@ class Scheduling:
 
     def __init__(self, desired_retention: float = DEFAULT_RETENTION, days: StudyDays | None = None,
                  parameters: Sequence[float] | None = None):
-        if not 0 < desired_retention <= MAX_RETENTION:
+        if not MIN_RETENTION <= desired_retention <= MAX_RETENTION:
             raise LeaderdeckError(
-                f"desired retention {desired_retention} is out of range: choose a value above 0 "
-                f"and at most {MAX_RETENTION} (the default is {DEFAULT_RETENTION})")
+                f"desired retention {desired_retention} is out of range: choose a value from {MIN_RETENTION} "
+                f"to {MAX_RETENTION} (the default is {DEFAULT_RETENTION})")
         self.desired_retention = desired_retention
         self.days = days or StudyDays()
         try:
