@@ -2,7 +2,8 @@
 
 Each command is a short function that calls the public API and turns `LeaderdeckError` into a
 message on stderr and exit code 1. Anything else is a bug and keeps its traceback (exit 3 would
-hide where it happened). Imports inside the commands keep `leaderdeck --help` fast.
+hide where it happened). A reader that stops early (`| head`) ends it quietly with 141.
+Imports inside the commands keep `leaderdeck --help` fast.
 """
 
 from __future__ import annotations
@@ -24,6 +25,20 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at exit, so a closed reader is caught below
+        return code
+    except BrokenPipeError:
+        # The reader closed early (`leaderdeck stats | head -1`): as Python's docs advise (signal
+        # module, "Note on SIGPIPE"), point stdout at devnull so the flush at exit cannot fail again,
+        # and exit quietly. 141 (128 + SIGPIPE) is what a shell reports for a command the closed pipe
+        # stopped, as 130 is for Ctrl-C; exit 1 would claim a problem the learner must fix.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # SIGPIPE is 13 on every POSIX system (and missing from Windows' signal module)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):

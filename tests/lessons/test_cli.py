@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -184,3 +185,22 @@ def test_a_path_too_long_is_a_message_not_a_traceback(command: list[str], capsys
     assert main([*command, "a" * 5000]) == 1
     err = capsys.readouterr().err
     assert err == f"error: {'a' * 99}…: File name too long\n"
+
+
+@pytest.mark.parametrize(("command", "buffered"),
+                         [(["check"], True), (["stats", "--store", "{tmp}/s.sqlite3", "--lessons"], False)])
+def test_output_into_a_reader_that_closed_ends_quietly(course_dir: Path, command: list[str], buffered: bool):
+    """`leaderdeck stats | head -1`: a reader gone before the output is written. Buffered, the
+    write fails only at the final flush; unbuffered, inside the command's print."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # no reader at all, so every write is refused, with no race against one
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env |= {} if buffered else {"PYTHONUNBUFFERED": "1"}
+    argv = [part.format(tmp=course_dir.parent) for part in command] + [str(course_dir)]
+    try:
+        result = subprocess.run([sys.executable, "-m", "leaderdeck", *argv], stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, env=env)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141  # 128 + SIGPIPE, as a shell reports for `yes | head -1`
+    assert "Error" not in result.stderr and "Exception" not in result.stderr
