@@ -45,8 +45,9 @@ def import_anki(path: Path | str, lessons_dir: Path | str | None = None, *,
         settings = settings_of(collection, course.info.deck)  # replayed as that Anki schedules
         with open_store(store, days=learner_days(settings.rollover_hour), parameters=settings.parameters,
                         desired_retention=settings.desired_retention) as progress:
-            summary = merge(collection, cards, progress, int(time.time() * 1000))
-            progress.save_settings(saved_settings(settings))  # notebook reviews schedule as Anki does
+            with progress.merging():  # stopped halfway, the message says what was merged
+                summary = merge(collection, cards, progress, int(time.time() * 1000))
+                progress.save_settings(saved_settings(settings))  # notebook reviews schedule as Anki does
             return summary
 
 
@@ -58,4 +59,5 @@ def import_progress(path: Path | str, *, store: Path | str | None = None) -> Pro
         fsrs = progress.scheduling  # FSRS as import-anki saved it; days in the learner's time zone
         days = learner_days(saved=progress.saved_settings().get("rollover_hour"))
         progress.scheduling = Scheduling(fsrs.desired_retention, days, fsrs.parameters)
-        return merge_progress(source, progress, int(time.time() * 1000))
+        with progress.merging():  # stopped halfway, the message says what was merged
+            return merge_progress(source, progress, int(time.time() * 1000))

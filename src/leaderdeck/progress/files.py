@@ -203,17 +203,26 @@ def damaged_message(path: Path, why: str) -> str:
 READ_ONLY_REASONS: dict[Path, str] = {}
 
 
-def read_only_message(path: Path) -> str:
+def read_only_message(path: Path, merged: int = 0) -> str:
     reason = READ_ONLY_REASONS.get(path.absolute())
     if reason:
         return reason
-    return (f"the progress store {path} is read-only, so answers cannot be recorded (nothing was "
-            "recorded). Make it writable (chmod u+w) or point LEADERDECK_HOME at another folder.")
+    return (f"the progress store {path} is read-only, so answers cannot be recorded ({_written(merged)}). "
+            "Make it writable (chmod u+w) or point LEADERDECK_HOME at another folder.")
+
+
+def _written(merged: int) -> str:
+    """What an import stopped by this error left in the store: its earlier batches are committed."""
+    if not merged:
+        return "nothing was recorded"
+    return (f"{merged} review{'s were' if merged != 1 else ' was'} merged before this; "
+            "run the import again to merge the rest")
 
 
 @contextmanager
-def translated_errors(path: Path, busy_timeout: float) -> Iterator[None]:
-    """Turn SQLite's errors into messages that name the file and say what to do."""
+def translated_errors(path: Path, busy_timeout: float, merged: int = 0) -> Iterator[None]:
+    """Turn SQLite's errors into messages that name the file and say what to do; `merged` is how
+    many reviews the import under way has committed so far (`ProgressStore.merging`)."""
     try:
         yield
     except sqlite3.OperationalError as error:
@@ -222,13 +231,13 @@ def translated_errors(path: Path, busy_timeout: float) -> Iterator[None]:
             raise StoreLockedError(
                 f"the progress store {path} is locked by {describe_holders(path)}; waited "
                 f"{busy_timeout:g} s. Finish or close that notebook or program, then try again "
-                "(nothing was recorded).") from error
+                f"({_written(merged)}).") from error
         if "decode to UTF-8" in text:  # damaged text, not a full disk
             raise StoreDamagedError(damaged_message(path, "a text value in it is not valid UTF-8")) from error
         if "readonly" in text:
-            raise StoreError(read_only_message(path)) from error
-        raise StoreError(f"the progress store {path} cannot be used: {text}. Check that the "
-                         "disk is not full and the folder is writable.") from error
+            raise StoreError(read_only_message(path, merged)) from error
+        raise StoreError(f"the progress store {path} cannot be used: {text}. Check that the disk is not "
+                         f"full and the folder is writable{f' ({_written(merged)})' if merged else ''}.") from error
     except DamagedValue as error:
         raise StoreDamagedError(damaged_message(path, str(error))) from error
     except UnicodeDecodeError as error:  # sqlite3 raises it for some text, OperationalError for other

@@ -115,6 +115,7 @@ class ProgressStore:
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
         self._verified = False  # `quick_check` passed in this process: writing is safe
+        self._merged: int | None = None  # reviews the import under way has committed (`merging`)
 
     def _prepare(self) -> None:
         """Check again on the read-write connection, then make it WAL and migrate, verifying the
@@ -146,8 +147,18 @@ class ProgressStore:
         self.close()
 
     @contextmanager
+    def merging(self) -> Iterator[None]:
+        """An import of many batches (one transaction each): an error within it says how many
+        reviews the batches before it merged, which stay, and that running it again adds the rest."""
+        self._merged = 0
+        try:
+            yield
+        finally:
+            self._merged = None
+
+    @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, translated_errors(self.path, self._busy_timeout):
+        with self._lock, translated_errors(self.path, self._busy_timeout, self._merged or 0):
             yield self._db
 
     @contextmanager
@@ -228,6 +239,8 @@ class ProgressStore:
         entries = [r if isinstance(r, Imported) else Imported.of(r) for r in reviews]
         with self._writing() as db:
             added = replay.import_reviews(db, self.scheduling, self._catalog, entries, origin, reschedules)
+        if self._merged is not None:
+            self._merged += added
         return added, len(entries) - added
 
     # -- settings --------------------------------------------------------------------------
