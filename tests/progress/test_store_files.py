@@ -193,6 +193,27 @@ def test_reading_a_read_only_store_leaves_no_wal_or_shm(tmp_path, monkeypatch):
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
+def test_a_writable_store_in_a_read_only_folder_names_the_folder(tmp_path):
+    """SQLite creates -wal and -shm beside the store: `chmod u+w` on the file cannot help."""
+    folder = tmp_path / "read-only folder"
+    path = folder / "progress.sqlite3"
+    with open_store(path) as store:
+        store.record(answer(key("pick")))
+    os.chmod(folder, 0o555)
+    as_a_user = _without_root_powers(folder)
+    if as_a_user is None:
+        pytest.skip("root that cannot drop its powers may write into any folder")
+    code = ("import sys; from leaderdeck.progress.store import open_store, StoreError\n"
+            "try: open_store(sys.argv[1]).close()\nexcept StoreError as error: print(error)")
+    try:
+        shown = subprocess.run([*as_a_user, sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                               check=True, cwd=tmp_path, timeout=120, env=os.environ | {"PYTHONPATH": str(SRC)}).stdout
+    finally:
+        os.chmod(folder, 0o755)
+    assert f"the folder {folder} of the progress store is read-only" in shown
+    assert f"chmod u+w '{folder}'" in shown
+
+
 def _use_read_only(path: str) -> None:
     """Read a store the process may not write, and be refused when answering into it."""
     with open_store(path) as store:

@@ -207,6 +207,11 @@ def read_only_message(path: Path, merged: int = 0) -> str:
     reason = READ_ONLY_REASONS.get(path.absolute())
     if reason:
         return reason
+    folder = path.absolute().parent
+    if os.access(path, os.W_OK) and not os.access(folder, os.W_OK):  # chmod on the file would not help
+        return (f"the folder {folder} of the progress store is read-only, and SQLite must create the store's "
+                f"-wal and -shm files beside it, even to read it ({_written(merged)}). Make the folder "
+                f"writable (chmod u+w {shlex.quote(str(folder))}) or point LEADERDECK_HOME at another folder.")
     return (f"the progress store {path} is read-only, so answers cannot be recorded ({_written(merged)}). "
             "Make it writable (chmod u+w) or point LEADERDECK_HOME at another folder.")
 
