@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -159,3 +162,57 @@ def test_cli_out_option(project, store, tmp_path: Path):
     assert main(["export-anki", "--lessons", str(project / "lessons"), "--store", str(store.path),
                  "--out", str(target)]) == 0
     assert target.is_file()
+
+
+# A child writing a package to argv[1] that stops in the middle, with the package's temporary file
+# and folder made: it kills itself ("kill"), as SIGKILL during export-anki would, or says where it
+# stands and waits to be told to finish ("live").
+WRITES_A_PACKAGE = """
+import os, signal, sys
+from pathlib import Path
+from leaderdeck.decks import package
+
+def stopped(database, contents):
+    print(database.parent, flush=True)
+    if sys.argv[2] == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    sys.stdin.read()
+    raise SystemExit(0)
+
+package.write_collection = stopped
+package.write_package(Path(sys.argv[1]), None)
+"""
+
+
+def test_files_left_by_a_killed_export_are_removed_by_the_next(project, course, store, tmp_path, monkeypatch):
+    scratch, out = tmp_path / "tmp", tmp_path / "out" / "deck.apkg"
+    scratch.mkdir()
+    out.parent.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    env = os.environ | {"TMPDIR": str(scratch), "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    children: list[subprocess.Popen[str]] = []
+
+    def writer(how: str) -> tuple[Path, Path]:
+        """The child's temporary folder, and its temporary file beside `out`."""
+        before = set(out.parent.iterdir())
+        children.append(subprocess.Popen([sys.executable, "-c", WRITES_A_PACKAGE, str(out), how], env=env,
+                                         text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE))
+        folder = Path(children[-1].stdout.readline().strip())
+        (file,) = set(out.parent.iterdir()) - before
+        return folder, file
+
+    try:
+        killed = writer("kill")
+        assert children[0].wait(10) == -signal.SIGKILL
+        live = writer("live")
+        assert all(file.name.startswith(".deck.apkg.") and file.name.endswith(".tmp") for _, file in (killed, live))
+        export_with_progress(course, store, out, 1_800_000_000, 0)
+        assert sorted(out.parent.iterdir()) == sorted([out, live[1]])  # the live one is in use: left alone
+        assert sorted(scratch.iterdir()) == [live[0]]
+        children[1].communicate("", timeout=10)
+        assert children[1].returncode == 0 and list(out.parent.iterdir()) == [out] and list(scratch.iterdir()) == []
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+            child.communicate()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from ..errors import LeaderdeckError
+from ..scratch import temporary_file, temporary_folder
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # zlib's fastest level: 2.5 times faster than the default 6, and the package still a sixth of
@@ -112,22 +113,19 @@ def _write_package(path: Path, contents: PackageContents) -> bool:
     if path.is_dir():
         raise IsADirectoryError(21, "it is a folder; give a file name ending in .apkg")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
+    # Claimed until it is renamed or removed: one a killed writer left is removed by the next (`scratch`).
+    with temporary_file(path) as (handle, temporary):
+        with os.fdopen(os.dup(handle), "wb") as stream:  # `handle` stays open: it holds the claim
             _write_zip(stream, contents)
         os.chmod(temporary, 0o644)  # mkstemp makes it private; a deck is for sharing
-        if path.is_file() and _same_bytes(path, Path(temporary)):
+        if path.is_file() and _same_bytes(path, temporary):
             return False
         os.replace(temporary, path)
         return True
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _write_zip(stream: IO[bytes], contents: PackageContents) -> None:
-    with tempfile.TemporaryDirectory(prefix="leaderdeck-") as folder, \
+    with temporary_folder("leaderdeck-package-", lambda error: error) as folder, \
             zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=DEFLATE_LEVEL) as archive:
         database = Path(folder, "collection.anki2")
         write_collection(database, contents)  # on disk, streamed: a large deck never sits in memory twice

@@ -27,19 +27,15 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO, NamedTuple
 from urllib.parse import quote
 
 from ..errors import LeaderdeckError, display_path, printable
-
-try:
-    from fcntl import LOCK_EX, LOCK_NB, flock
-except ImportError:  # Windows, or a build without it
-    flock = None  # type: ignore[assignment]
 from ..progress.migrations import APPLICATION_ID
+from ..scratch import temporary_folder
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 ZIP_HEADERS = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with entries, an empty zip
@@ -129,69 +125,18 @@ def database_copy(path: Path, kind: FileKind) -> Iterator[Path]:
 
 
 _FOLDER_PREFIX = "leaderdeck-anki-"
-_IN_USE = ".in-use"  # flock-ed for as long as its folder is in use: the kernel drops the lock when
-# the process dies, however it dies (SIGKILL, SIGTERM, a closed terminal), and a folder whose lock is
-# free was left by an import that never got to remove it
 
 
 @contextmanager
 def _temporary_folder(kind: FileKind = ANKI) -> Iterator[Path]:
-    _remove_abandoned()
-    try:
-        folder = tempfile.TemporaryDirectory(prefix=_FOLDER_PREFIX)
-    except OSError as error:
-        raise kind.error(f"cannot create a temporary folder in {tempfile.gettempdir()}: "
-                            f"{error.strerror or error}; set TMPDIR to a folder you can write to") from None
-    claim = None
-    try:
-        with folder:
-            claim = _claim(Path(folder.name))
-            yield Path(folder.name)
-    finally:
-        if claim is not None:
-            os.close(claim)  # after the folder is gone: no other import removes it under us
+    """One private folder, claimed (`scratch`): a folder an import killed midway left behind is
+    removed by the next."""
+    def refused(error: OSError) -> Exception:
+        return kind.error(f"cannot create a temporary folder in {tempfile.gettempdir()}: "
+                          f"{error.strerror or error}; set TMPDIR to a folder you can write to")
 
-
-def _claim(folder: Path) -> int | None:
-    """Lock `folder`'s `_IN_USE` file, made under another name and renamed once locked so no other
-    import ever sees it unlocked; None where there is no `flock` (Windows, the browser)."""
-    if flock is None:
-        return None
-    fd = os.open(folder / ".claiming", os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        flock(fd, LOCK_EX | LOCK_NB)
-        os.rename(folder / ".claiming", folder / _IN_USE)
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _remove_abandoned() -> None:
-    """Remove this user's temporary folders that imports killed before their end left behind."""
-    if flock is None:
-        return
-    with suppress(OSError), os.scandir(tempfile.gettempdir()) as entries:
-        for entry in entries:
-            if entry.name.startswith(_FOLDER_PREFIX) and entry.is_dir(follow_symlinks=False) \
-                    and entry.stat(follow_symlinks=False).st_uid == os.getuid():
-                _remove_if_abandoned(Path(entry.path))
-
-
-def _remove_if_abandoned(folder: Path) -> None:
-    try:
-        fd = os.open(folder / _IN_USE, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return  # being made, or not an import's
-    try:
-        flock(fd, LOCK_EX | LOCK_NB)
-    except OSError:
-        os.close(fd)
-        return  # in use
-    try:
-        shutil.rmtree(folder, ignore_errors=True)
-    finally:
-        os.close(fd)
+    with temporary_folder(_FOLDER_PREFIX, refused) as folder:
+        yield folder
 
 
 @contextmanager
