@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,8 +17,10 @@ import pytest
 from leaderdeck.cli import main
 from leaderdeck.decks.compile import note_guid
 from leaderdeck.errors import LeaderdeckError
+from leaderdeck.exchange import api as exchange_api
 from leaderdeck.exchange.export import default_export_path, export_with_progress
 from leaderdeck.identity import CardKey
+from leaderdeck.progress import api as progress_api
 from leaderdeck.progress.scheduler import from_ms
 
 from .conftest import anki_card, answer, import_package
@@ -216,3 +219,28 @@ def test_files_left_by_a_killed_export_are_removed_by_the_next(project, course, 
             if child.poll() is None:
                 child.kill()
             child.communicate()
+
+
+def test_anki_days_are_counted_in_the_zone_the_store_falls_back_to(project, store, tmp_path, monkeypatch):
+    """TZ=UTC-14 is 14 h east for the C library but no zone tzlocal can use, so the store counts days
+    in UTC: the export's day numbers must come from that same zone, not the C library's offset."""
+    offsets: list[int] = []
+    write = exchange_api.export_with_progress
+
+    def watched(*args):  # (course, store, out, now, utc_offset_s)
+        offsets.append(args[-1])
+        return write(*args)
+
+    monkeypatch.setattr(exchange_api, "export_with_progress", watched)
+    monkeypatch.setattr(progress_api, "_zone_warned", False)
+    monkeypatch.setattr("tzlocal.unix._cache_tz", None)  # as in a process started with this TZ
+    with monkeypatch.context() as zone:
+        zone.setenv("TZ", "UTC-14")
+        time.tzset()
+        try:
+            assert datetime.now().astimezone().utcoffset() == timedelta(hours=14)
+            exchange_api.export_anki(project / "lessons", store=store.path, out=tmp_path / "deck.apkg")
+            assert offsets == [progress_api.local_now().utcoffset().total_seconds()] == [0]
+        finally:
+            zone.undo()
+            time.tzset()

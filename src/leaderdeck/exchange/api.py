@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..course import load_course
-from ..progress.api import learner_days
+from ..progress.api import learner_days, local_zone
 from ..progress.scheduler import Scheduling
 from ..progress.store import open_store
 from .anki_read import open_collection
@@ -30,7 +30,7 @@ def export_anki(lessons_dir: Path | str | None = None, *, store: Path | str | No
     target = Path(out) if out is not None else default_export_path(course)
     if target.is_dir():  # a folder: the usual file name inside it
         target = target / default_export_path(course).name
-    offset = datetime.now().astimezone().utcoffset()
+    offset = datetime.now(local_zone()).utcoffset()  # the zone the store's days use: UTC when TZ is unusable
     with open_store(store) as progress:
         return export_with_progress(course, progress, target, int(time.time()),
                                     int(offset.total_seconds()) if offset else 0)
