@@ -179,12 +179,16 @@ const warned = [];
 console.warn = (...args) => warned.push(String(args[0]));
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/__LOADER__`).href);
 const py = await loadPyodide({ indexURL: pyodideDir + "/", packages: JSON.parse(packages) });
-const [before, draws] = py.runPython(`
+const [before, draws, ready, packagesAt] = py.runPython(`
 import sys, random
-("IPython" in sys.modules, random.random())
+import micropip._compat
+("IPython" in sys.modules, random.random(), "leaderdeck.quizzes" in sys.modules,
+ micropip._compat.lockfile_base_url)
 `).toJs();
-py.runPython("import IPython, leaderdeck.site.browser");
-process.stdout.write(JSON.stringify({ restored: before, draws, warned }));
+py.runPython("import IPython, leaderdeck.site.browser, leaderdeck_course");
+const loaded = ["leaderdeck", "msgspec"].filter((name) => name in py.loadedPackages);
+process.stdout.write(JSON.stringify({ restored: before, draws, warned, ready, loaded,
+                                      packagesAt: packagesAt === py.lockfileBaseUrl }));
 """
 
 
@@ -205,6 +209,9 @@ def test_pyodide_starts_from_the_snapshot_and_without_it_when_it_does_not_load(s
         runs.setdefault(how, []).append(json.loads(done.stdout.strip().splitlines()[-1]))
     first, second = runs["built"]
     assert first["restored"] and not first["warned"]
+    assert first["ready"]  # leaderdeck's quiz modules, imported as the kernel starts
+    assert first["loaded"] == ["leaderdeck", "msgspec"]  # its files written back, msgspec unpacked
+    assert first["packagesAt"]  # micropip, imported in the snapshot, finds this site's packages
     assert first["draws"] != second["draws"]  # the snapshot's random state is not every learner's
     broken = runs["broken"][0]
     assert not broken["restored"] and "starting Pyodide without its snapshot" in broken["warned"][0]
@@ -214,8 +221,8 @@ def test_pyodide_starts_from_the_snapshot_and_without_it_when_it_does_not_load(s
 def test_the_snapshot_is_the_same_bytes_for_the_same_build(site: Path, tmp_path: Path):
     pyodide = tmp_path / "pyodide"
     shutil.copytree(site / "static" / "pyodide", pyodide)
-    built = (pyodide / snapshot.SNAPSHOT).read_bytes()
+    built = [(pyodide / name).read_bytes() for name in (snapshot.SNAPSHOT, snapshot.FILES, snapshot.LOADER)]
     packages = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"][
         "litePluginSettings"][build.KERNEL_PLUGIN]["loadPyodideOptions"]["packages"]
-    snapshot.write(pyodide, packages)
-    assert (pyodide / snapshot.SNAPSHOT).read_bytes() == built
+    snapshot.write(pyodide, packages)  # in another folder: the build's path is in none of them
+    assert [(pyodide / name).read_bytes() for name in (snapshot.SNAPSHOT, snapshot.FILES, snapshot.LOADER)] == built
