@@ -3,7 +3,8 @@
 // nothing (static hosts cannot be told to send such cache headers). Each build has its own cache,
 // named by the build's content hash; a rebuilt site installs a new worker, which drops the old
 // caches. Everything else (JupyterLite's drive and input requests, files of other origins) goes
-// on to JupyterLite's own worker, loaded below.
+// on to JupyterLite's own worker, whose script the build puts below this one (in one file: a
+// worker that imported it would have the browser ask the server for it at every page load).
 {
   const BUILD = "leaderdeck-__BUILD__";
 
@@ -43,4 +44,5 @@
     event.respondWith(fromBuild(event));
   });
 }
-importScripts("./__LITE__");
+// JupyterLite's worker:
+__LITE__
