@@ -67,8 +67,10 @@ def test_the_service_worker_keeps_one_cache_per_build_and_loads_jupyterlites(tmp
     for site in sites:
         build._write_service_worker(site)
     ours = (sites[0] / build.SERVICE_WORKER).read_text()
-    assert f'importScripts("./{build.LITE_SERVICE_WORKER}");' in ours
-    assert (sites[0] / build.LITE_SERVICE_WORKER).read_text().startswith("self.addEventListener('fetch'")
+    # JupyterLite's worker follows ours in the one script: an imported script would be asked of the
+    # server again at every page load, with the worker's own
+    assert ours.rstrip().endswith("self.addEventListener('fetch', () => {});")
+    assert "importScripts" not in ours and sorted(p.name for p in sites[0].iterdir()) == ["lab", build.SERVICE_WORKER]
     assert cache_name(sites[0]) == cache_name(sites[1]) != cache_name(sites[2])  # named by the build's content
 
 
@@ -153,6 +155,46 @@ def test_the_service_worker_leaves_jupyterlites_requests_and_webassembly_alone(t
                                        "/api/contents/all.json"]
 
 
+# The site's worker in Node.js: what it keeps of two files fetched from the server.
+KEEPS = """
+const { gzipSync } = require("node:zlib");
+const listeners = {}; const waited = []; const kept = [];
+globalThis.self = { addEventListener: (type, listener) => { (listeners[type] ||= []).push(listener); } };
+globalThis.location = new URL("http://127.0.0.1:8000/service-worker.js");
+globalThis.fetch = async () =>
+  Object.defineProperty(new Response(gzipSync("the snapshot")), "type", { value: "basic" });
+globalThis.caches = { open: async () => ({ match: async () => undefined,
+                                           put: async (request, response) => kept.push([request, response]) }) };
+require("vm").runInThisContext(require("fs").readFileSync(process.argv[1], "utf8"));
+(async () => {
+  for (const path of ["/static/pyodide/leaderdeck-snapshot.bin.gz", "/static/pyodide/x.whl"]) {
+    const event = { request: { method: "GET", url: new URL(path, location).href }, respondWith: () => {},
+                    stopImmediatePropagation: () => {}, waitUntil: (promise) => waited.push(promise) };
+    listeners.fetch.forEach((listener) => listener(event));
+  }
+  await new Promise((done) => setTimeout(done, 100));
+  await Promise.all(waited);
+  const out = [];
+  for (const [request, response] of kept) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    out.push([new URL(request.url).pathname, response.headers.get("x-leaderdeck-gunzipped"),
+              bytes.toString("latin1").startsWith("the") ? "plain" : "gzip"]);
+  }
+  console.log(JSON.stringify(out.sort()));
+})();
+"""
+
+
+@needs_node
+def test_the_service_worker_keeps_the_kernels_snapshot_decompressed(tmp_path: Path):
+    out = site_folder(tmp_path / "site")
+    build._write_service_worker(out)
+    done = subprocess.run(["node", "-e", KEEPS, str(out / build.SERVICE_WORKER)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [["/static/pyodide/leaderdeck-snapshot.bin.gz", "1", "plain"],
+                                       ["/static/pyodide/x.whl", None, "gzip"]]  # anything else as it came
+
+
 def test_the_kernel_starts_pyodide_through_the_snapshot_loader(tmp_path: Path):
     config = tmp_path / "jupyter-lite.json"
     kernel = {"pyodideUrl": "./static/pyodide/pyodide.mjs", "disablePyPIFallback": True}
@@ -170,21 +212,27 @@ def test_the_kernel_starts_pyodide_through_the_snapshot_loader(tmp_path: Path):
 LOADS = r"""
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 const [pyodideDir, how, packages] = process.argv.slice(1);
 globalThis.fetch = async (url) => {
   const bytes = readFileSync(new URL(url));
+  if (how === "kept") return new Response(gunzipSync(bytes), { headers: { "x-leaderdeck-gunzipped": "1" } });
   return new Response(how === "broken" ? bytes.subarray(0, 4096) : bytes);
 };
 const warned = [];
 console.warn = (...args) => warned.push(String(args[0]));
 const { loadPyodide } = await import(pathToFileURL(`${pyodideDir}/__LOADER__`).href);
 const py = await loadPyodide({ indexURL: pyodideDir + "/", packages: JSON.parse(packages) });
-const [before, draws] = py.runPython(`
+const [before, draws, ready, packagesAt] = py.runPython(`
 import sys, random
-("IPython" in sys.modules, random.random())
+import micropip._compat
+("IPython" in sys.modules, random.random(), "leaderdeck.quizzes" in sys.modules,
+ micropip._compat.lockfile_base_url)
 `).toJs();
-py.runPython("import IPython, leaderdeck.site.browser");
-process.stdout.write(JSON.stringify({ restored: before, draws, warned }));
+py.runPython("import IPython, leaderdeck.site.browser, leaderdeck_course");
+const loaded = ["leaderdeck", "msgspec"].filter((name) => name in py.loadedPackages);
+process.stdout.write(JSON.stringify({ restored: before, draws, warned, ready, loaded,
+                                      packagesAt: packagesAt === py.lockfileBaseUrl }));
 """
 
 
@@ -198,13 +246,18 @@ def test_pyodide_starts_from_the_snapshot_and_without_it_when_it_does_not_load(s
     packages = json.dumps(kernel["loadPyodideOptions"]["packages"])
     script = LOADS.replace("__LOADER__", snapshot.LOADER)
     runs = {}
-    for how in ("built", "built", "broken"):
+    for how in ("built", "built", "kept", "broken"):  # kept: as the site's service worker keeps it
         done = subprocess.run(["node", "--input-type=module", "-e", script, str(pyodide), how, packages],
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr[-2000:]
         runs.setdefault(how, []).append(json.loads(done.stdout.strip().splitlines()[-1]))
     first, second = runs["built"]
     assert first["restored"] and not first["warned"]
+    assert first["ready"]  # leaderdeck's quiz modules, imported as the kernel starts
+    assert first["loaded"] == ["leaderdeck", "msgspec"]  # its files written back, msgspec unpacked
+    assert first["packagesAt"]  # micropip, imported in the snapshot, finds this site's packages
+    kept = runs["kept"][0]
+    assert kept["restored"] and kept["ready"] and not kept["warned"]
     assert first["draws"] != second["draws"]  # the snapshot's random state is not every learner's
     broken = runs["broken"][0]
     assert not broken["restored"] and "starting Pyodide without its snapshot" in broken["warned"][0]
@@ -214,8 +267,8 @@ def test_pyodide_starts_from_the_snapshot_and_without_it_when_it_does_not_load(s
 def test_the_snapshot_is_the_same_bytes_for_the_same_build(site: Path, tmp_path: Path):
     pyodide = tmp_path / "pyodide"
     shutil.copytree(site / "static" / "pyodide", pyodide)
-    built = (pyodide / snapshot.SNAPSHOT).read_bytes()
+    built = [(pyodide / name).read_bytes() for name in (snapshot.SNAPSHOT, snapshot.FILES, snapshot.LOADER)]
     packages = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"][
         "litePluginSettings"][build.KERNEL_PLUGIN]["loadPyodideOptions"]["packages"]
-    snapshot.write(pyodide, packages)
-    assert (pyodide / snapshot.SNAPSHOT).read_bytes() == built
+    snapshot.write(pyodide, packages)  # in another folder: the build's path is in none of them
+    assert [(pyodide / name).read_bytes() for name in (snapshot.SNAPSHOT, snapshot.FILES, snapshot.LOADER)] == built

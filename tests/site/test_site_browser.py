@@ -225,6 +225,11 @@ def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: st
         shown = page.evaluate("() => document.body.innerText")
         assert [word for word in APP_WORDS if word in shown] == []
         assert page.title() == "Doors"
+        # the lesson fills its column from the top: no strip of the notebook page's grey ground above it
+        outer, sheet = page.evaluate("""() => ['.jp-WindowedPanel-outer', '.jp-WindowedPanel-viewport'].map((q) => {
+          const e = document.querySelector(q);
+          return [e.getBoundingClientRect().top, getComputedStyle(e).backgroundColor]; })""")
+        assert outer == sheet
         cells = page.locator(".jp-Cell").count()
         page.locator(".jp-MarkdownCell").first.dblclick()  # cells cannot be edited, added or deleted here
         page.keyboard.press("Enter")

@@ -42,7 +42,6 @@ LESSON_VIEW = "leaderdeck-lesson-view"
 LAB_PAGE = "lab/index.html"
 LESSON_PAGE = "notebooks/index.html"
 SERVICE_WORKER = "service-worker.js"
-LITE_SERVICE_WORKER = "service-worker-lite.js"
 SETUP_CELL = ("import leaderdeck\n"
               "from leaderdeck.site import browser\n"
               "await browser.start()  # your progress is kept in this browser")
@@ -132,13 +131,13 @@ def _retitle_lesson_page(page: Path, title: str) -> None:
 
 
 def _write_service_worker(out: Path) -> None:
-    """Ours (a cache per build, `service_worker.js`) in front of JupyterLite's, which it loads."""
-    (out / SERVICE_WORKER).replace(out / LITE_SERVICE_WORKER)
+    """Ours (a cache per build, `service_worker.js`) in front of JupyterLite's, in the same file."""
+    lite = (out / SERVICE_WORKER).read_text(encoding="utf-8")
     digest = hashlib.sha256()
-    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.name != LITE_SERVICE_WORKER):
+    for path in sorted(p for p in out.rglob("*") if p.is_file() and p.name != SERVICE_WORKER):
         digest.update(path.relative_to(out).as_posix().encode() + b"\0" + path.read_bytes())
     script = resources.files(__package__).joinpath("service_worker.js").read_text(encoding="utf-8")
-    script = script.replace("__BUILD__", digest.hexdigest()[:16]).replace("__LITE__", LITE_SERVICE_WORKER)
+    script = script.replace("__BUILD__", digest.hexdigest()[:16]).replace("__LITE__", lite.strip())
     (out / SERVICE_WORKER).write_text(script, encoding="utf-8")
 
 

@@ -24,6 +24,11 @@
     body.ld-lesson-view .jp-Notebook .jp-Cell.jp-mod-active { background: transparent; box-shadow: none;
       border-color: transparent !important; outline: none !important; }
     body.ld-lesson-view .jp-Notebook { max-width: 54em; margin: 0 auto; padding: 1.5em 1em 4em; }
+    /* The notebook page shows a notebook as a raised sheet on a grey ground; in this view its
+       margin above the sheet was a grey bar across the top of the lesson. */
+    body.ld-lesson-view .jp-WindowedPanel-outer { background: var(--jp-layout-color0); }
+    body.ld-lesson-view .jp-WindowedPanel-inner { margin-top: 0; margin-bottom: 0; }
+    body.ld-lesson-view .jp-WindowedPanel-viewport { box-shadow: none; }
     body.ld-lesson-view .jp-RenderedHTMLCommon { max-width: 44em; font-size: 1rem; line-height: 1.55; }
     .ld-lesson-status { position: fixed; top: 0.5em; right: 1em; z-index: 10; padding: 0.3em 0.8em;
       border-radius: 4px; background: var(--jp-layout-color2); color: var(--jp-ui-font-color1);

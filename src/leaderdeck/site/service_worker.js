@@ -3,7 +3,8 @@
 // nothing (static hosts cannot be told to send such cache headers). Each build has its own cache,
 // named by the build's content hash; a rebuilt site installs a new worker, which drops the old
 // caches. Everything else (JupyterLite's drive and input requests, files of other origins) goes
-// on to JupyterLite's own worker, loaded below.
+// on to JupyterLite's own worker, whose script the build puts below this one (in one file: a
+// worker that imported it would have the browser ask the server for it at every page load).
 {
   const BUILD = "leaderdeck-__BUILD__";
 
@@ -12,12 +13,23 @@
       names.filter((name) => name.startsWith("leaderdeck-") && name !== BUILD).map((name) => caches.delete(name)))));
   });
 
+  // The kernel's snapshot and files (`*.bin.gz`) travel compressed and are kept decompressed, marked
+  // so: a reload reads them as they are rather than decompressing some 90 MB again (the kernel's
+  // loader, `pyodide_snapshot.mjs`, decompresses only what is not marked).
+  const GUNZIPPED = "x-leaderdeck-gunzipped";
+  const keepable = async (request, response) => {
+    if (!new URL(request.url).pathname.endsWith(".bin.gz")) return response;
+    const bytes = await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    return new Response(bytes, { headers: { "content-type": "application/octet-stream", [GUNZIPPED]: "1" } });
+  };
+  const keep = async (cache, request, response) => cache.put(request, await keepable(request, response));
+
   const fromBuild = async (event) => {
     const cache = await caches.open(BUILD);
     const kept = await cache.match(event.request);
     if (kept) return kept;
     const response = await fetch(event.request);
-    if (response.status === 200 && response.type === "basic") event.waitUntil(cache.put(event.request, response.clone()));
+    if (response.status === 200 && response.type === "basic") event.waitUntil(keep(cache, event.request, response.clone()));
     return response;
   };
 
@@ -33,7 +45,8 @@
     if (!event.data || event.data.leaderdeck !== "keep") return;
     event.waitUntil(caches.open(BUILD).then((cache) => Promise.all(event.data.urls
       .filter((address) => ours(new URL(address)))
-      .map((address) => cache.match(address).then((kept) => kept || cache.add(address).catch(() => undefined))))));
+      .map((address) => cache.match(address).then((kept) => kept || fetch(address)
+        .then((response) => response.ok && keep(cache, new Request(address), response)).catch(() => undefined))))));
   });
 
   self.addEventListener("fetch", (event) => {
@@ -43,4 +56,5 @@
     event.respondWith(fromBuild(event));
   });
 }
-importScripts("./__LITE__");
+// JupyterLite's worker:
+__LITE__
