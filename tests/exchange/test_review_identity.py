@@ -81,3 +81,13 @@ def test_a_review_from_anki_merged_after_an_export_does_not_move_ours(course, st
 
     summary = import_anki(package, course, store, now_ms=NOW_MS)
     assert summary.added == 0
+
+
+def test_a_review_moved_by_an_export_is_found_however_long_the_cards_history():
+    from leaderdeck.progress.replay import _moved
+
+    for count in (3, 5_000):  # fewer times than ms in the window, and more: both ways give the same
+        times = {1_000_000 + 7_919 * n for n in range(count)}
+        for at, expected in ((1_000_001, True), (1_000_999, True), (1_001_000, False), (1_000_000, False),
+                             (999_999, False), (1_007_920, True)):
+            assert _moved(times, at) is expected, (count, at)

@@ -117,7 +117,9 @@ def _moved(times: set[int] | tuple[()], at: int) -> bool:
     names them, but only as the log stands now: a review merged into that millisecond since (from
     Anki, whose rows keep their ids) moves ours again. Anki cannot log two answers to one card
     within `MAX_SHIFT_MS` (a second), so its review that close after a stored one is that one."""
-    return any(at - MAX_SHIFT_MS < stored < at for stored in times)
+    if len(times) < MAX_SHIFT_MS:  # whichever is fewer: the card's times, or the ms before `at`
+        return any(at - MAX_SHIFT_MS < stored < at for stored in times)
+    return any(before in times for before in range(at - MAX_SHIFT_MS + 1, at))
 
 
 def _stored_times(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, set[int]]:
