@@ -128,3 +128,26 @@ def test_a_correction_merged_after_the_miss_it_corrects_replaces_it(tmp_path: Pa
         desktop.rebuild_cards()
         assert desktop.cards() == expected[0]
         assert merge_store(second, desktop) == (0, 2)
+
+
+def test_the_panel_tells_the_learner_about_their_file_not_the_kernels_copy_of_it(tmp_path: Path):
+    """The start page's merge: a refused file is named as the learner chose it (the message named
+    the kernel's temporary copy, /tmp/…/upload.sqlite3), and a review dated in the future, which
+    the merge skips, is reported as skipped rather than left out of the count."""
+    from leaderdeck.site.panel import ProgressPanel
+
+    with open_store(tmp_path / "site.sqlite3") as site:
+        site.record(answers("doors")[0])
+    panel = ProgressPanel(tmp_path / "site.sqlite3", writer=True)
+    refused = panel.merge(b"\0" * 4096, "my-notes.sqlite3")
+    assert refused.startswith("Not merged: my-notes.sqlite3 is not a leaderdeck progress file"), refused
+    assert "/tmp" not in refused and "upload.sqlite3" not in refused
+    with open_store(tmp_path / "other.sqlite3") as other:
+        other.record(answers("other")[0])
+        other.record(Answer(CardKey(NoteKey("course", "later", "item"), 0), "flashcard", True, Rating.GOOD, 4000,
+                            datetime.now(UTC) + timedelta(days=30)))
+    merged = panel.merge((tmp_path / "other.sqlite3").read_bytes(), "other.sqlite3")
+    assert merged == ("Merged other.sqlite3: 1 review added, 0 already here. 1 dated more than a day in the future "
+                      "was skipped: check the clock of the device that made them."), merged
+    with open_store(tmp_path / "site.sqlite3") as site:
+        assert site.review_count() == 2

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..exchange.progress_file import merge_progress, open_progress_file
+from ..exchange.progress_file import ProgressSummary, merge_progress, open_progress_file
 from ..progress.files import READ_ONLY_REASONS
 from ..progress.store import STORE_FILE, ProgressStore, open_store
 
@@ -59,6 +59,11 @@ def read_only_copy(store: Path, folder: Path, reason: str) -> Path:
 def merge_store(source: Path, target: ProgressStore) -> tuple[int, int]:
     """Add the reviews of the store file `source` (untrusted: see `progress_file`) to `target`,
     each with its origin; return (added, already present)."""
-    with open_progress_file(source) as other:
-        summary = merge_progress(other, target, time.time_ns() // 1_000_000)
+    summary = merge_summary(source, target)
     return summary.added, summary.present
+
+
+def merge_summary(source: Path, target: ProgressStore) -> ProgressSummary:
+    """`merge_store`, with all it counted (the reviews dated in the future it skipped too)."""
+    with open_progress_file(source) as other:
+        return merge_progress(other, target, time.time_ns() // 1_000_000)
