@@ -151,3 +151,22 @@ def test_the_panel_tells_the_learner_about_their_file_not_the_kernels_copy_of_it
                       "was skipped: check the clock of the device that made them."), merged
     with open_store(tmp_path / "site.sqlite3") as site:
         assert site.review_count() == 2
+
+
+def test_a_read_only_dashboard_counts_the_cards_the_writer_only_answered_in_quizzes(tmp_path: Path):
+    """A second tab's start page counted none of the cards the first tab had answered since its
+    last dashboard: a quiz leaves a new card unplaced in its lesson, and a read-only store cannot
+    place it. The copy is placed before it becomes read-only."""
+    from leaderdeck.course import load_course
+    from leaderdeck.progress.api import dashboard_of
+    from leaderdeck.progress.catalog import catalog_of
+
+    catalog = catalog_of(load_course(Path(__file__).resolve().parents[1] / "notebooks" / "fixtures" / "lessons"))
+    first = catalog.cards[0]
+    with open_store(tmp_path / "idb" / STORE_FILE) as writer:  # as a lesson's quiz records: no catalog given
+        writer.record(Answer(CardKey.parse(first.key), first.kind, True, Rating.GOOD, 4000, datetime.now(UTC)))
+        copy = read_only_copy(writer.path, tmp_path / "read-only", "this page is read-only", catalog)
+    with open_store(copy) as shown:
+        assert shown.read_only
+        lesson = next(s for s in dashboard_of(shown, catalog, datetime.now(UTC)).lessons if s.lesson == first.lesson)
+        assert lesson.learning + lesson.learned == 1

@@ -60,9 +60,12 @@ async def start() -> None:
         os.environ["LEADERDECK_HOME"] = MOUNT
         store.AFTER_COMMIT.append(lambda path: _save_soon(fs))
     else:
+        from ..progress.api import load_catalog
         from .exchange import read_only_copy
 
-        os.environ["LEADERDECK_HOME"] = str(read_only_copy(_store_path(), Path(READ_ONLY_FOLDER), NOT_SAVED).parent)
+        _, catalog = load_catalog()
+        copy = read_only_copy(_store_path(), Path(READ_ONLY_FOLDER), NOT_SAVED, catalog)
+        os.environ["LEADERDECK_HOME"] = str(copy.parent)
         _show(READ_ONLY_NOTE)
 
 
