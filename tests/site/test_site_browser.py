@@ -224,6 +224,9 @@ def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: st
         expect(page.locator(".ld-lesson-status")).to_have_count(0, timeout=KERNEL_START)
         # the lesson opens at its top (running all cells scrolled it to its last quiz)
         assert page.evaluate("() => document.querySelector('.jp-WindowedPanel-outer').scrollTop") == 0
+        # with no frame round the first cell, which the page focuses
+        ring = page.evaluate("() => getComputedStyle(document.querySelector('.jp-Notebook .jp-Cell')).boxShadow")
+        assert ring == "none"
         expect(page.locator(".jp-CodeCell .jp-InputArea").first).to_be_hidden()
         shown = page.evaluate("() => document.body.innerText")
         assert [word for word in APP_WORDS if word in shown] == []

@@ -22,8 +22,11 @@
     body.ld-lesson-view .jp-mod-noOutputs.jp-CodeCell, body.ld-lesson-view .skip-link,
     body.ld-lesson-view a.jp-InternalAnchorLink { display: none !important; }
     body.ld-lesson-view .jp-Cell { padding: 0; }
+    /* no ring round a cell: the page focuses the first one itself (a blue frame round the lesson's
+       opening text), and a learner never selects a cell here; a quiz's own controls keep theirs */
     body.ld-lesson-view .jp-Notebook .jp-Cell.jp-mod-selected,
-    body.ld-lesson-view .jp-Notebook .jp-Cell.jp-mod-active { background: transparent; box-shadow: none;
+    body.ld-lesson-view .jp-Notebook .jp-Cell.jp-mod-active,
+    body.ld-lesson-view .jp-Notebook .jp-Cell:focus { background: transparent; box-shadow: none !important;
       border-color: transparent !important; outline: none !important; }
     body.ld-lesson-view .jp-Notebook { max-width: 54em; margin: 0 auto; padding: 1.5em 1em 4em; }
     /* The notebook page shows a notebook as a raised sheet on a grey ground; in this view its
