@@ -170,3 +170,28 @@ def test_a_read_only_dashboard_counts_the_cards_the_writer_only_answered_in_quiz
         assert shown.read_only
         lesson = next(s for s in dashboard_of(shown, catalog, datetime.now(UTC)).lessons if s.lesson == first.lesson)
         assert lesson.learning + lesson.learned == 1
+
+
+def test_commits_made_while_the_store_is_copied_to_indexeddb_make_one_more_copy(monkeypatch: pytest.MonkeyPatch):
+    """Each commit started its own copy of the whole store to IndexedDB (Emscripten warned of nine
+    at once after a matching quiz); now one runs at a time, and one more when commits came in."""
+    import sys
+    import types
+
+    from leaderdeck.site import browser
+
+    ffi = types.ModuleType("pyodide.ffi")
+    ffi.create_once_callable = lambda function: function  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pyodide", types.ModuleType("pyodide"))
+    monkeypatch.setitem(sys.modules, "pyodide.ffi", ffi)
+    monkeypatch.setattr(browser, "_saving", {"running": False, "again": False}, raising=False)
+    copies: list[object] = []  # the callbacks of the copies started, each called when its copy ends
+    fs = types.SimpleNamespace(syncfs=lambda populate, done: copies.append(done))
+    for _ in range(9):  # nine commits in a row
+        browser._save_soon(fs)
+    assert len(copies) == 1
+    copies[0]()  # type: ignore[operator]
+    assert len(copies) == 2  # the later commits, copied once
+    copies[1]()  # type: ignore[operator]
+    browser._save_soon(fs)
+    assert len(copies) == 3
