@@ -272,3 +272,22 @@ def test_the_snapshot_is_the_same_bytes_for_the_same_build(site: Path, tmp_path:
         "litePluginSettings"][build.KERNEL_PLUGIN]["loadPyodideOptions"]["packages"]
     snapshot.write(pyodide, packages)  # in another folder: the build's path is in none of them
     assert [(pyodide / name).read_bytes() for name in (snapshot.SNAPSHOT, snapshot.FILES, snapshot.LOADER)] == built
+
+
+def test_the_images_a_lesson_shows_go_into_the_site(tmp_path: Path):
+    """A lesson's image (`media/…` in the lessons folder) is in the contents beside the notebooks,
+    where JupyterLite resolves the notebooks' `../lessons/…`; the course's flywheel was missing."""
+    from leaderdeck.course import load_course
+
+    lessons = tmp_path / "lessons"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "notebooks" / "fixtures" / "lessons", lessons)
+    (lessons / "media").mkdir()
+    (lessons / "media" / "door.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    doors = lessons / "01-doors.yaml"
+    sentence = "A **one-way door** cannot be undone."
+    text = doors.read_text(encoding="utf-8")
+    doors.write_text(text.replace(sentence, f"{sentence}\n\n      ![A door](media/door.svg)"), encoding="utf-8")
+    build._write_notebooks(load_course(lessons), tmp_path / "files")
+    assert '../lessons/media/door.svg' in (tmp_path / "files" / "01-doors.ipynb").read_text(encoding="utf-8")
+    shipped = tmp_path / "files" / "lessons" / "media" / "door.svg"
+    assert shipped.read_bytes() == (lessons / "media" / "door.svg").read_bytes()

@@ -128,3 +128,70 @@ def test_a_correction_merged_after_the_miss_it_corrects_replaces_it(tmp_path: Pa
         desktop.rebuild_cards()
         assert desktop.cards() == expected[0]
         assert merge_store(second, desktop) == (0, 2)
+
+
+def test_the_panel_tells_the_learner_about_their_file_not_the_kernels_copy_of_it(tmp_path: Path):
+    """The start page's merge: a refused file is named as the learner chose it (the message named
+    the kernel's temporary copy, /tmp/…/upload.sqlite3), and a review dated in the future, which
+    the merge skips, is reported as skipped rather than left out of the count."""
+    from leaderdeck.site.panel import ProgressPanel
+
+    with open_store(tmp_path / "site.sqlite3") as site:
+        site.record(answers("doors")[0])
+    panel = ProgressPanel(tmp_path / "site.sqlite3", writer=True)
+    refused = panel.merge(b"\0" * 4096, "my-notes.sqlite3")
+    assert refused.startswith("Not merged: my-notes.sqlite3 is not a leaderdeck progress file"), refused
+    assert "/tmp" not in refused and "upload.sqlite3" not in refused
+    with open_store(tmp_path / "other.sqlite3") as other:
+        other.record(answers("other")[0])
+        other.record(Answer(CardKey(NoteKey("course", "later", "item"), 0), "flashcard", True, Rating.GOOD, 4000,
+                            datetime.now(UTC) + timedelta(days=30)))
+    merged = panel.merge((tmp_path / "other.sqlite3").read_bytes(), "other.sqlite3")
+    assert merged == ("Merged other.sqlite3: 1 review added, 0 already here. 1 dated more than a day in the future "
+                      "was skipped: check the clock of the device that made them."), merged
+    with open_store(tmp_path / "site.sqlite3") as site:
+        assert site.review_count() == 2
+
+
+def test_a_read_only_dashboard_counts_the_cards_the_writer_only_answered_in_quizzes(tmp_path: Path):
+    """A second tab's start page counted none of the cards the first tab had answered since its
+    last dashboard: a quiz leaves a new card unplaced in its lesson, and a read-only store cannot
+    place it. The copy is placed before it becomes read-only."""
+    from leaderdeck.course import load_course
+    from leaderdeck.progress.api import dashboard_of
+    from leaderdeck.progress.catalog import catalog_of
+
+    catalog = catalog_of(load_course(Path(__file__).resolve().parents[1] / "notebooks" / "fixtures" / "lessons"))
+    first = catalog.cards[0]
+    with open_store(tmp_path / "idb" / STORE_FILE) as writer:  # as a lesson's quiz records: no catalog given
+        writer.record(Answer(CardKey.parse(first.key), first.kind, True, Rating.GOOD, 4000, datetime.now(UTC)))
+        copy = read_only_copy(writer.path, tmp_path / "read-only", "this page is read-only", catalog)
+    with open_store(copy) as shown:
+        assert shown.read_only
+        lesson = next(s for s in dashboard_of(shown, catalog, datetime.now(UTC)).lessons if s.lesson == first.lesson)
+        assert lesson.learning + lesson.learned == 1
+
+
+def test_commits_made_while_the_store_is_copied_to_indexeddb_make_one_more_copy(monkeypatch: pytest.MonkeyPatch):
+    """Each commit started its own copy of the whole store to IndexedDB (Emscripten warned of nine
+    at once after a matching quiz); now one runs at a time, and one more when commits came in."""
+    import sys
+    import types
+
+    from leaderdeck.site import browser
+
+    ffi = types.ModuleType("pyodide.ffi")
+    ffi.create_once_callable = lambda function: function  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pyodide", types.ModuleType("pyodide"))
+    monkeypatch.setitem(sys.modules, "pyodide.ffi", ffi)
+    monkeypatch.setattr(browser, "_saving", {"running": False, "again": False}, raising=False)
+    copies: list[object] = []  # the callbacks of the copies started, each called when its copy ends
+    fs = types.SimpleNamespace(syncfs=lambda populate, done: copies.append(done))
+    for _ in range(9):  # nine commits in a row
+        browser._save_soon(fs)
+    assert len(copies) == 1
+    copies[0]()  # type: ignore[operator]
+    assert len(copies) == 2  # the later commits, copied once
+    copies[1]()  # type: ignore[operator]
+    browser._save_soon(fs)
+    assert len(copies) == 3

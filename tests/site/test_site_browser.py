@@ -217,10 +217,16 @@ def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: st
     refused: list[str] = []
     with chromium(playwright_driver, tmp_path / "profile", served, refused) as context:
         page = context.new_page()
+        page.set_viewport_size({"width": 1280, "height": 500})  # shorter than the lesson
         page.goto(f"{served}/{LESSON_PAGE}?path=01-doors.ipynb")  # nothing clicked: the cells run on open
         one_way, _ = quizzes(page)
         expect(page.locator(".ld-quiz >> nth=1")).to_be_visible(timeout=KERNEL_START)
         expect(page.locator(".ld-lesson-status")).to_have_count(0, timeout=KERNEL_START)
+        # the lesson opens at its top (running all cells scrolled it to its last quiz)
+        assert page.evaluate("() => document.querySelector('.jp-WindowedPanel-outer').scrollTop") == 0
+        # with no frame round the first cell, which the page focuses
+        ring = page.evaluate("() => getComputedStyle(document.querySelector('.jp-Notebook .jp-Cell')).boxShadow")
+        assert ring == "none"
         expect(page.locator(".jp-CodeCell .jp-InputArea").first).to_be_hidden()
         shown = page.evaluate("() => document.body.innerText")
         assert [word for word in APP_WORDS if word in shown] == []
@@ -230,6 +236,11 @@ def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: st
           const e = document.querySelector(q);
           return [e.getBoundingClientRect().top, getComputedStyle(e).backgroundColor]; })""")
         assert outer == sheet
+        # a click on a quiz's left edge reaches the quiz (the output's prompt overlay, which
+        # collapses the output when clicked, lay over it)
+        assert page.evaluate("""() => { const quiz = document.querySelector('.ld-quiz');
+          quiz.scrollIntoView(); const box = quiz.getBoundingClientRect();
+          return quiz.contains(document.elementFromPoint(box.left + 4, box.top + box.height / 2)); }""")
         cells = page.locator(".jp-Cell").count()
         page.locator(".jp-MarkdownCell").first.dblclick()  # cells cannot be edited, added or deleted here
         page.keyboard.press("Enter")

@@ -60,9 +60,12 @@ async def start() -> None:
         os.environ["LEADERDECK_HOME"] = MOUNT
         store.AFTER_COMMIT.append(lambda path: _save_soon(fs))
     else:
+        from ..progress.api import load_catalog
         from .exchange import read_only_copy
 
-        os.environ["LEADERDECK_HOME"] = str(read_only_copy(_store_path(), Path(READ_ONLY_FOLDER), NOT_SAVED).parent)
+        _, catalog = load_catalog()
+        copy = read_only_copy(_store_path(), Path(READ_ONLY_FOLDER), NOT_SAVED, catalog)
+        os.environ["LEADERDECK_HOME"] = str(copy.parent)
         _show(READ_ONLY_NOTE)
 
 
@@ -99,14 +102,30 @@ async def _syncfs(fs: Any, *, populate: bool) -> None:
         raise OSError(f"IndexedDB sync failed: {error}")
 
 
+_saving = {"running": False, "again": False}
+
+
 def _save_soon(fs: Any) -> None:
     """Copy the folder to IndexedDB. It runs after the write's commit and before any other Python
-    code (the worker is single-threaded), so IndexedDB only ever receives committed states."""
+    code (the worker is single-threaded), so IndexedDB only ever receives committed states.
+
+    One copy at a time: commits made while one runs are copied by one more when it ends (a matching
+    quiz commits a review per row at once, and each started its own copy of the whole store:
+    Emscripten's "9 FS.syncfs operations in flight at once" in the console)."""
     from pyodide.ffi import create_once_callable
+
+    if _saving["running"]:
+        _saving["again"] = True
+        return
+    _saving["running"] = True
 
     def done(error: Any = None) -> None:
         if error:
             print(f"leaderdeck: saving your progress to IndexedDB failed: {error}", file=sys.stderr)
+        _saving["running"] = False
+        if _saving["again"]:
+            _saving["again"] = False
+            _save_soon(fs)
 
     fs.syncfs(False, create_once_callable(done))
 

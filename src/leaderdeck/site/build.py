@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from importlib import resources
 from pathlib import Path
 
@@ -90,6 +91,8 @@ def _build(course: Course, out: Path, cache: Path, stage: Path) -> SiteReport:
     if done.returncode:
         raise LeaderdeckError(f"jupyter lite build failed:\n{(done.stdout + done.stderr).strip()[-3000:]}")
     _retitle_lesson_page(out / LESSON_PAGE, course.info.title)
+    if (stage / "files" / "lessons").is_dir():  # a page loads an image as written before JupyterLite resolves it
+        shutil.copytree(stage / "files" / "lessons", out / "lessons")
     _use_loader(out / "jupyter-lite.json", loader)
     _write_service_worker(out)
     sizes = [p.stat().st_size for p in out.rglob("*") if p.is_file()]
@@ -176,6 +179,27 @@ def _write_notebooks(course: Course, folder: Path) -> None:
         book["metadata"]["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)",
                                           "language": "python"}
         _write_json(folder / name, book)
+    _copy_media(course, folder)
+
+
+# An image of a lesson, as the notebooks name it (`cells.lesson_markdown`: `../lessons/<path>`).
+_MEDIA_SRC = re.compile(r'src=\\?"\.\./lessons/([^"\\]+)\\?"')
+
+
+def _copy_media(course: Course, folder: Path) -> None:
+    """The images the notebooks show, where they name them: `../lessons/<path>` from a notebook at
+    the contents' root is `lessons/<path>` in the contents, from which JupyterLite shows it (the
+    build also puts a copy at the site's `lessons/`, where a page first looks for it). Validation
+    already keeps every such path inside the lessons folder; checked again here."""
+    root = course.lessons_dir.resolve()
+    for notebook in sorted(folder.glob("*.ipynb")):
+        for reference in sorted(set(_MEDIA_SRC.findall(notebook.read_text(encoding="utf-8")))):
+            source = (root / unescape(reference)).resolve()
+            if not source.is_relative_to(root) or not source.is_file():
+                raise LeaderdeckError(f"{notebook.name}: image '{reference}' is not a file in {root.name}/")
+            target = folder / "lessons" / source.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
 
 
 def _code_cell(cell_id: str, source: str) -> dict[str, object]:

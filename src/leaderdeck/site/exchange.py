@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..exchange.progress_file import merge_progress, open_progress_file
+from ..exchange.progress_file import ProgressSummary, merge_progress, open_progress_file
+from ..progress.catalog import Catalog
 from ..progress.files import READ_ONLY_REASONS
 from ..progress.store import STORE_FILE, ProgressStore, open_store
 
@@ -35,10 +36,14 @@ def snapshot(path: Path) -> bytes:
         source.close()
 
 
-def read_only_copy(store: Path, folder: Path, reason: str) -> Path:
+def read_only_copy(store: Path, folder: Path, reason: str, catalog: Catalog | None = None) -> Path:
     """A read-only snapshot of the store at `store` (its write-ahead log folded in) as `folder`'s
     progress store, for a kernel that must not write: it shows the progress the store holds now,
-    and an answer given there is refused with `reason`. `store`'s own files are only copied."""
+    and an answer given there is refused with `reason`. `store`'s own files are only copied.
+
+    The copy's cards are placed in `catalog`'s lessons before it becomes read-only: a writer that
+    only ran quizzes left its new cards unplaced (its next dashboard places them), and a read-only
+    store cannot place them, so a read-only dashboard counted none of them."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / STORE_FILE
     READ_ONLY_REASONS.pop(target.absolute(), None)
@@ -50,6 +55,9 @@ def read_only_copy(store: Path, folder: Path, reason: str) -> Path:
                 if Path(f"{store}{suffix}").exists():
                     shutil.copyfile(f"{store}{suffix}", f"{copy}{suffix}")
             target.write_bytes(snapshot(copy))
+        if catalog is not None:
+            with open_store(target) as shown:
+                shown.use_catalog(catalog)
     else:
         open_store(target).close()  # nothing answered yet: an empty store
     READ_ONLY_REASONS[target.absolute()] = reason  # opened immutable: nothing can be recorded
@@ -59,6 +67,11 @@ def read_only_copy(store: Path, folder: Path, reason: str) -> Path:
 def merge_store(source: Path, target: ProgressStore) -> tuple[int, int]:
     """Add the reviews of the store file `source` (untrusted: see `progress_file`) to `target`,
     each with its origin; return (added, already present)."""
-    with open_progress_file(source) as other:
-        summary = merge_progress(other, target, time.time_ns() // 1_000_000)
+    summary = merge_summary(source, target)
     return summary.added, summary.present
+
+
+def merge_summary(source: Path, target: ProgressStore) -> ProgressSummary:
+    """`merge_store`, with all it counted (the reviews dated in the future it skipped too)."""
+    with open_progress_file(source) as other:
+        return merge_progress(other, target, time.time_ns() // 1_000_000)

@@ -16,12 +16,17 @@
     body.ld-lesson-view .jp-NotebookPanel-toolbar, body.ld-lesson-view .jp-CodeCell .jp-Cell-inputWrapper,
     body.ld-lesson-view .jp-InputPrompt, body.ld-lesson-view .jp-OutputPrompt,
     body.ld-lesson-view .jp-Collapser, body.ld-lesson-view .jp-cell-toolbar,
+    /* the output's prompt overlay (a click there collapses the output) lay over the quiz's left edge */
+    body.ld-lesson-view .jp-OutputArea-promptOverlay,
     body.ld-lesson-view .jp-Notebook-footer, body.ld-lesson-view .ld-lab-only,
     body.ld-lesson-view .jp-mod-noOutputs.jp-CodeCell, body.ld-lesson-view .skip-link,
     body.ld-lesson-view a.jp-InternalAnchorLink { display: none !important; }
     body.ld-lesson-view .jp-Cell { padding: 0; }
+    /* no ring round a cell: the page focuses the first one itself (a blue frame round the lesson's
+       opening text), and a learner never selects a cell here; a quiz's own controls keep theirs */
     body.ld-lesson-view .jp-Notebook .jp-Cell.jp-mod-selected,
-    body.ld-lesson-view .jp-Notebook .jp-Cell.jp-mod-active { background: transparent; box-shadow: none;
+    body.ld-lesson-view .jp-Notebook .jp-Cell.jp-mod-active,
+    body.ld-lesson-view .jp-Notebook .jp-Cell:focus { background: transparent; box-shadow: none !important;
       border-color: transparent !important; outline: none !important; }
     body.ld-lesson-view .jp-Notebook { max-width: 54em; margin: 0 auto; padding: 1.5em 1em 4em; }
     /* The notebook page shows a notebook as a raised sheet on a grey ground; in this view its
@@ -115,12 +120,35 @@
     neverDirty(model);
     keepTitle(model);
     await panel.sessionContext.ready;
+    const stayAtTop = keepAtTop(panel);
     const running = app.commands.execute("notebook:run-all-cells");
-    panel.content.activeCellIndex = 0; // running all makes the last cell active and scrolls to it
+    panel.content.activeCellIndex = 0; // running all makes the last cell active
     panel.content.deselectAll();
-    panel.content.node.scrollTop = 0;
-    await running;
-    status.remove();
+    try {
+      await running;
+    } finally {
+      stayAtTop();
+      status.remove();
+    }
+  }
+
+  // Running all cells scrolls the notebook to its last cell, and does so after the command
+  // returns: the lesson opened at its last quiz. Until the cells have run, the lesson is held at
+  // its top, unless the learner scrolls it (wheel, touch, keys, the scroll bar) in the meantime.
+  // Returns the function that stops holding it.
+  function keepAtTop(panel) {
+    const outer = panel.node.querySelector(".jp-WindowedPanel-outer") || panel.content.node;
+    let learner = false;
+    const byLearner = () => { learner = true; };
+    const holds = ["wheel", "touchstart", "keydown", "pointerdown"];
+    const onScroll = () => { if (!learner && outer.scrollTop !== 0) outer.scrollTop = 0; };
+    holds.forEach((type) => window.addEventListener(type, byLearner, true));
+    outer.addEventListener("scroll", onScroll);
+    outer.scrollTop = 0;
+    return () => {
+      holds.forEach((type) => window.removeEventListener(type, byLearner, true));
+      outer.removeEventListener("scroll", onScroll);
+    };
   }
 
   // On every page of the site: the files fetched before the site's service worker took control

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LeaderdeckError
-from .exchange import DOWNLOAD_NAME, merge_store, snapshot
+from .exchange import DOWNLOAD_NAME, merge_summary, snapshot
 
 KEPT = "Your browser keeps this site's storage: your progress is not cleared to free space."
 REFUSED = ("Your browser did not promise to keep this site's storage: it may clear your progress when "
@@ -96,10 +96,16 @@ class ProgressPanel:
             upload = Path(folder) / "upload.sqlite3"
             upload.write_bytes(data)
             try:
-                added, present = merge_store(upload, shared_store(self.store))
-            except LeaderdeckError as error:
-                return f"Not merged: {name}: {error}"
-        return f"Merged {name}: {added} review{'s' * (added != 1)} added, {present} already here."
+                summary = merge_summary(upload, shared_store(self.store))
+            except LeaderdeckError as error:  # it names the kernel's copy, which the learner never saw
+                return f"Not merged: {str(error).replace(str(upload), name)}"
+        added = summary.added
+        message = f"Merged {name}: {added} review{'s' * (added != 1)} added, {summary.present} already here."
+        if summary.future:
+            was = "was" if summary.future == 1 else "were"
+            message += (f" {summary.future} dated more than a day in the future {was} skipped: check the clock of "
+                        "the device that made them.")
+        return message
 
     def _publish(self) -> None:
         self.widget.state = dict(self.state)
