@@ -419,6 +419,26 @@ def test_a_correction_refused_at_once_is_not_counted_as_right(course, clock, ans
         assert view.session.summary().right == 0 and view.unsaved == []
 
 
+def test_an_answer_in_a_read_only_copy_is_said_to_be_lost_not_kept(course, clock, tmp_path):
+    """The site's second tab: its store is a read-only copy for as long as the page is open, so
+    an answer there is not kept for a "Save again" that cannot work, and no review is promised."""
+    from leaderdeck.progress.store import open_store
+    from leaderdeck.quizzes.standing import StoreLookup
+    from leaderdeck.site.exchange import read_only_copy
+
+    open_store(tmp_path / "writer.sqlite3").close()
+    copy = read_only_copy(tmp_path / "writer.sqlite3", tmp_path / "copy", "this page is read-only; reload it")
+    with open_store(copy) as shown:
+        steps = tuple(s for s in lesson_steps(course, "doors") if s.item.kind == "flashcard")[:1]
+        view = QuizView(Session(steps), shown.record, progress=StoreLookup(copy), clock=clock)
+        view.act("reveal")
+        view.act("rate", rating=3)
+        save = view.widget.state["save"]
+        assert save == {"text": "Not saved, and saving again cannot help: this page is read-only; reload it.",
+                        "retry": False}
+        assert view.unsaved == [] and view.widget.state["next_review"] == ""
+
+
 def test_a_damaged_default_store_is_reported_in_the_quiz(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADERDECK_HOME", str(tmp_path))
     (tmp_path / "progress.sqlite3").write_text("my shopping list\n")

@@ -10,8 +10,9 @@ import pytest
 
 from leaderdeck.events import Answer, Rating
 from leaderdeck.identity import CardKey, NoteKey
+from leaderdeck.progress.files import ReadOnlyCopyError
 from leaderdeck.progress.scheduler import to_ms
-from leaderdeck.progress.store import STORE_FILE, AnkiRow, Imported, Reschedule, Review, StoreError, open_store
+from leaderdeck.progress.store import STORE_FILE, AnkiRow, Imported, Reschedule, Review, open_store
 from leaderdeck.site.exchange import merge_store, read_only_copy, snapshot
 
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -100,7 +101,7 @@ def test_a_read_only_copy_shows_the_writers_progress_and_refuses_answers_with_th
         writer.close()
     with open_store(copy) as shown:
         assert shown.read_only and shown.cards() == expected
-        with pytest.raises(StoreError, match="^this page is read-only$"):
+        with pytest.raises(ReadOnlyCopyError, match="^this page is read-only$"):  # for good: not kept
             shown.record(answers("other")[0])
     assert read_only_copy(tmp_path / "nothing-yet.sqlite3", tmp_path / "empty", "x") == tmp_path / "empty" / STORE_FILE
     with open_store(tmp_path / "empty" / STORE_FILE) as empty:

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import LeaderdeckError
+from ..events import AnswerRefused
 from . import migrations
 from .locks import describe_holders
 from .migrations import APPLICATION_ID, migrate, reference_schema, schema_of, unmarked_version
@@ -29,6 +30,11 @@ from .migrations import APPLICATION_ID, migrate, reference_schema, schema_of, un
 
 class StoreError(LeaderdeckError):
     """The progress store cannot be used as it is; the message says what to do."""
+
+
+class ReadOnlyCopyError(StoreError, AnswerRefused):
+    """An answer given where the store is a read-only copy (the site's second tab): refused for as
+    long as the page is open, so saving it again cannot help and it is not kept."""
 
 
 class StoreLockedError(StoreError):
@@ -203,6 +209,12 @@ def damaged_message(path: Path, why: str) -> str:
 READ_ONLY_REASONS: dict[Path, str] = {}
 
 
+def read_only_error(path: Path, merged: int = 0) -> StoreError:
+    """The error for a write the store at `path` cannot take: for good where it is a read-only copy."""
+    reason = READ_ONLY_REASONS.get(path.absolute())
+    return ReadOnlyCopyError(reason) if reason else StoreError(read_only_message(path, merged))
+
+
 def read_only_message(path: Path, merged: int = 0) -> str:
     reason = READ_ONLY_REASONS.get(path.absolute())
     if reason:
@@ -240,7 +252,7 @@ def translated_errors(path: Path, busy_timeout: float, merged: int = 0) -> Itera
         if "decode to UTF-8" in text:  # damaged text, not a full disk
             raise StoreDamagedError(damaged_message(path, "a text value in it is not valid UTF-8")) from error
         if "readonly" in text:
-            raise StoreError(read_only_message(path, merged)) from error
+            raise read_only_error(path, merged) from error
         raise StoreError(f"the progress store {path} cannot be used: {text}. Check that the disk is not "
                          f"full and the folder is writable{f' ({_written(merged)})' if merged else ''}.") from error
     except DamagedValue as error:

@@ -33,7 +33,7 @@ from .files import (
     StoreError,
     StoreLockedError,
     connect,
-    read_only_message,
+    read_only_error,
     refuse_newer,
     translated_errors,
     verify,
@@ -165,7 +165,7 @@ class ProgressStore:
     def _writing(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is committed, or none of it."""
         if self.read_only:
-            raise StoreError(read_only_message(self.path))
+            raise read_only_error(self.path)
         with self._reading() as db:
             self._verify()
             db.execute("BEGIN IMMEDIATE")

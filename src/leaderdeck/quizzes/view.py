@@ -159,7 +159,7 @@ class QuizView:
     def _save(self, answers: Sequence[Answer]) -> None:
         self.unsaved += answers
         self.refused = ""
-        if self._deliver():
+        if self._deliver() and not self.refused:  # a refused answer schedules nothing
             self.next_review = self._next_review([answer.card for answer in answers])
 
     def _deliver(self) -> bool:
