@@ -258,3 +258,9 @@ def test_the_lesson_view_runs_on_open_shows_no_code_and_saves_answers(served: st
         expect(page.locator(".ld-progress-panel")).to_be_visible(timeout=KERNEL_START)
         expect(page.locator(".ld-dashboard")).to_be_visible()
     assert refused == []
+
+
+def test_the_site_root_has_the_icon_browsers_ask_it_for(site: Path):
+    """Chromium asks the site's root for /favicon.ico whatever a page links, and not through the
+    service worker: without one there, a 404 reached the server at every reload."""
+    assert (site / "favicon.ico").read_bytes() == (site / "lab" / "favicon.ico").read_bytes()

@@ -93,6 +93,8 @@ def _build(course: Course, out: Path, cache: Path, stage: Path) -> SiteReport:
     _retitle_lesson_page(out / LESSON_PAGE, course.info.title)
     if (stage / "files" / "lessons").is_dir():  # a page loads an image as written before JupyterLite resolves it
         shutil.copytree(stage / "files" / "lessons", out / "lessons")
+    if not (out / "favicon.ico").exists():  # browsers ask the site's root for one, whatever a page links
+        shutil.copyfile(out / "lab" / "favicon.ico", out / "favicon.ico")
     _use_loader(out / "jupyter-lite.json", loader)
     _write_service_worker(out)
     sizes = [p.stat().st_size for p in out.rglob("*") if p.is_file()]
