@@ -41,16 +41,23 @@ def test_a_snapshot_merged_on_the_desktop_adds_each_review_once_with_the_same_sc
             assert merged[card.card].memory == card.memory
 
 
+def through_the_site(tmp_path: Path, added: int) -> Path:
+    """`tmp_path`'s desktop store uploaded into a site store (adding `added` reviews), and that
+    store's download."""
+    upload = tmp_path / "upload.sqlite3"
+    upload.write_bytes(snapshot(tmp_path / "desktop.sqlite3"))
+    with open_store(tmp_path / "site.sqlite3") as site:
+        assert merge_store(upload, site) == (added, 0)
+    back = tmp_path / "back.sqlite3"
+    back.write_bytes(snapshot(tmp_path / "site.sqlite3"))
+    return back
+
+
 def test_a_desktop_store_merged_into_the_site_store_and_back_changes_nothing(tmp_path: Path):
     with open_store(tmp_path / "desktop.sqlite3") as desktop:
         for answer in answers("doors"):
             desktop.record(answer)
-    upload = tmp_path / "upload.sqlite3"
-    upload.write_bytes(snapshot(tmp_path / "desktop.sqlite3"))
-    with open_store(tmp_path / "site.sqlite3") as site:
-        assert merge_store(upload, site) == (3, 0)
-        back = tmp_path / "back.sqlite3"
-        back.write_bytes(snapshot(site.path))
+    back = through_the_site(tmp_path, added=3)
     with open_store(tmp_path / "desktop.sqlite3") as desktop:
         assert merge_store(back, desktop) == (0, 3)
 
@@ -67,12 +74,7 @@ def test_a_merged_store_keeps_each_reviews_origin_and_what_anki_logged(tmp_path:
                                origin="anki", reschedules=[reset])
         desktop.record(answers("doors")[2])  # answered in a notebook, after Anki's
         expected = (desktop.history(), desktop.review_log(), desktop.cards())
-    upload = tmp_path / "upload.sqlite3"
-    upload.write_bytes(snapshot(tmp_path / "desktop.sqlite3"))
-    with open_store(tmp_path / "site.sqlite3") as site:
-        assert merge_store(upload, site) == (3, 0)
-        back = tmp_path / "back.sqlite3"
-        back.write_bytes(snapshot(site.path))
+    back = through_the_site(tmp_path, added=3)
     with open_store(tmp_path / "again.sqlite3") as again:
         merge_store(back, again)
         history, log, cards = again.history(), again.review_log(), again.cards()
